@@ -2,15 +2,15 @@
 // change the spec and run `npm run generate` (CI fails when this file is stale).
 
 export interface paths {
-    readonly "/v1/access_token": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create an Access Token
          * @description Issues a short-lived JWT for the practice group, to be passed as the `jwt-token`
@@ -20,19 +20,19 @@ export interface paths {
          *
          *     Hero's docs show no request body for this operation and no response status other than 200.
          */
-        readonly post: operations["createAccessToken"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/admins": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Admins
@@ -42,28 +42,28 @@ export interface paths {
          *     `page_size` as strings here and does not say whether `page_index` starts at 0, nor
          *     what the defaults are.
          */
-        readonly get: operations["listAdmins"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listAdmins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/admins/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/admins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update an Admin
          * @description Sets an admin's external prescriber id and prescriber details. Send `null` to clear
@@ -71,15 +71,15 @@ export interface paths {
          *
          *     The sub-fields of `prescriber_details` come from Hero's request sample only.
          */
-        readonly patch: operations["updateAdmin"];
-        readonly trace?: never;
+        patch: operations["updateAdmin"];
+        trace?: never;
     };
-    readonly "/v1/appointment_types": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/appointment_types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Appointment Types
@@ -90,24 +90,24 @@ export interface paths {
          *     Hero's docs do not say how the `location_ids` array is serialised in the query string;
          *     this description uses the OpenAPI default (`location_ids=1&location_ids=2`).
          */
-        readonly get: operations["listAppointmentTypes"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listAppointmentTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/appointments": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create an Appointment
          * @description Reserves a slot: creates an appointment that is held until `reserved_until`
@@ -115,25 +115,25 @@ export interface paths {
          *     List Slots, Create an Appointment, then Book an Appointment (whose method
          *     and path are not in Hero's archived docs, so it is not in this file).
          */
-        readonly post: operations["createAppointment"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/appointments/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/appointments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get an Appointment
          * @description Returns one appointment (a reservation or a confirmed booking) by its ID.
          */
-        readonly get: operations["getAppointment"];
+        get: operations["getAppointment"];
         /**
          * Edit an Appointment
          * @description Changes the start time, duration or practitioner of an appointment that has
@@ -142,27 +142,27 @@ export interface paths {
          *     Hero's page for this operation is cut off before its responses: the success
          *     status and body are not documented.
          */
-        readonly put: operations["editAppointment"];
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        put: operations["editAppointment"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/appointments/{id}/cancel": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/appointments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Cancel an Appointment
          * @description Cancels an appointment. `suppress_mail` skips Hero's email to the patient and
@@ -174,18 +174,18 @@ export interface paths {
          *     inferred): whether the body is required, which fields are required, and the
          *     success status and body are unknown.
          */
-        readonly patch: operations["cancelAppointment"];
-        readonly trace?: never;
+        patch: operations["cancelAppointment"];
+        trace?: never;
     };
-    readonly "/v1/attachment_links": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/attachment_links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create an Attachment Link
          * @description Creates a shareable link to a file for a patient: either a file already in
@@ -196,19 +196,19 @@ export interface paths {
          *     operation: field requiredness is unknown, beyond the note that `file_data`
          *     must be given when `ehr_file_id` is not.
          */
-        readonly post: operations["createAttachmentLink"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createAttachmentLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/batch_message": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/batch_message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Batch Messages
@@ -220,8 +220,8 @@ export interface paths {
          *     probably that neighbouring operation's sample; whether this operation
          *     uses Hero's usual `{data, count}` list envelope is unconfirmed.
          */
-        readonly get: operations["listBatchMessages"];
-        readonly put?: never;
+        get: operations["listBatchMessages"];
+        put?: never;
         /**
          * Create a Batch Message
          * @description Creates one message (SMS, email or NHS App) addressed to a list of
@@ -229,19 +229,19 @@ export interface paths {
          *     with status `CREATED`; sending it is a separate call (Send a Batch
          *     Message).
          */
-        readonly post: operations["createBatchMessage"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createBatchMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/batch_message/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/batch_message/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Batch Message
@@ -250,21 +250,21 @@ export interface paths {
          *     shared `BatchMessage` schema is used; which fields are always present
          *     here is not documented. Hero's title for this operation was not seen.
          */
-        readonly get: operations["getBatchMessage"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getBatchMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/batch_message/{id}/messages": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/batch_message/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Batch Message Sends
@@ -274,21 +274,21 @@ export interface paths {
          *     matched to this path by page order in Hero's sidebar, which is likely
          *     but not certain.
          */
-        readonly get: operations["listBatchMessageSends"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listBatchMessageSends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/batch_message/{id}/recipients": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/batch_message/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Batch Message Recipients
@@ -297,28 +297,28 @@ export interface paths {
          *     count}` envelope, but the sample's items are empty, so the fields of
          *     a recipient are unknown. Hero's title for this operation was not seen.
          */
-        readonly get: operations["listBatchMessageRecipients"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listBatchMessageRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/batch_message/{id}/send": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/batch_message/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Send a Batch Message
          * @description Starts sending a batch message created earlier. Only the method and
@@ -326,15 +326,15 @@ export interface paths {
          *     takes a request body, and its response are unknown, and the purpose is
          *     inferred from the path.
          */
-        readonly patch: operations["sendBatchMessage"];
-        readonly trace?: never;
+        patch: operations["sendBatchMessage"];
+        trace?: never;
     };
-    readonly "/v1/booking_links/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/booking_links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Booking Link
@@ -345,12 +345,12 @@ export interface paths {
          *     (its title and tag are inferred): field requiredness is unknown, and the sample
          *     is cut off inside `meta` after `location_id`.
          */
-        readonly get: operations["getBookingLink"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get: operations["getBookingLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update a Booking Link
          * @description Changes the appointment type, location, practitioner and date window a
@@ -361,15 +361,15 @@ export interface paths {
          *     after / before this date") are described but their names are not visible, and
          *     the success status and body are unknown.
          */
-        readonly patch: operations["updateBookingLink"];
-        readonly trace?: never;
+        patch: operations["updateBookingLink"];
+        trace?: never;
     };
-    readonly "/v1/episodes": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/episodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Episodes
@@ -382,21 +382,21 @@ export interface paths {
          *     defaults, whether `page_index` starts at 0, or what `order_descending[]` accepts (its
          *     sample sends a string).
          */
-        readonly get: operations["listEpisodes"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listEpisodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/episodes/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/episodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Episode
@@ -405,12 +405,12 @@ export interface paths {
          *     Hero's field list is cut off inside `tasks[].patient`, so episodes and their tasks may
          *     carry more fields than shown.
          */
-        readonly get: operations["getEpisode"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get: operations["getEpisode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update an Episode
          * @description Changes an episode's status, priority or assignees.
@@ -420,15 +420,15 @@ export interface paths {
          *     assignee-type values of the episode object; field requiredness, whether the body is
          *     required and the response body are not documented.
          */
-        readonly patch: operations["updateEpisode"];
-        readonly trace?: never;
+        patch: operations["updateEpisode"];
+        trace?: never;
     };
-    readonly "/v1/form_response/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/form_response/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Form Response
@@ -440,21 +440,21 @@ export interface paths {
          *     of the API; field requiredness and nullability are unknown, and the answers themselves
          *     do not appear in the visible part.
          */
-        readonly get: operations["getFormResponse"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getFormResponse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/forms": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Forms
@@ -464,21 +464,21 @@ export interface paths {
          *     Hero's title for this operation was not visible, and its docs do not say which fields
          *     `search` matches or whether the list is paginated.
          */
-        readonly get: operations["listForms"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/forms/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Form
@@ -487,48 +487,48 @@ export interface paths {
          *     Hero's title for this operation was not visible, and its field list is cut off inside
          *     `fields`: form fields may carry more properties than the two shown.
          */
-        readonly get: operations["getForm"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/invoicing/coupons": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Coupons
          * @description Lists the Stripe coupons of the practice group, for use as `coupons` on an invoice.
          */
-        readonly get: operations["listCoupons"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listCoupons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/invoicing/customers": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Customers
          * @description Searches the Stripe customers of the practice group. Hero's docs do not say which customer fields `query` is matched against.
          */
-        readonly get: operations["listCustomers"];
-        readonly put?: never;
+        get: operations["listCustomers"];
+        put?: never;
         /**
          * Create Customer
          * @description Creates a Stripe customer for the practice group. The sub-fields of
@@ -536,19 +536,19 @@ export interface paths {
          *     of the response sample (`id`) was visible, so the rest of the
          *     response is unknown.
          */
-        readonly post: operations["createCustomer"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/invoicing/customers/default": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/customers/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Default Customer
@@ -558,24 +558,24 @@ export interface paths {
          *     happens when the patient has no default customer, and which response
          *     fields are always present are unknown.
          */
-        readonly get: operations["getDefaultCustomer"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getDefaultCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/invoicing/invoices": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create Invoice
          * @description Creates an invoice (in Stripe) for a patient. `issuer_id` is the Admin
@@ -588,26 +588,26 @@ export interface paths {
          *     This is the only operation in Hero's docs that answers 201. Response
          *     codes other than 201 and 400 are cut off in Hero's docs.
          */
-        readonly post: operations["createInvoice"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/invoicing/invoices/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update Invoice
          * @description Updates an invoice. `issuer_id`, the Admin ID of the person making the
@@ -620,18 +620,18 @@ export interface paths {
          *     stays open; the other draft-editable fields are probably those of
          *     Create Invoice but are not confirmed. Hero's title was not seen.
          */
-        readonly patch: operations["updateInvoice"];
-        readonly trace?: never;
+        patch: operations["updateInvoice"];
+        trace?: never;
     };
-    readonly "/v1/invoicing/invoices/link": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/invoicing/invoices/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Link Invoice to Appointment
          * @description Links an existing Stripe invoice to an appointment. Hero's docs show
@@ -640,19 +640,19 @@ export interface paths {
          *     required is unknown, and the success status is assumed to be 200 as
          *     for Hero's other operations (it was not visible).
          */
-        readonly post: operations["linkInvoice"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["linkInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/links/status": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/links/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Link Status
@@ -663,21 +663,21 @@ export interface paths {
          *     (its title is inferred): whether `url` or `id` is required, the possible values
          *     of `status` and `type`, and the shape of `reference` items are unknown.
          */
-        readonly get: operations["getLinkStatus"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getLinkStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/locations": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Locations
@@ -688,21 +688,21 @@ export interface paths {
          *     and the response body are not documented. Other list operations answer with a
          *     `{data, count}` envelope, but that is not confirmed here.
          */
-        readonly get: operations["listLocations"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listLocations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/me": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Practice Group
@@ -711,12 +711,12 @@ export interface paths {
          *     Hero's docs give only the method, path and summary of this operation: the response
          *     body is not documented.
          */
-        readonly get: operations["getPracticeGroupById"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get: operations["getPracticeGroupById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update a Practice Group
          * @description Changes settings of the practice group the call acts for: its name, address and
@@ -726,15 +726,15 @@ export interface paths {
          *     `address`: which fields are required, whether the body itself is required, and the
          *     response body are not documented.
          */
-        readonly patch: operations["updatePracticeGroup"];
-        readonly trace?: never;
+        patch: operations["updatePracticeGroup"];
+        trace?: never;
     };
-    readonly "/v1/me/capabilities": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/me/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Practice Group Capabilities
@@ -743,21 +743,21 @@ export interface paths {
          *     Hero's docs show only a response sample for this operation: field requiredness and the
          *     full list of capability names are unknown.
          */
-        readonly get: operations["getCapabilities"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getCapabilities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/me/configuration": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/me/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Practice Group Configuration
@@ -766,21 +766,21 @@ export interface paths {
          *     Hero's docs give only the method, path and summary of this operation: the response
          *     body is not documented.
          */
-        readonly get: operations["getConfiguration"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/me/elements": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/me/elements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Practice Group Elements
@@ -790,21 +790,21 @@ export interface paths {
          *     Hero's title for this operation was not fully visible, and its response sample was cut
          *     off; the shapes of `config` and `element` are not documented.
          */
-        readonly get: operations["listPracticeGroupElements"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPracticeGroupElements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/messages/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Message
@@ -815,24 +815,24 @@ export interface paths {
          *     operation was not seen; the summary is inferred from the page slug
          *     `getmessage`.
          */
-        readonly get: operations["getMessage"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/messages/send": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/messages/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Send a Message
          * @description Sends one message to a patient by Hero, SMS, email or NHS App, and can
@@ -850,22 +850,22 @@ export interface paths {
          *     response fields come from the sample in Hero's messaging walkthrough.
          *     The older reference showed only `{"message_id": ...}`.
          */
-        readonly post: operations["sendMessage"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/notes": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create a note
          * @description Adds a free-text note to an episode and returns the note with its author.
@@ -876,19 +876,19 @@ export interface paths {
          *     operation except Create Invoice). The response sample uses numbers for ids, unlike the
          *     request's `episode_id`.
          */
-        readonly post: operations["createEpisodeNote"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createEpisodeNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/partners/heidi/token": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/partners/heidi/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Heidi token
@@ -898,21 +898,21 @@ export interface paths {
          *     Hero's docs do not say how the admin is identified when calling with an API key, nor how
          *     long the token lives beyond `expiration_time`; the operation title is unconfirmed.
          */
-        readonly get: operations["getHeidiToken"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getHeidiToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List patients
@@ -925,21 +925,21 @@ export interface paths {
          *     parameters and the fields of each listed patient are unknown. For structured search with
          *     documented fields see List Patients (v3).
          */
-        readonly get: operations["listPatients"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPatients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a patient
@@ -950,21 +950,21 @@ export interface paths {
          *     but further fields may exist, so the schema stays open. `dob` is typed date-time in Hero's
          *     reference and its example is a date-time.
          */
-        readonly get: operations["getPatientById"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getPatientById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}/attachments": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List a patient's EHR attachments
@@ -975,21 +975,21 @@ export interface paths {
          *     the shape `{data, count}` were seen. Query parameters (if any) and the fields of each
          *     attachment, including the name of the file id field, are unknown.
          */
-        readonly get: operations["listPatientAttachments"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPatientAttachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}/ehr/candidates": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}/ehr/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List EHR candidates for a patient
@@ -1001,24 +1001,24 @@ export interface paths {
          *     identifier fields are assumed to match Get a Patient (v2). `dob` is typed date-time in
          *     Hero's reference.
          */
-        readonly get: operations["listPatientEhrCandidates"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPatientEhrCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}/ehr/connect": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}/ehr/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Connect a patient to the EHR
          * @description Links a Hero patient to a patient record in the practice's EHR.
@@ -1026,22 +1026,22 @@ export interface paths {
          *     Known only from a request sample showing `ehr_partner_id`; whether it is required, any other
          *     request fields and the success body are not documented.
          */
-        readonly post: operations["connectPatientEhr"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["connectPatientEhr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}/merge": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Merge two patients
          * @description Merges the patient in the path with another patient (`patient_id`), using the token from
@@ -1050,22 +1050,22 @@ export interface paths {
          *     Which of the two records survives the merge and the success body are not documented; that
          *     `merge_token` comes from the preview call is inferred from the operation summaries.
          */
-        readonly post: operations["mergePatient"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["mergePatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/{id}/merge/preview": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/{id}/merge/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Preview merging two patients
          * @description Shows what merging the patient in the path with another patient (`patient_id`) would do,
@@ -1075,22 +1075,22 @@ export interface paths {
          *     request fields and the response (including the name of the field carrying the merge
          *     token) are not documented.
          */
-        readonly post: operations["previewPatientMerge"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["previewPatientMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/register": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Register a patient
          * @description Creates a patient in the practice group from demographics the caller supplies, with no
@@ -1103,22 +1103,22 @@ export interface paths {
          *     `YYYY-MM-DD`). The older reference also lists a 404 "No patient found" without saying when
          *     it occurs.
          */
-        readonly post: operations["registerPatient"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["registerPatient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/patients/register_pds": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/patients/register_pds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Register a patient using PDS
          * @description Traces a patient against the NHS Spine (PDS, the Personal Demographics Service) and returns
@@ -1144,39 +1144,39 @@ export interface paths {
          *     reference describes it as an ISO 8601 date and every example is a plain date, so it is a
          *     `date` here.
          */
-        readonly post: operations["registerPatientPds"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["registerPatientPds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/pharmacies": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/pharmacies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
+        get?: never;
+        put?: never;
         /**
          * Create Pharmacy
          * @description Saves a pharmacy for a prescriber.
          */
-        readonly post: operations["createPharmacy"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createPharmacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/practitioners": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/practitioners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Practitioners
@@ -1191,21 +1191,21 @@ export interface paths {
          *     are described as arrays, like `location_ids` on List Appointment Types, which also
          *     accepts the single value the sample shows.
          */
-        readonly get: operations["listPractitioners"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPractitioners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/practitioners/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/practitioners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Practitioner
@@ -1214,41 +1214,41 @@ export interface paths {
          *     Hero's docs give only the method and path of this operation (its title was not fully
          *     visible): the response body is not documented.
          */
-        readonly get: operations["getPractitioner"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getPractitioner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/prescriber/{id}/pharmacies": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/prescriber/{id}/pharmacies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Prescriber's Pharmacies List
          * @description Lists the pharmacies saved for a prescriber. `id` is the prescriber's ID.
          */
-        readonly get: operations["listPrescriberPharmacies"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPrescriberPharmacies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/slots": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Slots
@@ -1263,21 +1263,21 @@ export interface paths {
          *     cut off), the other filters and the pagination parameters have names that are
          *     not visible, so they are left out. The response is not documented.
          */
-        readonly get: operations["listSlots"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listSlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/slots/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/slots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a Slot
@@ -1287,21 +1287,21 @@ export interface paths {
          *     Hero's docs show only a curl sample and a response sample for this operation
          *     (its title is inferred): field requiredness is unknown.
          */
-        readonly get: operations["getSlot"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getSlot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/slots/count": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/slots/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Count Bookable Slots
@@ -1311,28 +1311,28 @@ export interface paths {
          *     Hero's docs show only a curl sample for this operation: parameter requiredness
          *     and formats are unknown and the response is not documented.
          */
-        readonly get: operations["countSlots"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["countSlots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v1/tasks/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly get?: never;
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
          * Update a task
          * @description Changes a task's status, priority or assignee (an admin or an admin team). Send only
@@ -1340,15 +1340,15 @@ export interface paths {
          *
          *     Hero's title for this operation was not fully visible.
          */
-        readonly patch: operations["updateTask"];
-        readonly trace?: never;
+        patch: operations["updateTask"];
+        trace?: never;
     };
-    readonly "/v1/webhooks": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Webhooks
@@ -1359,8 +1359,8 @@ export interface paths {
          *     URL, so the path `/v1/webhooks` is inferred (the method, GET, is shown). The
          *     response is not documented.
          */
-        readonly get: operations["listWebhooks"];
-        readonly put?: never;
+        get: operations["listWebhooks"];
+        put?: never;
         /**
          * Create a Webhook
          * @description Subscribes a URL to one event type. When the event occurs Hero sends an HTTP
@@ -1376,19 +1376,19 @@ export interface paths {
          *     of this operation also names `write-to-record.succeeded` and
          *     `write-to-record.failed`, which `WebhookEventType` includes.
          */
-        readonly post: operations["createWebhook"];
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v2/automated_messages": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v2/automated_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List Automated Messages
@@ -1399,21 +1399,21 @@ export interface paths {
          *     inferred from its place in the sidebar, parameter requiredness and allowed
          *     values are unknown, and the response is not documented.
          */
-        readonly get: operations["listAutomatedMessages"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listAutomatedMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v2/patients": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v2/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List patients (v2)
@@ -1426,21 +1426,21 @@ export interface paths {
          *     are required, pagination and the fields of each listed patient are unknown; the title of
          *     the operation is also unconfirmed.
          */
-        readonly get: operations["listPatientsV2"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPatientsV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v2/patients/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v2/patients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get a patient (v2)
@@ -1452,21 +1452,21 @@ export interface paths {
          *     stays open. Which source is used when `data_source` is omitted is not documented.
          *     `dob` is typed date-time in Hero's reference.
          */
-        readonly get: operations["getPatientByIdV2"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getPatientByIdV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v2/tasks/{id}": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v2/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * Get Task
@@ -1477,21 +1477,21 @@ export interface paths {
          *     inside `patient`: the task and its patient may carry more fields than shown (the
          *     patient fields after `dob` are known only from Get Episode).
          */
-        readonly get: operations["getTaskV2"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["getTaskV2"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    readonly "/v3/patients": {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    "/v3/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
         /**
          * List patients (v3)
@@ -1505,152 +1505,152 @@ export interface paths {
          *     it is listed here as optional, as Hero's other lists carry it. Defaults for `page_index` and
          *     `page_size`, the largest page size and how filters match (exact or partial) are not documented.
          */
-        readonly get: operations["listPatientsV3"];
-        readonly put?: never;
-        readonly post?: never;
-        readonly delete?: never;
-        readonly options?: never;
-        readonly head?: never;
-        readonly patch?: never;
-        readonly trace?: never;
+        get: operations["listPatientsV3"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @description A short-lived JWT for Hero Elements. It expires 30 minutes after issue. */
-        readonly AccessToken: {
+        AccessToken: {
             /** @description The JWT, passed as the `jwt-token` attribute of an Element. */
-            readonly access_token: string;
+            access_token: string;
         };
         /** @description A member of practice staff who uses Hero. */
-        readonly Admin: {
-            readonly email: string;
+        Admin: {
+            email: string;
             /** @description The admin's id at the external prescribing partner, if set. */
-            readonly external_prescriber_id: string | null;
-            readonly first_name: string;
+            external_prescriber_id: string | null;
+            first_name: string;
             /** @description Admin id. */
-            readonly id: string;
-            readonly last_name: string;
+            id: string;
+            last_name: string;
             /** @description Prescriber details, if set. */
-            readonly prescriber_details?: components["schemas"]["AdminPrescriberDetails"] | null;
+            prescriber_details?: components["schemas"]["AdminPrescriberDetails"] | null;
         };
         /**
          * @description Details of an admin as a prescriber. The sub-fields are known only from Hero's Update
          *     an Admin request sample (marked unsure); the object may hold others.
          */
-        readonly AdminPrescriberDetails: {
+        AdminPrescriberDetails: {
             /**
              * Format: email
              * @description Prescriber's email address.
              */
-            readonly email?: string;
+            email?: string;
             /** @description Prescriber's name. */
-            readonly name?: string;
+            name?: string;
             /** @description Prescriber's professional registration code. */
-            readonly registration_code?: string;
+            registration_code?: string;
         };
         /** @description Prescriber settings to change on an admin. Send `null` to clear a field. */
-        readonly AdminUpdate: {
+        AdminUpdate: {
             /** @description The admin's id at the external prescribing partner. */
-            readonly external_prescriber_id?: string | null;
+            external_prescriber_id?: string | null;
             /** @description Prescriber details. */
-            readonly prescriber_details?: components["schemas"]["AdminPrescriberDetails"] | null;
+            prescriber_details?: components["schemas"]["AdminPrescriberDetails"] | null;
         };
         /** @description Result of updating an admin. */
-        readonly AdminUpdateResult: {
+        AdminUpdateResult: {
             /** @description Id of the updated admin. */
-            readonly admin_id: string;
+            admin_id: string;
         };
         /**
          * @description An appointment: a reservation made with Create an Appointment (held until
          *     `reserved_until`) or, once booked, a confirmed booking (`booking_confirmed_at`
          *     set).
          */
-        readonly Appointment: {
-            readonly appointment_type_id: components["schemas"]["Id"];
+        Appointment: {
+            appointment_type_id: components["schemas"]["Id"];
             /**
              * Format: date-time
              * @description When the booking was confirmed; null while it is only a reservation.
              */
-            readonly booking_confirmed_at?: string | null;
+            booking_confirmed_at?: string | null;
             /**
              * @description Whether the appointment can still be cancelled (the practice's cancellation policy may forbid it close to the start time).
              * @default false
              */
-            readonly can_be_cancelled: boolean;
+            can_be_cancelled: boolean;
             /**
              * @description Whether the appointment can still be rescheduled.
              * @default false
              */
-            readonly can_be_rescheduled: boolean;
+            can_be_rescheduled: boolean;
             /** @description The practice's cancellation-policy window in hours before the start time (Hero's product docs give 24 as the default for new practices). */
-            readonly cancellation_policy_hours?: number;
+            cancellation_policy_hours?: number;
             /** @description Length of the appointment. The unit is not stated (presumably minutes). */
-            readonly duration?: number;
-            readonly id: components["schemas"]["Id"];
+            duration?: number;
+            id: components["schemas"]["Id"];
             /**
              * @description Held in person.
              * @default false
              */
-            readonly in_person: boolean;
+            in_person: boolean;
             /** @description Not described by Hero (presumably the booking link the appointment was made through). */
-            readonly link_id?: string | null;
-            readonly location_id: components["schemas"]["Id"];
+            link_id?: string | null;
+            location_id: components["schemas"]["Id"];
             /** @description The patient the appointment is for. May be null; Hero does not say when. */
-            readonly patient_id?: string | null;
-            readonly practitioner_id: components["schemas"]["Id"];
+            patient_id?: string | null;
+            practitioner_id: components["schemas"]["Id"];
             /**
              * Format: date-time
              * @description When the hold on a reserved (not yet booked) appointment ends.
              */
-            readonly reserved_until?: string | null;
+            reserved_until?: string | null;
             /**
              * Format: date-time
              * @description When the appointment starts.
              */
-            readonly start_time: string | null;
+            start_time: string | null;
             /**
              * @description Whether Hero's emails to the patient about this appointment are suppressed.
              * @default false
              */
-            readonly suppress_mail: boolean;
+            suppress_mail: boolean;
             /**
              * @description Held by telephone.
              * @default false
              */
-            readonly telephone: boolean;
+            telephone: boolean;
             /**
              * @description Held by video.
              * @default false
              */
-            readonly video: boolean;
+            video: boolean;
             /** @description Link to the video consultation. Seen only in the newest version of Hero's response sample (unsure). */
-            readonly video_url?: string;
+            video_url?: string;
         };
         /** @description Body of Cancel an Appointment, as seen in Hero's curl sample only; requiredness is unknown. */
-        readonly AppointmentCancelRequest: {
+        AppointmentCancelRequest: {
             /** @description Not described by Hero; presumably cancels even inside the practice's cancellation-policy window. */
-            readonly suppress_cancellation_policy?: boolean;
+            suppress_cancellation_policy?: boolean;
             /** @description Do not send Hero's cancellation email to the patient. */
-            readonly suppress_mail?: boolean;
+            suppress_mail?: boolean;
         };
         /** @description Body of Create an Appointment. */
-        readonly AppointmentCreateRequest: {
+        AppointmentCreateRequest: {
             /** @description Appointment type to book (see List Appointment Types). */
-            readonly appointment_type_id: string;
+            appointment_type_id: string;
             /** @description Who pays for the appointment (private practices). Not described further by Hero. */
-            readonly billpayer_id?: string;
+            billpayer_id?: string;
             /** @description Length of the appointment. The unit is not stated (presumably minutes). */
-            readonly duration: number;
+            duration: number;
             /** @description Location of the appointment. */
-            readonly location_id: string;
+            location_id: string;
             /** @description The patient the appointment is for. */
-            readonly patient_id?: string;
+            patient_id?: string;
             /** @description Practitioner the appointment is with. */
-            readonly practitioner_id: string;
+            practitioner_id: string;
             /** @description Reason for the appointment. */
-            readonly reason?: string;
+            reason?: string;
             /**
              * Format: date-time
              * @description When the appointment starts. Hero's reference describes this field as
@@ -1658,17 +1658,17 @@ export interface components {
              *     format; the same field is a date-time on the appointment and on slots, so a
              *     full date-time is expected here (unconfirmed). Required, yet null is allowed.
              */
-            readonly start_time: string | null;
+            start_time: string | null;
             /** @description Skip Hero's check that the slot is free. */
-            readonly suppress_availability_check?: boolean;
+            suppress_availability_check?: boolean;
             /** @description Do not send Hero's email to the patient. */
-            readonly suppress_mail?: boolean;
+            suppress_mail?: boolean;
         };
         /** @description Body of Edit an Appointment. Only appointments that are not confirmed can be edited. */
-        readonly AppointmentEditRequest: {
+        AppointmentEditRequest: {
             /** @description New length. The unit is not stated (presumably minutes). */
-            readonly duration: number;
-            readonly practitioner_id: components["schemas"]["Id"];
+            duration: number;
+            practitioner_id: components["schemas"]["Id"];
             /**
              * Format: date-time
              * @description New start time. Hero's reference types it date-time but describes it as
@@ -1676,57 +1676,57 @@ export interface components {
              *     date-time is expected, as on the appointment itself (unconfirmed). Required,
              *     yet null is allowed.
              */
-            readonly start_time: string | null;
+            start_time: string | null;
             /** @description Skip Hero's check that the new time is free. */
-            readonly suppress_availability_check?: boolean;
+            suppress_availability_check?: boolean;
             /** @description Do not send Hero's email to the patient. */
-            readonly suppress_mail?: boolean;
+            suppress_mail?: boolean;
         };
         /** @description Response of Create an Appointment. Fetch the full record with Get an Appointment. */
-        readonly AppointmentReservation: {
+        AppointmentReservation: {
             /** @description ID of the new appointment (reservation). */
-            readonly id: string;
+            id: string;
             /**
              * Format: date-time
              * @description When the hold on the slot ends. Hero states no format for it here; it is typed date-time on the appointment itself.
              */
-            readonly reserved_until: string | null;
+            reserved_until: string | null;
         };
         /**
          * @description A kind of appointment the practice group offers (e.g. a GP telephone consultation),
          *     with its duration, price, channels and next availability. Its `id` is what slot and
          *     appointment operations take as `appointment_type_id`.
          */
-        readonly AppointmentType: {
+        AppointmentType: {
             /** @description Whether an invoice is required when staff book this appointment type. */
-            readonly admin_booking_invoice_required?: boolean;
+            admin_booking_invoice_required?: boolean;
             /** @description Id of the admin or admin team the appointment type is assigned to. Seen only in the newest crawl of Hero's docs (marked required there); kept optional here. */
-            readonly assignee_id?: string | null;
+            assignee_id?: string | null;
             /**
              * @description Whether `assignee_id` is an admin or an admin team. Seen only in the newest crawl of Hero's docs (marked required there); kept optional here.
              * @enum {string|null}
              */
-            readonly assignee_type?: "Admin" | "AdminTeam" | null;
+            assignee_type?: "Admin" | "AdminTeam" | null;
             /** @description Length of the appointment. The unit (probably minutes) is not documented. */
-            readonly duration: number;
+            duration: number;
             /** @description Id of the form attached to this appointment type, if any. */
-            readonly form_id: string | null;
+            form_id: string | null;
             /** @description Appointment type id. */
-            readonly id: string;
+            id: string;
             /**
              * @description Offered in person.
              * @default false
              */
-            readonly in_person: boolean;
+            in_person: boolean;
             /** @description Name shown to practice staff. */
-            readonly name: string;
+            name: string;
             /**
              * Format: date-time
              * @description Start of the next bookable slot, or null when there is none.
              */
-            readonly next_available_at: string | null;
+            next_available_at: string | null;
             /** @description Name of the matching slot type for partners. Hero does not describe it further. */
-            readonly partner_slot_name: string;
+            partner_slot_name: string;
             /**
              * @description Kind of practitioner who sees the patient. Values seen in Hero's docs: `GP`, `Nurse`,
              *     `Psychologist`, `Radiologist`, `Psychiatrist`, `Health and Exercise Consultant`,
@@ -1735,134 +1735,134 @@ export interface components {
              * @example GP
              * @example Nurse
              */
-            readonly practitioner_type: string;
+            practitioner_type: string;
             /** @description Price of the appointment. The unit (pounds or pence) is not documented. */
-            readonly price: number;
+            price: number;
             /**
              * @description Whether the appointment is NHS-funded or paid (private).
              * @enum {string}
              */
-            readonly sector?: "nhs" | "paid";
+            sector?: "nhs" | "paid";
             /** @description Number of available slots. The period it covers is not documented. */
-            readonly slot_count: number;
+            slot_count: number;
             /**
              * @description Offered by telephone.
              * @default false
              */
-            readonly telephone: boolean;
+            telephone: boolean;
             /** @description Whether bookings use slots marked as bookable by partners. Hero does not describe it further. */
-            readonly use_partner_bookable_slots: boolean;
+            use_partner_bookable_slots: boolean;
             /**
              * @description Offered as a video consultation.
              * @default false
              */
-            readonly video: boolean;
+            video: boolean;
         };
         /** @description Response of Create an Attachment Link, from Hero's sample; requiredness is unknown. */
-        readonly AttachmentLink: {
+        AttachmentLink: {
             /** @description The URL to send to the patient. */
-            readonly attachment_link?: string;
+            attachment_link?: string;
             /** @description Identifier of the shared attachment. */
-            readonly attachment_uuid?: string;
+            attachment_uuid?: string;
         };
         /** @description Body of Create an Attachment Link, from Hero's sample; requiredness is unknown. */
-        readonly AttachmentLinkCreateRequest: {
+        AttachmentLinkCreateRequest: {
             /** @description ID of a file in the patient's record, from List Patient EHR Attachments. If omitted, `file_data` must be given. */
-            readonly ehr_file_id?: string;
+            ehr_file_id?: string;
             /** @description When the link stops working. Hero's sample shows a date ("1989-04-11"); no format is stated. */
-            readonly expiry_date?: string;
+            expiry_date?: string;
             /** @description Contents of a file to share instead of an EHR file. The encoding is not documented (presumably base64). */
-            readonly file_data?: string;
+            file_data?: string;
             /** @description Name of the file given in `file_data`. */
-            readonly file_name?: string;
+            file_name?: string;
             /** @description How many times the link can be used. */
-            readonly maximum_use_count?: number;
+            maximum_use_count?: number;
             /** @description The patient the file is shared with. */
-            readonly patient_id?: string;
+            patient_id?: string;
         };
         /** @description A batch message. */
-        readonly BatchMessage: {
-            readonly channel: components["schemas"]["BatchMessageChannel"];
+        BatchMessage: {
+            channel: components["schemas"]["BatchMessageChannel"];
             /** @description Text of the message. */
-            readonly content: string;
+            content: string;
             /** @description ID of the batch. */
-            readonly id: string;
+            id: string;
             /** @description Name of the batch. */
-            readonly name: string;
-            readonly status: components["schemas"]["BatchMessageStatus"];
+            name: string;
+            status: components["schemas"]["BatchMessageStatus"];
             /** @description Subject line (email batches). */
-            readonly subject?: string;
+            subject?: string;
         };
         /**
          * @description Channel of a batch message.
          * @enum {string}
          */
-        readonly BatchMessageChannel: "SMS" | "EMAIL" | "NHS_APP";
+        BatchMessageChannel: "SMS" | "EMAIL" | "NHS_APP";
         /** @description Body of Create a Batch Message. */
-        readonly BatchMessageCreateRequest: {
-            readonly channel: components["schemas"]["BatchMessageChannel"];
+        BatchMessageCreateRequest: {
+            channel: components["schemas"]["BatchMessageChannel"];
             /** @description Text of the message. */
-            readonly content: string;
+            content: string;
             /** @description Name of the batch. */
-            readonly name: string;
+            name: string;
             /** @description Patients to send to. */
-            readonly recipients: readonly components["schemas"]["BatchMessageRecipientInput"][];
+            recipients: components["schemas"]["BatchMessageRecipientInput"][];
             /** @description Subject line. Required when `channel` is `EMAIL`. */
-            readonly subject?: string;
+            subject?: string;
         };
         /** @description One recipient of a batch message. Hero's sample shows an empty object, so its fields are unknown. */
-        readonly BatchMessageRecipient: {
-            readonly [key: string]: unknown;
+        BatchMessageRecipient: {
+            [key: string]: unknown;
         };
         /** @description A patient to include in a batch, named by NHS number and date of birth. Hero's reference types `recipients` items as a choice (oneOf) of shapes, but only this one was visible; other accepted shapes are unknown. */
-        readonly BatchMessageRecipientInput: {
+        BatchMessageRecipientInput: {
             /**
              * Format: date-time
              * @description Date of birth. Hero's reference types it as a date-time (sample `2019-08-24T14:15:22Z`) and lets it be null, unlike other operations that take `dob` as a date (`1992-01-01`).
              */
-            readonly dob: string | null;
+            dob: string | null;
             /** @description NHS number of the patient. Hero's docs give no format for it in this operation. */
-            readonly nhs_number: string;
+            nhs_number: string;
         };
         /**
          * @description Progress of a batch message.
          * @enum {string}
          */
-        readonly BatchMessageStatus: "CREATED" | "PENDING" | "SENDING" | "COMPLETED";
+        BatchMessageStatus: "CREATED" | "PENDING" | "SENDING" | "COMPLETED";
         /** @description A link a patient opens to book an appointment themselves. Known from a response sample only; requiredness is unknown. */
-        readonly BookingLink: {
-            readonly active?: boolean;
+        BookingLink: {
+            active?: boolean;
             /**
              * Format: date-time
              * @description When the link stops working.
              */
-            readonly expiry_date?: string;
-            readonly id?: string;
+            expiry_date?: string;
+            id?: string;
             /** @description How many bookings the link allows. */
-            readonly maximum_uses?: number;
-            readonly meta?: components["schemas"]["BookingLinkMeta"];
+            maximum_uses?: number;
+            meta?: components["schemas"]["BookingLinkMeta"];
             /** @description How many times it has been used. */
-            readonly number_of_uses?: number;
+            number_of_uses?: number;
             /** @description How many times it has been opened. */
-            readonly open_count?: number;
-            readonly practice_group_id?: string;
+            open_count?: number;
+            practice_group_id?: string;
             /** @description The URL to send to the patient (short links look like `https://bookings.herohealth.net/s/abc123`). */
-            readonly short_link?: string;
+            short_link?: string;
             /** @description Whether the link can be used any number of times. */
-            readonly unlimited_use?: boolean;
+            unlimited_use?: boolean;
         };
         /**
          * @description The booking options the link offers. Hero's sample is cut off after
          *     `location_id` inside a further key starting `pr…` (presumably
          *     `practitioner_id`), so the object is left open.
          */
-        readonly BookingLinkMeta: {
+        BookingLinkMeta: {
             /** @description Appointment types offered. Item type not documented (presumably ID strings). */
-            readonly appointment_type_id?: readonly unknown[];
+            appointment_type_id?: unknown[];
             /** @description Locations offered. Item type not documented (presumably ID strings). */
-            readonly location_id?: readonly unknown[];
+            location_id?: unknown[];
         } & {
-            readonly [key: string]: unknown;
+            [key: string]: unknown;
         };
         /**
          * @description Body of Update a Booking Link. Hero's sample is cut off after
@@ -1871,360 +1871,360 @@ export interface components {
          *     whose names are not visible (probably `from_date` and `to_date`, as in the
          *     older booking-link guide), so the object is left open. Requiredness unknown.
          */
-        readonly BookingLinkUpdateRequest: {
+        BookingLinkUpdateRequest: {
             /** @description Appointment type the link offers. */
-            readonly appointment_type_id?: string;
+            appointment_type_id?: string;
             /** @description Location the link offers. */
-            readonly location_id?: string;
+            location_id?: string;
             /** @description Practitioner the link offers. */
-            readonly practitioner_id?: string;
+            practitioner_id?: string;
         } & {
-            readonly [key: string]: unknown;
+            [key: string]: unknown;
         };
         /** @description Capabilities enabled for the practice group. Only a sample was documented. */
-        readonly Capabilities: {
+        Capabilities: {
             /** @description Capability names, e.g. `sms_messaging`. The full list of names is not documented. */
-            readonly capabilities?: readonly string[];
+            capabilities?: string[];
         };
         /** @description A Stripe coupon of the practice group. */
-        readonly Coupon: {
+        Coupon: {
             /** @description Fixed discount. Hero's docs do not give the unit. */
-            readonly amount_off?: number;
+            amount_off?: number;
             /** @description Restrictions on what the coupon applies to. Its fields are not documented. */
-            readonly applies_to?: {
-                readonly [key: string]: unknown;
+            applies_to?: {
+                [key: string]: unknown;
             };
             /** @description Stripe coupon ID. */
-            readonly id: string;
+            id: string;
             /** @description Display name. */
-            readonly name: string;
+            name: string;
             /** @description Percentage discount. */
-            readonly percent_off?: number;
+            percent_off?: number;
         };
         /** @description A Stripe customer of the practice group. */
-        readonly Customer: {
+        Customer: {
             /** Format: email */
-            readonly email?: string;
+            email?: string;
             /** @description Stripe customer ID. */
-            readonly id: string;
-            readonly name: string;
-            readonly phone?: string;
-            readonly sources?: components["schemas"]["CustomerSources"];
+            id: string;
+            name: string;
+            phone?: string;
+            sources?: components["schemas"]["CustomerSources"];
         };
         /** @description Body of Create Customer. */
-        readonly CustomerCreateRequest: {
+        CustomerCreateRequest: {
             /** Format: email */
-            readonly email?: string;
-            readonly name: string;
-            readonly phone?: string;
-            readonly sources?: components["schemas"]["CustomerSources"];
+            email?: string;
+            name: string;
+            phone?: string;
+            sources?: components["schemas"]["CustomerSources"];
         };
         /** @description A saved payment source (e.g. a card) of a customer. Fields come from Hero's Create Customer request sample only and are all optional. */
-        readonly CustomerSource: {
-            readonly brand?: string;
-            readonly exp_month?: number;
-            readonly exp_year?: number;
-            readonly fingerprint?: string;
-            readonly id?: string;
-            readonly last4?: string;
+        CustomerSource: {
+            brand?: string;
+            exp_month?: number;
+            exp_year?: number;
+            fingerprint?: string;
+            id?: string;
+            last4?: string;
             /**
              * @description Kind of source; the sample shows `card`.
              * @example card
              */
-            readonly type?: string;
+            type?: string;
         };
         /** @description A customer's payment sources. Hero's reference types this as "array of objects or object"; the shape of the object form is not documented. */
-        readonly CustomerSources: readonly components["schemas"]["CustomerSource"][] | {
-            readonly [key: string]: unknown;
+        CustomerSources: components["schemas"]["CustomerSource"][] | {
+            [key: string]: unknown;
         };
         /** @description A patient record in the practice's EHR that may match a Hero patient (List EHR Candidates). */
-        readonly EhrPatientCandidate: components["schemas"]["PatientV2Base"];
+        EhrPatientCandidate: components["schemas"]["PatientV2Base"];
         /**
          * @description An episode of care: a group of tasks about one patient with a shared status, priority
          *     and assignees. Get Episode's field list is cut off inside `tasks`; List Episodes also
          *     shows (and requires) `patient`.
          */
-        readonly Episode: {
+        Episode: {
             /** @default [] */
-            readonly assignees: readonly components["schemas"]["EpisodeAssignee"][];
+            assignees: components["schemas"]["EpisodeAssignee"][];
             /** @description Episode id. */
-            readonly id: string;
+            id: string;
             /** @description The patient the episode is about, if any. Shown on List Episodes. */
-            readonly patient?: components["schemas"]["TaskPatient"] | null;
-            readonly priority: components["schemas"]["TaskPriority"];
-            readonly status: components["schemas"]["TaskStatus"];
+            patient?: components["schemas"]["TaskPatient"] | null;
+            priority: components["schemas"]["TaskPriority"];
+            status: components["schemas"]["TaskStatus"];
             /** @default [] */
-            readonly tasks: readonly components["schemas"]["EpisodeTask"][];
+            tasks: components["schemas"]["EpisodeTask"][];
         };
         /** @description Someone an episode is assigned to. */
-        readonly EpisodeAssignee: {
+        EpisodeAssignee: {
             /** @description Name of the admin or admin team. */
-            readonly name: string | null;
-            readonly type: components["schemas"]["EpisodeAssigneeType"] | null;
+            name: string | null;
+            type: components["schemas"]["EpisodeAssigneeType"] | null;
         };
         /**
          * @description Kind of assignee of an episode.
          * @enum {string}
          */
-        readonly EpisodeAssigneeType: "Admin" | "AdminTeam" | "Unassigned";
+        EpisodeAssigneeType: "Admin" | "AdminTeam" | "Unassigned";
         /** @description An assignee in an Update an Episode request. Known only from Hero's request sample. */
-        readonly EpisodeAssigneeUpdate: {
+        EpisodeAssigneeUpdate: {
             /** @description Id of the admin or admin team. */
-            readonly id?: string;
+            id?: string;
             /** @description Name of the admin or admin team. */
-            readonly name?: string;
-            readonly type?: components["schemas"]["EpisodeAssigneeType"];
+            name?: string;
+            type?: components["schemas"]["EpisodeAssigneeType"];
         };
         /** @description A task within an episode, as shown by Get Episode. Hero's field list is cut off inside `patient`. */
-        readonly EpisodeTask: {
+        EpisodeTask: {
             /** @description Category of the task. The possible values are not documented. */
-            readonly category: string;
+            category: string;
             /** @description Free-text details, if any. */
-            readonly details?: string | null;
+            details?: string | null;
             /** @description The patient the task is about. */
-            readonly patient: WithRequired<components["schemas"]["TaskPatient"], "sex" | "full_name" | "contact_emails" | "registered_practitioner_name" | "notes" | "membership_scheme_names" | "address">;
+            patient: WithRequired<components["schemas"]["TaskPatient"], "sex" | "full_name" | "contact_emails" | "registered_practitioner_name" | "notes" | "membership_scheme_names" | "address">;
             /** @description Human-readable kind of task. */
-            readonly type_label: string;
+            type_label: string;
         };
         /**
          * @description Episode fields to change. Known only from Hero's request sample; the allowed values
          *     are assumed to be those of the episode object.
          */
-        readonly EpisodeUpdate: {
+        EpisodeUpdate: {
             /** @description The episode's new assignees. */
-            readonly assignees?: readonly components["schemas"]["EpisodeAssigneeUpdate"][];
-            readonly priority?: components["schemas"]["TaskPriority"];
-            readonly status?: components["schemas"]["TaskStatus"];
+            assignees?: components["schemas"]["EpisodeAssigneeUpdate"][];
+            priority?: components["schemas"]["TaskPriority"];
+            status?: components["schemas"]["TaskStatus"];
         };
         /** @description A form with its fields, as returned by Get Form. Hero's field list is cut off inside `fields`. */
-        readonly Form: {
+        Form: {
             /** @description Description shown to practice staff. */
-            readonly description: string;
+            description: string;
             /** @description The form's questions. */
-            readonly fields: readonly components["schemas"]["FormField"][];
-            readonly form_type: components["schemas"]["FormType"];
+            fields: components["schemas"]["FormField"][];
+            form_type: components["schemas"]["FormType"];
             /** @description Form id. */
-            readonly id: string;
+            id: string;
             /** @description Description shown to the patient, if different. */
-            readonly patient_description: string | null;
+            patient_description: string | null;
             /** @description Title shown to the patient, if different. */
-            readonly patient_title: string | null;
+            patient_title: string | null;
             /** @description SNOMED CT code recorded with responses, if any. */
-            readonly snomed_code: string | null;
+            snomed_code: string | null;
             /** @description Title shown to practice staff. */
-            readonly title: string;
+            title: string;
         };
         /** @description One question of a form. Hero's list of its properties is cut off after `name`. */
-        readonly FormField: {
+        FormField: {
             /** @description Id of the question. */
-            readonly form_question_id: string;
+            form_question_id: string;
             /** @description Name of the question. */
-            readonly name: string;
+            name: string;
         };
         /**
          * @description A patient's response to a form. Known only from a response sample: types follow the
          *     sample (ids are numbers there); requiredness and nullability are unknown.
          */
-        readonly FormResponse: {
+        FormResponse: {
             /** @description Id of the admin related to the response. Hero does not describe it further. */
-            readonly admin_id?: number;
+            admin_id?: number;
             /** @description Id of the related appointment. */
-            readonly appointment_id?: number;
+            appointment_id?: number;
             /** @description Id of the patient who answered (Hero calls patients clients here). */
-            readonly client_id?: number;
+            client_id?: number;
             /**
              * Format: date-time
              * @description When the response was submitted.
              */
-            readonly created_at?: string;
+            created_at?: string;
             /** @description When the response was written to the patient's EMIS record. Hero's sample does not show its format. */
-            readonly emis_file_record_at?: string;
+            emis_file_record_at?: string;
             /** @description Id of the form answered. */
-            readonly form_id?: number;
+            form_id?: number;
             /** @description Whether the response is hidden. Hero does not describe it further. */
-            readonly hidden?: boolean;
+            hidden?: boolean;
             /** @description Form response id. */
-            readonly id?: number;
+            id?: number;
             /** @description Id of the related invoice. */
-            readonly invoice_id?: number;
+            invoice_id?: number;
             /** @description Id of the practice group. */
-            readonly practice_group_id?: number;
+            practice_group_id?: number;
             /** @description Id of the short link the response came through. */
-            readonly short_link_id?: number;
+            short_link_id?: number;
             /** @description When the response was last changed. Hero's sample does not show its format. */
-            readonly updated_at?: string;
+            updated_at?: string;
             /** @description Error from writing the response to the patient's record. */
-            readonly write_to_record_error?: string;
+            write_to_record_error?: string;
         };
         /** @description A form as listed by List Forms. */
-        readonly FormSummary: {
+        FormSummary: {
             /** @description Description shown to practice staff. */
-            readonly description: string;
-            readonly form_type: components["schemas"]["FormType"];
+            description: string;
+            form_type: components["schemas"]["FormType"];
             /** @description Form id. */
-            readonly id: string;
+            id: string;
             /** @description Description shown to the patient, if different. */
-            readonly patient_description: string | null;
+            patient_description: string | null;
             /** @description Title shown to the patient, if different. */
-            readonly patient_title: string | null;
+            patient_title: string | null;
             /** @description Whether this is a reply form. Hero does not describe it further. */
-            readonly reply_form: boolean;
+            reply_form: boolean;
             /** @description SNOMED CT code recorded with responses, if any. */
-            readonly snomed_code: string | null;
+            snomed_code: string | null;
             /** @description Title shown to practice staff. */
-            readonly title: string;
+            title: string;
         };
         /**
          * @description Kind of form.
          * @enum {string}
          */
-        readonly FormType: "questionnaire" | "response" | "appointment" | "care_navigation";
+        FormType: "questionnaire" | "response" | "appointment" | "care_navigation";
         /** @description A token for the Heidi partner integration. */
-        readonly HeidiToken: {
+        HeidiToken: {
             /**
              * Format: date-time
              * @description When the token expires.
              */
-            readonly expiration_time: string;
+            expiration_time: string;
             /** @description The token. Treat it as a secret. */
-            readonly token: string;
+            token: string;
         };
         /**
          * @description Hero identifiers are strings of digits.
          * @example 12345
          */
-        readonly Id: string;
+        Id: string;
         /** @description An invoice. Returned by Create Invoice (fields documented) and Link Invoice to Appointment (sample only). */
-        readonly Invoice: {
+        Invoice: {
             /** @description Amount still to pay. The unit is not documented. */
-            readonly amount_due?: number;
+            amount_due?: number;
             /** @description Appointment the invoice is linked to. */
-            readonly appointment_id?: string | null;
+            appointment_id?: string | null;
             /** @description Creation time. Hero's docs give no format. */
-            readonly created_at?: string;
+            created_at?: string;
             /** @description Stripe customer billed. */
-            readonly customer_id?: string | null;
+            customer_id?: string | null;
             /** @description Hero ID of the invoice. */
-            readonly id?: string | null;
+            id?: string | null;
             /** @description Patient the invoice belongs to. */
-            readonly patient_record_id?: string | null;
+            patient_record_id?: string | null;
             /** @description Invoice status. Allowed values are not documented. */
-            readonly status?: string;
+            status?: string;
             /** @description Stripe ID of the invoice. */
-            readonly stripe_id: string;
+            stripe_id: string;
             /** @description Subtotal. The unit is not documented. */
-            readonly subtotal?: number;
+            subtotal?: number;
             /** @description Last update time. Hero's docs give no format. */
-            readonly updated_at?: string;
+            updated_at?: string;
         };
         /** @description A coupon applied to an invoice (see List Coupons). */
-        readonly InvoiceCoupon: {
+        InvoiceCoupon: {
             /** @description Stripe coupon ID. */
-            readonly id: string;
-            readonly name?: string;
+            id: string;
+            name?: string;
         };
         /** @description Fields of Create Invoice's body, before the rule that `patient_id` or `appointment_id` must be given. */
-        readonly InvoiceCreateFields: {
+        InvoiceCreateFields: {
             /** @description Appointment being invoiced; Hero takes the patient from it. */
-            readonly appointment_id?: string;
+            appointment_id?: string;
             /** @description Insurer's authorisation code (not explained in Hero's docs). */
-            readonly authentication_code?: string;
+            authentication_code?: string;
             /** @enum {string} */
-            readonly collection_method?: "request_payment" | "charge_automatically";
-            readonly confidential?: boolean;
-            readonly coupons?: readonly components["schemas"]["InvoiceCoupon"][];
+            collection_method?: "request_payment" | "charge_automatically";
+            confidential?: boolean;
+            coupons?: components["schemas"]["InvoiceCoupon"][];
             /** @description Stripe customer to bill. */
-            readonly customer_stripe_id?: string;
-            readonly diagnosis?: string;
+            customer_stripe_id?: string;
+            diagnosis?: string;
             /** @description Payment due date. Hero's docs give no format. */
-            readonly due_date?: string;
-            readonly footer?: string;
-            readonly insurer?: string;
-            readonly invoice_items_attributes?: readonly components["schemas"]["InvoiceItem"][];
+            due_date?: string;
+            footer?: string;
+            insurer?: string;
+            invoice_items_attributes?: components["schemas"]["InvoiceItem"][];
             /** @description Admin ID of the person issuing the invoice. */
-            readonly issuer_id: string;
+            issuer_id: string;
             /** @description Insurance membership number (not explained in Hero's docs). */
-            readonly membership_number?: string;
-            readonly memo?: string;
+            membership_number?: string;
+            memo?: string;
             /**
              * @description Leave the invoice as a draft or finalize it.
              * @enum {string}
              */
-            readonly mode?: "draft" | "finalize";
+            mode?: "draft" | "finalize";
             /** @description Hero ID of the patient. Needed unless `appointment_id` is given. */
-            readonly patient_id?: string;
-            readonly payment_source?: string;
-            readonly practitioner_id?: string;
+            patient_id?: string;
+            payment_source?: string;
+            practitioner_id?: string;
             /** @description Date of the service. Hero's docs give no format. */
-            readonly service_date?: string;
+            service_date?: string;
             /** @description Make `customer_stripe_id` the patient's default customer (see Get Default Customer). */
-            readonly set_default_customer?: boolean;
+            set_default_customer?: boolean;
         };
         /** @description Body of Create Invoice. `patient_id` or `appointment_id` must be given (Hero's description says so). */
-        readonly InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & ({
-            readonly patient_id: string;
+        InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & ({
+            patient_id: string;
         } | {
-            readonly appointment_id: string;
+            appointment_id: string;
         });
         /** @description A line of an invoice. Hero's docs list these fields without saying which combinations are valid; Stripe prices and products come from List Products, which is not documented. */
-        readonly InvoiceItem: {
+        InvoiceItem: {
             /** @description Not explained in Hero's docs. */
-            readonly create?: boolean;
-            readonly description?: string;
+            create?: boolean;
+            description?: string;
             /** @description Stripe price ID. */
-            readonly price?: string;
+            price?: string;
             /** @description Stripe product ID. */
-            readonly product?: string;
-            readonly quantity: number;
+            product?: string;
+            quantity: number;
             /** @description Stripe ID of the item. Not explained in Hero's docs. */
-            readonly stripe_id?: string;
+            stripe_id?: string;
             /** @description Unit price as an integer. The unit is not documented (probably pence; compare `unit_amount_in_pounds`). */
-            readonly unit_amount?: number;
+            unit_amount?: number;
             /** @description Unit price in pounds. */
-            readonly unit_amount_in_pounds?: number;
+            unit_amount_in_pounds?: number;
         };
         /** @description Body of Link Invoice to Appointment, from Hero's request sample. Which fields are required is not documented. */
-        readonly InvoiceLinkRequest: {
+        InvoiceLinkRequest: {
             /** @description Hero ID of the appointment. */
-            readonly appointment_id?: string;
+            appointment_id?: string;
             /** @description Admin ID of the person linking the invoice. */
-            readonly issuer_id?: string;
+            issuer_id?: string;
             /** @description Stripe ID of the invoice to link. */
-            readonly stripe_invoice_id?: string;
+            stripe_invoice_id?: string;
         };
         /** @description Body of Update Invoice. Only the fields named in Hero's description are listed; the schema stays open because the full field list was not visible. */
-        readonly InvoiceUpdateRequest: {
-            readonly coupons?: readonly components["schemas"]["InvoiceCoupon"][];
-            readonly footer?: string;
+        InvoiceUpdateRequest: {
+            coupons?: components["schemas"]["InvoiceCoupon"][];
+            footer?: string;
             /** @description Admin ID of the person updating the invoice. */
-            readonly issuer_id: string;
-            readonly memo?: string;
+            issuer_id: string;
+            memo?: string;
         } & {
-            readonly [key: string]: unknown;
+            [key: string]: unknown;
         };
         /** @description Status of a Hero link, from Hero's response sample; requiredness and the possible values are unknown. */
-        readonly LinkStatus: {
+        LinkStatus: {
             /** @description Related records. Item shape not documented. */
-            readonly reference?: readonly Record<string, never>[];
+            reference?: Record<string, never>[];
             /** @description Sample value `unused`; other values are not documented. */
-            readonly status?: string;
+            status?: string;
             /** @description Kind of link. Sample value `booking`; other values are not documented. */
-            readonly type?: string;
+            type?: string;
         };
         /** @description Hero's list envelope. Each list operation narrows `data` to its item schema. */
-        readonly ListEnvelope: {
+        ListEnvelope: {
             /** @description Number of items matching the query. */
-            readonly count: number;
-            readonly data: readonly unknown[];
+            count: number;
+            data: unknown[];
         };
         /** @description A single message, as returned by Get a Message. Hero's docs show only that it starts with `id` and a `patient` object; all other fields are unknown. */
-        readonly Message: {
+        Message: {
             /** @description ID of the message. */
-            readonly id?: string;
+            id?: string;
             /** @description The patient the message was sent to. Only its `id` is documented. */
-            readonly patient?: {
+            patient?: {
                 /** @description Hero ID of the patient. */
-                readonly id?: string;
+                id?: string;
             };
         };
         /**
@@ -2234,497 +2234,497 @@ export interface components {
          *     deployments that predate it.
          * @enum {string}
          */
-        readonly MessageType: "hero" | "sms" | "email" | "nhs_app";
+        MessageType: "hero" | "sms" | "email" | "nhs_app";
         /**
          * @description A note on an episode. Known only from a response sample that is cut off after
          *     `created_at`: types follow the sample (ids are numbers there); requiredness and
          *     nullability are unknown.
          */
-        readonly Note: {
-            readonly admin?: components["schemas"]["NoteAuthor"];
+        Note: {
+            admin?: components["schemas"]["NoteAuthor"];
             /** @description When the note was archived. Hero's sample does not show its format or whether it can be null. */
-            readonly archived_at?: string;
+            archived_at?: string;
             /** @description When the note was created. Hero's sample does not show its format. */
-            readonly created_at?: string;
+            created_at?: string;
             /** @description Text of the note. */
-            readonly description?: string;
+            description?: string;
             /** @description Note id. */
-            readonly id?: number;
+            id?: number;
             /** @description Id of the practice group. */
-            readonly practice_group_id?: number;
+            practice_group_id?: number;
         };
         /** @description The admin who wrote a note, as embedded in the note. Ids are numbers in Hero's sample. */
-        readonly NoteAuthor: {
-            readonly first_name?: string;
-            readonly full_name?: string;
+        NoteAuthor: {
+            first_name?: string;
+            full_name?: string;
             /** @description Admin id. */
-            readonly id?: number;
-            readonly last_name?: string;
+            id?: number;
+            last_name?: string;
         };
         /** @description A note to add to an episode. Known only from Hero's request sample; requiredness is not documented. */
-        readonly NoteCreate: {
+        NoteCreate: {
             /** @description Text of the note. */
-            readonly description?: string;
+            description?: string;
             /** @description Id of the episode to add the note to. */
-            readonly episode_id?: string;
+            episode_id?: string;
         };
         /**
          * @description A patient as Hero holds it for the practice group (Get a Patient, v1). Every field except
          *     `id`, `dob`, `data_source` and `status` may be absent. Further fields may exist: Hero's
          *     example was cut off.
          */
-        readonly Patient: {
-            readonly address_line_1?: string | null;
-            readonly address_line_2?: string | null;
-            readonly address_line_3?: string | null;
-            readonly country?: string | null;
-            readonly county?: string | null;
-            readonly data_source: components["schemas"]["PatientDataSource"];
+        Patient: {
+            address_line_1?: string | null;
+            address_line_2?: string | null;
+            address_line_3?: string | null;
+            country?: string | null;
+            county?: string | null;
+            data_source: components["schemas"]["PatientDataSource"];
             /** Format: date-time */
-            readonly deceased_at?: string | null;
+            deceased_at?: string | null;
             /**
              * Format: date-time
              * @description Date of birth. Typed date-time in Hero's reference (other operations describe dob as a date).
              */
-            readonly dob: string | null;
+            dob: string | null;
             /** @description The patient's id in the practice's EHR. */
-            readonly ehr_partner_id?: string | null;
-            readonly email?: string | null;
-            readonly emails?: readonly string[] | null;
+            ehr_partner_id?: string | null;
+            email?: string | null;
+            emails?: string[] | null;
             /** @description The patient's id in EMIS Web, when the practice uses EMIS. */
-            readonly emis_id?: string | null;
-            readonly first_name?: string | null;
-            readonly id: components["schemas"]["Id"];
-            readonly last_name?: string | null;
+            emis_id?: string | null;
+            first_name?: string | null;
+            id: components["schemas"]["Id"];
+            last_name?: string | null;
             /**
              * Format: date-time
              * @description When Hero last synchronised the record (meaning inferred from the name).
              */
-            readonly last_sync_at?: string | null;
-            readonly mobile?: string | null;
-            readonly nhs_number?: string | null;
-            readonly notes?: string | null;
-            readonly postcode?: string | null;
+            last_sync_at?: string | null;
+            mobile?: string | null;
+            nhs_number?: string | null;
+            notes?: string | null;
+            postcode?: string | null;
             /**
              * @description Not described in Hero's docs.
              * @default false
              */
-            readonly restricted: boolean;
-            readonly sex?: components["schemas"]["PatientSex"] | null;
+            restricted: boolean;
+            sex?: components["schemas"]["PatientSex"] | null;
             /** Format: date-time */
-            readonly sex_changed_at?: string | null;
+            sex_changed_at?: string | null;
             /**
              * @description Whether the patient is archived in Hero.
              * @enum {string}
              */
-            readonly status: "archived" | "unarchived";
+            status: "archived" | "unarchived";
             /** @description Title; may be empty or null. */
-            readonly title?: components["schemas"]["PatientTitle"] | "" | null;
-            readonly town?: string | null;
+            title?: components["schemas"]["PatientTitle"] | "" | null;
+            town?: string | null;
             /** @description Another Hero identifier; its format is not documented. */
-            readonly uid?: string | null;
+            uid?: string | null;
             /** @description Not described in Hero's docs. */
-            readonly verification_credentials?: readonly string[] | null;
+            verification_credentials?: string[] | null;
         };
         /**
          * @description System the patient record came from (`systm_one` is TPP SystmOne; `gha` is not explained in Hero's docs).
          * @enum {string}
          */
-        readonly PatientDataSource: "hero" | "emis" | "pds" | "gha" | "systm_one";
+        PatientDataSource: "hero" | "emis" | "pds" | "gha" | "systm_one";
         /** @description Body of Connect a Patient to EHR, known only from a request sample. */
-        readonly PatientEhrConnectRequest: {
+        PatientEhrConnectRequest: {
             /** @description The EHR patient to connect to, e.g. one from List EHR Candidates. Seen only in a request sample; requiredness unknown. */
-            readonly ehr_partner_id?: string;
+            ehr_partner_id?: string;
         };
         /** @description One identifier of the patient (NHS number, EHR id, Hero id) and the system it belongs to. */
-        readonly PatientIdentifier: {
+        PatientIdentifier: {
             /**
              * @description Display label of the issuing system.
              * @enum {string}
              */
-            readonly label: "NHS" | "GHA" | "EMIS" | "Hero" | "Systm One";
+            label: "NHS" | "GHA" | "EMIS" | "Hero" | "Systm One";
             /** @enum {string} */
-            readonly name: "nhs_number" | "gha_number" | "ehr_partner_id" | "hero_id" | "hero_uid";
+            name: "nhs_number" | "gha_number" | "ehr_partner_id" | "hero_id" | "hero_uid";
             /** @enum {string} */
-            readonly role: "main" | "secondary";
+            role: "main" | "secondary";
             /** @enum {string} */
-            readonly source: "nhs" | "gha" | "ehr_partner" | "hero";
-            readonly value: string;
+            source: "nhs" | "gha" | "ehr_partner" | "hero";
+            value: string;
         };
         /** @description Body of Preview Patient Merging, known only from a request sample. */
-        readonly PatientMergePreviewRequest: {
+        PatientMergePreviewRequest: {
             /** @description The other patient in the merge. Seen only in a request sample; requiredness unknown. */
-            readonly patient_id?: string;
+            patient_id?: string;
         };
         /** @description Body of Merge Patients. */
-        readonly PatientMergeRequest: {
+        PatientMergeRequest: {
             /** @description Token issued by Preview Patient Merging (inferred; the field it comes from is not documented). */
-            readonly merge_token: string;
+            merge_token: string;
             /** @description The other patient in the merge. */
-            readonly patient_id: string;
+            patient_id: string;
         };
         /**
          * PatientRegistered
          * @description The patient is registered with Hero for this practice group. Pass `patient_id` to later messaging and booking calls.
          */
-        readonly PatientRegistered: {
+        PatientRegistered: {
             /**
              * @description Hero patient id. Hero ids are strings of digits, but the reference gives no pattern for this field.
              * @example 98765
              */
-            readonly patient_id: string;
+            patient_id: string;
         };
         /**
          * @description Sex as recorded for the patient.
          * @enum {string}
          */
-        readonly PatientSex: "Not known" | "Not specified" | "Male" | "Female" | "Other";
+        PatientSex: "Not known" | "Not specified" | "Male" | "Female" | "Other";
         /**
          * @description Title (honorific) as Hero stores it. Patient responses may also hold an empty string or null.
          * @enum {string}
          */
-        readonly PatientTitle: "Baron" | "Baroness" | "Brigadier" | "Count" | "Colonel" | "Countess" | "Captain" | "Dame" | "The Dowager Viscountess" | "Dr" | "Duchess" | "Duke" | "Earl" | "His Excellency" | "Father" | "H.E. Ambassador Mr" | "H.E. Mr" | "H.E. Mrs" | "Her Grace" | "His Grace" | "The Hon" | "The Hon Mr" | "The Hon Mrs" | "HRH" | "HRH Prince" | "HRH Princess" | "Insurance" | "HM King" | "Lady" | "Lord" | "Major" | "Master" | "Miss" | "Mr" | "Mrs" | "Ms" | "Mss" | "Mx" | "Pr" | "Professor" | "HM Queen" | "Rabbi" | "Reverend" | "Sheikh" | "Sheikha" | "Sir" | "The" | "Viscount" | "Viscountess";
+        PatientTitle: "Baron" | "Baroness" | "Brigadier" | "Count" | "Colonel" | "Countess" | "Captain" | "Dame" | "The Dowager Viscountess" | "Dr" | "Duchess" | "Duke" | "Earl" | "His Excellency" | "Father" | "H.E. Ambassador Mr" | "H.E. Mr" | "H.E. Mrs" | "Her Grace" | "His Grace" | "The Hon" | "The Hon Mr" | "The Hon Mrs" | "HRH" | "HRH Prince" | "HRH Princess" | "Insurance" | "HM King" | "Lady" | "Lord" | "Major" | "Master" | "Miss" | "Mr" | "Mrs" | "Ms" | "Mss" | "Mx" | "Pr" | "Professor" | "HM Queen" | "Rabbi" | "Reverend" | "Sheikh" | "Sheikha" | "Sir" | "The" | "Viscount" | "Viscountess";
         /** @description A patient as returned by Get a Patient (v2). Hero's field list stops after `ehr_registered`; further fields may exist. */
-        readonly PatientV2: components["schemas"]["PatientV2Base"] & {
+        PatientV2: components["schemas"]["PatientV2Base"] & {
             /** @description Whether the patient is registered in the practice's EHR; null when unknown (meaning of null not documented). */
-            readonly ehr_registered: boolean | null;
+            ehr_registered: boolean | null;
         };
         /**
          * @description Fields shared by Get a Patient (v2) and List EHR Candidates. Addresses use `line_1..3`
          *     (not v1's `address_line_1..3`) and identifiers are listed in `identifiers`.
          */
-        readonly PatientV2Base: {
-            readonly county?: string | null;
-            readonly data_source?: components["schemas"]["PatientDataSource"] | null;
+        PatientV2Base: {
+            county?: string | null;
+            data_source?: components["schemas"]["PatientDataSource"] | null;
             /** Format: date-time */
-            readonly deceased_at?: string | null;
+            deceased_at?: string | null;
             /**
              * Format: date-time
              * @description Date of birth. Typed date-time in Hero's reference (other operations describe dob as a date).
              */
-            readonly dob: string | null;
+            dob: string | null;
             /** @description The patient's id in the practice's EHR. */
-            readonly ehr_partner_id?: string | null;
-            readonly email?: string | null;
+            ehr_partner_id?: string | null;
+            email?: string | null;
             /** @description The patient's id in EMIS Web, when the practice uses EMIS. */
-            readonly emis_id?: string | null;
-            readonly first_name?: string | null;
+            emis_id?: string | null;
+            first_name?: string | null;
             /** @description The patient's Hero id, when the record is known to Hero. */
-            readonly hero_id?: string | null;
-            readonly hero_uid?: string | null;
-            readonly identifiers: readonly components["schemas"]["PatientIdentifier"][];
-            readonly last_name?: string | null;
+            hero_id?: string | null;
+            hero_uid?: string | null;
+            identifiers: components["schemas"]["PatientIdentifier"][];
+            last_name?: string | null;
             /** Format: date-time */
-            readonly last_sync_at?: string | null;
-            readonly line_1?: string | null;
-            readonly line_2?: string | null;
-            readonly line_3?: string | null;
-            readonly mobile?: string | null;
-            readonly nhs_number?: string | null;
-            readonly postcode?: string | null;
+            last_sync_at?: string | null;
+            line_1?: string | null;
+            line_2?: string | null;
+            line_3?: string | null;
+            mobile?: string | null;
+            nhs_number?: string | null;
+            postcode?: string | null;
             /**
              * @description Not described in Hero's docs.
              * @default false
              */
-            readonly restricted: boolean;
-            readonly sex?: components["schemas"]["PatientSex"] | null;
+            restricted: boolean;
+            sex?: components["schemas"]["PatientSex"] | null;
             /** @description Title; may be empty or null. */
-            readonly title?: components["schemas"]["PatientTitle"] | "" | null;
-            readonly town?: string | null;
+            title?: components["schemas"]["PatientTitle"] | "" | null;
+            town?: string | null;
         };
         /** @description A patient as listed by List Patients (v3). Hero's field list stops after `sex`; further fields (probably as in Get a Patient (v2)) are not documented. */
-        readonly PatientV3: {
+        PatientV3: {
             /** @description Date of death. Its format is not documented for this operation (date-time elsewhere). */
-            readonly deceased_at?: string | null;
+            deceased_at?: string | null;
             /**
              * Format: date
              * @description Date of birth, an ISO 8601 date such as `1989-04-11`.
              */
-            readonly dob: string | null;
+            dob: string | null;
             /** @description The patient's id in the practice's EHR. */
-            readonly ehr_partner_id?: string | null;
+            ehr_partner_id?: string | null;
             /** @description The patient's id in EMIS Web, when the practice uses EMIS. */
-            readonly emis_id?: string | null;
-            readonly first_name?: string | null;
-            readonly last_name?: string | null;
+            emis_id?: string | null;
+            first_name?: string | null;
+            last_name?: string | null;
             /** @description ODS code of the patient's practice (meaning inferred from the name). */
-            readonly ods_code?: string | null;
-            readonly sex?: components["schemas"]["PatientSex"] | null;
+            ods_code?: string | null;
+            sex?: components["schemas"]["PatientSex"] | null;
             /** @description Title; may be empty or null. */
-            readonly title?: components["schemas"]["PatientTitle"] | "" | null;
+            title?: components["schemas"]["PatientTitle"] | "" | null;
         };
         /** @description One page of List Patients (v3). `count` was not visible in Hero's docs and is optional here. */
-        readonly PatientV3List: {
+        PatientV3List: {
             /** @description Number of patients matching the filters (not confirmed for this operation). */
-            readonly count?: number;
-            readonly data: readonly components["schemas"]["PatientV3"][];
+            count?: number;
+            data: components["schemas"]["PatientV3"][];
         };
         /**
          * PatientVerificationRequired
          * @description Hero could not confirm the patient's identity from PDS alone. Send the patient to `login_url` to verify, then register again.
          */
-        readonly PatientVerificationRequired: {
+        PatientVerificationRequired: {
             /**
              * Format: uri
              * @description Page where the patient verifies their identity.
              * @example https://patient.herohealth.net/verify/abc123
              */
-            readonly login_url: string;
+            login_url: string;
             /**
              * @description Human-readable explanation.
              * @example Patient must verify their identity before proceeding
              */
-            readonly message: string;
+            message: string;
         };
         /** @description A pharmacy saved for a prescriber. */
-        readonly Pharmacy: {
+        Pharmacy: {
             /** @description Email address. Hero's docs give no format. */
-            readonly email: string;
-            readonly id: string;
+            email: string;
+            id: string;
             /** @description Mobile phone number. */
-            readonly mobile: string;
-            readonly name: string;
-            readonly prescriber_id: string;
+            mobile: string;
+            name: string;
+            prescriber_id: string;
         };
         /** @description Body of Create Pharmacy. */
-        readonly PharmacyCreateRequest: {
+        PharmacyCreateRequest: {
             /** @description Email address. Hero's docs give no format. */
-            readonly email: string;
+            email: string;
             /** @description Mobile phone number. */
-            readonly mobile: string;
-            readonly name: string;
+            mobile: string;
+            name: string;
             /** @description ID of the prescriber. */
-            readonly prescriber_id: string;
+            prescriber_id: string;
         };
         /**
          * @description Postal address of the practice group. Hero's sample is cut off after `postcode`, at a
          *     further field whose name begins with "co" (probably `country`); that field is not
          *     listed here because its name was not visible.
          */
-        readonly PracticeGroupAddress: {
-            readonly county?: string;
-            readonly line_1?: string;
-            readonly line_2?: string;
-            readonly line_3?: string;
-            readonly postcode?: string;
-            readonly town?: string;
+        PracticeGroupAddress: {
+            county?: string;
+            line_1?: string;
+            line_2?: string;
+            line_3?: string;
+            postcode?: string;
+            town?: string;
         };
         /** @description A Hero Element enabled for the practice group. */
-        readonly PracticeGroupElement: {
+        PracticeGroupElement: {
             /** @description The Element's configuration. Its fields are not documented. */
-            readonly config?: Record<string, never>;
+            config?: Record<string, never>;
             /** @description The Element itself. Its fields are not documented. */
-            readonly element?: Record<string, never> | null;
+            element?: Record<string, never> | null;
             /** @description Version of the Element in use, if pinned. */
-            readonly version: string | null;
+            version: string | null;
         };
         /** @description Login for the prescription partner account. Treat the password as a secret. */
-        readonly PracticeGroupPrescriptionPartnerCredentials: {
+        PracticeGroupPrescriptionPartnerCredentials: {
             /** @description Account email address. */
-            readonly email?: string;
+            email?: string;
             /** @description Account password. */
-            readonly password?: string;
+            password?: string;
         };
         /**
          * @description Practice group settings to change. Fields come from Hero's request sample; which are
          *     required is not documented.
          */
-        readonly PracticeGroupUpdate: {
-            readonly address?: components["schemas"]["PracticeGroupAddress"];
+        PracticeGroupUpdate: {
+            address?: components["schemas"]["PracticeGroupAddress"];
             /** @description Name of the practice group. */
-            readonly name?: string;
+            name?: string;
             /**
              * @description Prescription partner to use. Hero's sample value is `signature_rx`; other values are not documented.
              * @example signature_rx
              */
-            readonly prescription_partner?: string;
-            readonly prescription_partner_credentials?: components["schemas"]["PracticeGroupPrescriptionPartnerCredentials"];
+            prescription_partner?: string;
+            prescription_partner_credentials?: components["schemas"]["PracticeGroupPrescriptionPartnerCredentials"];
             /** @description Whether prescribing through a prescription partner is turned on. */
-            readonly prescription_partner_enabled?: boolean;
+            prescription_partner_enabled?: boolean;
         };
         /**
          * RegisterPatientPdsByDemographics
          * @description Trace the patient on PDS by forename, surname, date of birth and postcode, when the NHS number is not known.
          */
-        readonly RegisterPatientPdsByDemographics: {
+        RegisterPatientPdsByDemographics: {
             /**
              * Format: date
              * @description Date of birth, `YYYY-MM-DD`. Hero's reference types it date-time but describes it as an ISO 8601 date and shows only dates.
              * @example 1989-04-11
              */
-            readonly dob: string;
+            dob: string;
             /** @description Optional, non-empty. Listed in Hero's reference without a description. */
-            readonly ehr_partner?: string;
+            ehr_partner?: string;
             /** @description Optional, non-empty. Listed without a description; elsewhere in the API `ehr_partner_id` is the patient's identifier in the practice's EHR. */
-            readonly ehr_partner_id?: string;
+            ehr_partner_id?: string;
             /**
              * @description The patient's first name.
              * @example Jane
              */
-            readonly forename: string;
+            forename: string;
             /**
              * @description The patient's postcode.
              * @example LS1 4AP
              */
-            readonly postcode: string;
+            postcode: string;
             /**
              * @description The patient's family name.
              * @example Smith
              */
-            readonly surname: string;
+            surname: string;
         };
         /**
          * RegisterPatientPdsByNhsNumber
          * @description Trace the patient on PDS by NHS number and date of birth.
          */
-        readonly RegisterPatientPdsByNhsNumber: {
+        RegisterPatientPdsByNhsNumber: {
             /**
              * Format: date
              * @description Date of birth, `YYYY-MM-DD`. Hero's reference types it date-time but describes it as an ISO 8601 date and shows only dates.
              * @example 1992-01-01
              */
-            readonly dob: string;
+            dob: string;
             /** @description Optional, non-empty. Listed in Hero's reference without a description. */
-            readonly ehr_partner?: string;
+            ehr_partner?: string;
             /** @description Optional, non-empty. Listed without a description; elsewhere in the API `ehr_partner_id` is the patient's identifier in the practice's EHR. */
-            readonly ehr_partner_id?: string;
+            ehr_partner_id?: string;
             /**
              * @description The patient's 10-digit NHS number. Hero asks for a valid NHS number; its getting-started guide writes it with spaces (`123 456 7891`), so the spaced form is accepted as well as plain digits. Hero does not document a pattern.
              * @example 9000000009
              */
-            readonly nhs_number: string;
+            nhs_number: string;
         };
         /** @description Body of Register a Patient using PDS. Send exactly one of the two forms. */
-        readonly RegisterPatientPdsRequest: components["schemas"]["RegisterPatientPdsByNhsNumber"] | components["schemas"]["RegisterPatientPdsByDemographics"];
+        RegisterPatientPdsRequest: components["schemas"]["RegisterPatientPdsByNhsNumber"] | components["schemas"]["RegisterPatientPdsByDemographics"];
         /** @description Success body of Register a Patient using PDS. Tell the two apart by `patient_id` (registered) or `login_url` (verification required). */
-        readonly RegisterPatientPdsResult: components["schemas"]["PatientRegistered"] | components["schemas"]["PatientVerificationRequired"];
+        RegisterPatientPdsResult: components["schemas"]["PatientRegistered"] | components["schemas"]["PatientVerificationRequired"];
         /** @description Body of Register a Patient (no PDS lookup). Fields as listed in Hero's older reference. */
-        readonly RegisterPatientRequest: {
-            readonly address_line_1?: string;
-            readonly address_line_2?: string;
-            readonly address_line_3?: string;
-            readonly country?: string;
-            readonly county?: string;
+        RegisterPatientRequest: {
+            address_line_1?: string;
+            address_line_2?: string;
+            address_line_3?: string;
+            country?: string;
+            county?: string;
             /** @description Accepted values are not documented for this request. */
-            readonly data_source?: string;
+            data_source?: string;
             /**
              * @description Date of birth. Hero documents only a non-empty string; its other examples use `YYYY-MM-DD`.
              * @example 1992-01-01
              */
-            readonly dob: string;
+            dob: string;
             /** @description The patient's identifier in the practice's EHR. */
-            readonly ehr_partner_id?: string;
-            readonly email?: string;
-            readonly first_name: string;
-            readonly landline?: string;
-            readonly last_name: string;
+            ehr_partner_id?: string;
+            email?: string;
+            first_name: string;
+            landline?: string;
+            last_name: string;
             /** @description The patient's mobile number. */
-            readonly mobile: string;
+            mobile: string;
             /** @description The patient's NHS number. Together with `dob` it decides whether an existing patient is updated. */
-            readonly nhs_number?: string;
-            readonly postcode?: string;
-            readonly sex?: components["schemas"]["PatientSex"];
-            readonly title?: components["schemas"]["PatientTitle"];
+            nhs_number?: string;
+            postcode?: string;
+            sex?: components["schemas"]["PatientSex"];
+            title?: components["schemas"]["PatientTitle"];
         };
         /** @description Body of Send a Message. */
-        readonly SendMessageRequest: {
+        SendMessageRequest: {
             /** @description ID of the Admin or AdminTeam to assign (see `assignee_type`). Hero types it as a number, unlike most IDs. */
-            readonly assignee_id?: number;
+            assignee_id?: number;
             /**
              * @description Kind of assignee, `Admin` or `AdminTeam` per Hero's description (not declared as an enum).
              * @example Admin
              */
-            readonly assignee_type?: string;
+            assignee_type?: string;
             /** @description UUID of an attachment to include. Must not be empty when given (older reference). */
-            readonly attachment_uuid?: string;
+            attachment_uuid?: string;
             /**
              * @description Write to the record automatically. Honoured only when the API key has permission for it.
              * @default false
              */
-            readonly auto_write_to_record: boolean;
+            auto_write_to_record: boolean;
             /**
              * @description Hero's reference types this as "boolean or any string" and does not explain its effect.
              * @default false
              */
-            readonly encrypted: boolean | string;
+            encrypted: boolean | string;
             /** @description Contact detail for the fallback channel in `fallback_message_type`. Hero's docs list it without explaining when the fallback is used. */
-            readonly fallback_contact_detail?: string;
+            fallback_contact_detail?: string;
             /**
              * @description Fallback channel. Hero's docs list it without explaining when the fallback is used.
              * @enum {string}
              */
-            readonly fallback_message_type?: "sms" | "email";
+            fallback_message_type?: "sms" | "email";
             /** @description Text of the message. Must not be empty (older reference). */
-            readonly message_string: string;
-            readonly message_type: components["schemas"]["MessageType"];
+            message_string: string;
+            message_type: components["schemas"]["MessageType"];
             /** @description Hero ID of the patient. The digits-only pattern is shown in Hero's older reference. */
-            readonly patient_id: string;
+            patient_id: string;
             /** @description Where to send it (a phone number or email address). When omitted, Hero uses the contact detail on the patient's record for the chosen `message_type`. */
-            readonly recipient_contact_detail?: string;
+            recipient_contact_detail?: string;
             /** @description When to send the message, for a scheduled send. Hero's reference gives no format for this request field; the response types `send_at` as a date-time, so send an ISO 8601 UTC date-time such as `2024-03-15T14:00:00Z`. */
-            readonly send_at?: string;
+            send_at?: string;
             /** @description ID of a Hero short link to include. Must not be empty when given (older reference). */
-            readonly short_link_id?: string;
+            short_link_id?: string;
             /** @description SNOMED CT code to file the record entry under. */
-            readonly snomed_code?: string;
+            snomed_code?: string;
             /** @description SNOMED CT term matching `snomed_code`. */
-            readonly snomed_term?: string;
+            snomed_term?: string;
             /** @description ID of a related inbox task. */
-            readonly task_id?: string;
+            task_id?: string;
             /**
              * @description Write the message to the patient's record in the practice's clinical system.
              * @default false
              */
-            readonly write_to_record: boolean;
+            write_to_record: boolean;
         };
         /** @description Body of a successful Send a Message. Only `message_id`, `content` and `created_at` are in Hero's reference field list; the other properties come from the sample in Hero's messaging walkthrough and may not always be present. */
-        readonly SendMessageResponse: {
+        SendMessageResponse: {
             /** @description Seen only in the walkthrough sample; its purpose is not documented. */
-            readonly auth_token?: string;
+            auth_token?: string;
             /** @description Seen only in the walkthrough sample; presumably a URL for confirming the write to the record, but its use is not documented. */
-            readonly confirm_write_to_record_url?: string;
+            confirm_write_to_record_url?: string;
             /** @description Text of the message as sent. */
-            readonly content: string;
+            content: string;
             /** @description When the message was created. Hero's reference gives no format; Hero's timestamps are ISO 8601 UTC. */
-            readonly created_at: string;
+            created_at: string;
             /** @description ID of the message. */
-            readonly message_id: string;
+            message_id: string;
             /**
              * Format: date-time
              * @description Scheduled send time. Seen only in the walkthrough sample.
              */
-            readonly send_at?: string;
+            send_at?: string;
             /** @description Seen only in the walkthrough sample. */
-            readonly snomed_code?: string;
+            snomed_code?: string;
             /** @description Seen only in the walkthrough sample; its content is not documented. */
-            readonly submitted_by?: string;
+            submitted_by?: string;
             /** @description Seen only in the walkthrough sample. */
-            readonly write_to_record?: boolean;
+            write_to_record?: boolean;
         };
         /** @description A bookable time period with a practitioner at a location, for one appointment type. Known from a response sample only; requiredness is unknown. */
-        readonly Slot: {
-            readonly appointment_type_id?: string;
+        Slot: {
+            appointment_type_id?: string;
             /** Format: date-time */
-            readonly finish_time?: string;
-            readonly id?: string;
-            readonly location_id?: string;
-            readonly practitioner_id?: string;
+            finish_time?: string;
+            id?: string;
+            location_id?: string;
+            practitioner_id?: string;
             /** Format: date-time */
-            readonly start_time?: string;
+            start_time?: string;
         };
         /** @description A task in the practice's inbox, as returned by Get Task. Hero's field list is cut off inside `patient`. */
-        readonly Task: {
+        Task: {
             /** @description Category of the task. The possible values are not documented. */
-            readonly category: string;
+            category: string;
             /** @description Free-text details, if any. */
-            readonly details?: string | null;
+            details?: string | null;
             /** @description Task id. */
-            readonly id: string;
+            id: string;
             /** @description The patient the task is about. */
-            readonly patient: WithRequired<components["schemas"]["TaskPatient"], "id">;
-            readonly status: components["schemas"]["TaskStatus"];
+            patient: WithRequired<components["schemas"]["TaskPatient"], "id">;
+            status: components["schemas"]["TaskStatus"];
             /** @description Human-readable kind of task. */
-            readonly type_label: string;
+            type_label: string;
         };
         /**
          * @description A patient as embedded in tasks and episodes. Each view of it in Hero's docs is cut off
@@ -2735,150 +2735,150 @@ export interface components {
          *     the Patients endpoints' patient: `sex` values are lower-case, and the address is a
          *     nested object.
          */
-        readonly TaskPatient: {
-            readonly address?: components["schemas"]["TaskPatientAddress"];
+        TaskPatient: {
+            address?: components["schemas"]["TaskPatientAddress"];
             /** @description Contact email addresses. The item type is not documented. */
-            readonly contact_emails?: readonly unknown[] | null;
+            contact_emails?: unknown[] | null;
             /**
              * Format: date-time
              * @description Date of death, if any.
              */
-            readonly deceased_at?: string | null;
+            deceased_at?: string | null;
             /**
              * Format: date-time
              * @description Date of birth. Hero types it as a date-time here; no sample value is shown.
              */
-            readonly dob: string | null;
+            dob: string | null;
             /** @description The patient's id in the practice's clinical system (EHR), if linked. */
-            readonly ehr_partner_id?: string | null;
-            readonly email?: string | null;
+            ehr_partner_id?: string | null;
+            email?: string | null;
             /** @description The patient's EMIS id, if any. */
-            readonly emis_id?: string | null;
-            readonly first_name?: string | null;
-            readonly full_name?: string;
+            emis_id?: string | null;
+            first_name?: string | null;
+            full_name?: string;
             /** @description Hero patient id. Shown only on Get Task. */
-            readonly id?: string;
-            readonly last_name?: string | null;
+            id?: string;
+            last_name?: string | null;
             /** @description When the patient was last synchronised with the clinical system. Hero shows no format. */
-            readonly last_sync_at?: string | null;
+            last_sync_at?: string | null;
             /** @description Names of the membership schemes the patient belongs to. The item type is not documented. */
-            readonly membership_scheme_names?: readonly unknown[] | null;
-            readonly mobile?: string | null;
+            membership_scheme_names?: unknown[] | null;
+            mobile?: string | null;
             /** @description NHS number, if known. */
-            readonly nhs_number?: string | null;
+            nhs_number?: string | null;
             /** @description Notes about the patient. */
-            readonly notes?: string | null;
+            notes?: string | null;
             /** @description Name of the patient's registered practitioner, if known. */
-            readonly registered_practitioner_name?: string | null;
+            registered_practitioner_name?: string | null;
             /**
              * @description Sex, in lower case (unlike the Patients endpoints).
              * @enum {string}
              */
-            readonly sex?: "unspecified" | "male" | "female" | "other";
+            sex?: "unspecified" | "male" | "female" | "other";
             /**
              * @description Title (honorific). Values as listed on List Episodes; the empty string means none.
              * @enum {string|null}
              */
-            readonly title?: "Baron" | "Baroness" | "Brigadier" | "Count" | "Colonel" | "Countess" | "Captain" | "Dame" | "The Dowager Viscountess" | "Dr" | "Duchess" | "Duke" | "Earl" | "His Excellency" | "Father" | "H.E. Ambassador Mr" | "H.E. Mr" | "H.E. Mrs" | "Her Grace" | "His Grace" | "The Hon" | "The Hon Mr" | "The Hon Mrs" | "HRH" | "HRH Prince" | "HRH Princess" | "Insurance" | "HM King" | "Lady" | "Lord" | "Major" | "Master" | "Miss" | "Mr" | "Mrs" | "Ms" | "Mss" | "Mx" | "Pr" | "Professor" | "HM Queen" | "Rabbi" | "Reverend" | "Sheikh" | "Sheikha" | "Sir" | "The" | "" | "Viscount" | "Viscountess" | null;
+            title?: "Baron" | "Baroness" | "Brigadier" | "Count" | "Colonel" | "Countess" | "Captain" | "Dame" | "The Dowager Viscountess" | "Dr" | "Duchess" | "Duke" | "Earl" | "His Excellency" | "Father" | "H.E. Ambassador Mr" | "H.E. Mr" | "H.E. Mrs" | "Her Grace" | "His Grace" | "The Hon" | "The Hon Mr" | "The Hon Mrs" | "HRH" | "HRH Prince" | "HRH Princess" | "Insurance" | "HM King" | "Lady" | "Lord" | "Major" | "Master" | "Miss" | "Mr" | "Mrs" | "Ms" | "Mss" | "Mx" | "Pr" | "Professor" | "HM Queen" | "Rabbi" | "Reverend" | "Sheikh" | "Sheikha" | "Sir" | "The" | "" | "Viscount" | "Viscountess" | null;
             /** @description Patient uid. Hero does not describe it further. */
-            readonly uid?: string | null;
+            uid?: string | null;
         };
         /** @description Postal address of a patient embedded in a task or episode. */
-        readonly TaskPatientAddress: {
-            readonly country: string;
-            readonly county?: string | null;
-            readonly line1?: string | null;
-            readonly line2?: string | null;
-            readonly line3?: string | null;
-            readonly postcode: string;
-            readonly town: string;
+        TaskPatientAddress: {
+            country: string;
+            county?: string | null;
+            line1?: string | null;
+            line2?: string | null;
+            line3?: string | null;
+            postcode: string;
+            town: string;
         };
         /**
          * @description Priority of a task or an episode.
          * @enum {string}
          */
-        readonly TaskPriority: "lowest" | "low" | "medium" | "high" | "highest";
+        TaskPriority: "lowest" | "low" | "medium" | "high" | "highest";
         /**
          * @description Status of a task or an episode.
          * @enum {string}
          */
-        readonly TaskStatus: "open" | "closed" | "in_progress";
+        TaskStatus: "open" | "closed" | "in_progress";
         /** @description Task fields to change. All are optional. */
-        readonly TaskUpdate: {
+        TaskUpdate: {
             /** @description Id of the admin or admin team to assign the task to. */
-            readonly assignee_id?: string;
+            assignee_id?: string;
             /**
              * @description Whether `assignee_id` is an admin or an admin team. Note the snake-case values, unlike the `Admin` / `AdminTeam` used on episodes and appointment types.
              * @enum {string}
              */
-            readonly assignee_type?: "admin" | "admin_team";
-            readonly priority?: components["schemas"]["TaskPriority"];
-            readonly status?: components["schemas"]["TaskStatus"];
+            assignee_type?: "admin" | "admin_team";
+            priority?: components["schemas"]["TaskPriority"];
+            status?: components["schemas"]["TaskStatus"];
         };
         /** @description Result of updating a task. */
-        readonly TaskUpdateResult: {
-            readonly data: {
+        TaskUpdateResult: {
+            data: {
                 /** @description Id of the updated task. */
-                readonly id: string;
+                id: string;
             };
         };
         /** @description A JSON object whose fields Hero's archived docs do not show. Treat every property as optional and unknown. */
-        readonly UndocumentedObject: {
-            readonly [key: string]: unknown;
+        UndocumentedObject: {
+            [key: string]: unknown;
         };
         /** @description Body of a 400 response. */
-        readonly ValidationError: {
+        ValidationError: {
             /** @example true */
-            readonly error: boolean;
-            readonly message: readonly components["schemas"]["ValidationIssue"][];
+            error: boolean;
+            message: components["schemas"]["ValidationIssue"][];
             /** @example 400 */
-            readonly statusCode: number;
+            statusCode: number;
         };
         /** @description One problem with the request, in the style of a Zod issue. */
-        readonly ValidationIssue: {
+        ValidationIssue: {
             /** @description Kind of problem, e.g. `invalid_type`. */
-            readonly code: string;
+            code: string;
             /** @description What was expected at `path`. */
-            readonly expected: string;
+            expected: string;
             /** @description Location of the offending value (field names and array indexes). Item types are not documented. */
-            readonly path: readonly unknown[];
+            path: unknown[];
         };
         /** @description A webhook subscription. */
-        readonly Webhook: {
+        Webhook: {
             /** @description When the webhook was created. Hero states no format (presumably an ISO 8601 date-time). */
-            readonly created_at: string;
+            created_at: string;
             /** @description The subscribed event. Typed as a plain string in Hero's response schema; the known values are those of `WebhookEventType`. */
-            readonly event_type: string;
-            readonly headers?: components["schemas"]["WebhookHeaders"];
-            readonly id: string;
+            event_type: string;
+            headers?: components["schemas"]["WebhookHeaders"];
+            id: string;
             /**
              * @description The HMAC secret. Hero's response schema lists it as optional; it is
              *     write-only from the partner's side (the partner chose it), so treat any
              *     value returned as a secret and never log it.
              */
-            readonly signing_key?: string;
+            signing_key?: string;
             /** @description When the webhook was last changed. Hero states no format (presumably an ISO 8601 date-time). */
-            readonly updated_at: string;
+            updated_at: string;
             /** @description Where Hero POSTs the events. */
-            readonly url: string;
+            url: string;
         };
         /** @description Body of Create a Webhook. */
-        readonly WebhookCreateRequest: {
+        WebhookCreateRequest: {
             /** @description Free text to tell webhooks apart. */
-            readonly description?: string;
-            readonly event_type: components["schemas"]["WebhookEventType"];
-            readonly headers?: components["schemas"]["WebhookHeaders"];
+            description?: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            headers?: components["schemas"]["WebhookHeaders"];
             /**
              * @description Secret for HMAC-SHA256 signatures on deliveries (see Create a Webhook).
              *     Write-only from the partner's side: choose it, store it, and never log it.
              *     Without it deliveries are not signed.
              */
-            readonly signing_key?: string;
+            signing_key?: string;
             /**
              * Format: uri
              * @description Where Hero POSTs the events.
              */
-            readonly url: string;
+            url: string;
         };
         /**
          * @description Events a webhook can subscribe to. Hero's schema enum lists the first six;
@@ -2888,17 +2888,17 @@ export interface components {
          *     version of the enum lists, so it is left out.
          * @enum {string}
          */
-        readonly WebhookEventType: "appointment.confirmed" | "appointment.cancelled" | "appointment.rescheduled" | "prescription.issued" | "patient.medical-record-updated" | "patient.added-to-sequence" | "write-to-record.succeeded" | "write-to-record.failed";
+        WebhookEventType: "appointment.confirmed" | "appointment.cancelled" | "appointment.rescheduled" | "prescription.issued" | "patient.medical-record-updated" | "patient.added-to-sequence" | "write-to-record.succeeded" | "write-to-record.failed";
         /** @description Custom HTTP headers Hero adds to every delivery of this webhook (header name to value). */
-        readonly WebhookHeaders: {
-            readonly [key: string]: string;
+        WebhookHeaders: {
+            [key: string]: string;
         };
     };
     responses: {
         /** @description Validation error. The request's parameters or body did not match what the operation expects. */
-        readonly BadRequest: {
+        BadRequest: {
             headers: {
-                readonly [name: string]: unknown;
+                [name: string]: unknown;
             };
             content: {
                 /**
@@ -2916,42 +2916,42 @@ export interface components {
                  *       ]
                  *     }
                  */
-                readonly "application/json": components["schemas"]["ValidationError"];
+                "application/json": components["schemas"]["ValidationError"];
             };
         };
         /** @description Forbidden. The key has no access to the practice group in `x-practice-group-id`, or lacks the scope for this operation. Hero does not document a body. */
-        readonly Forbidden: {
+        Forbidden: {
             headers: {
-                readonly [name: string]: unknown;
+                [name: string]: unknown;
             };
             content?: never;
         };
         /** @description Not found. Nothing with that identifier exists for this practice group. Hero does not document a body. */
-        readonly NotFound: {
+        NotFound: {
             headers: {
-                readonly [name: string]: unknown;
+                [name: string]: unknown;
             };
             content?: never;
         };
         /** @description Unknown error on Hero's side. Hero does not document a body. */
-        readonly ServerError: {
+        ServerError: {
             headers: {
-                readonly [name: string]: unknown;
+                [name: string]: unknown;
             };
             content?: never;
         };
         /** @description Rate limit exceeded (limits are set in the partner agreement). Retry with exponential backoff, honouring `Retry-After`. Hero does not document a body. */
-        readonly TooManyRequests: {
+        TooManyRequests: {
             headers: {
-                readonly "Retry-After": components["headers"]["Retry-After"];
-                readonly [name: string]: unknown;
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
             };
             content?: never;
         };
         /** @description Unauthorised. The `x-api-key` header is missing or not valid for this environment. Hero does not document a body. */
-        readonly Unauthorized: {
+        Unauthorized: {
             headers: {
-                readonly [name: string]: unknown;
+                [name: string]: unknown;
             };
             content?: never;
         };
@@ -2961,23 +2961,23 @@ export interface components {
          * @description Filter by status. Hero's docs give only the example value `CREATED`, not the list of allowed values.
          * @example CREATED
          */
-        readonly BatchMessageEntryStatus: string;
+        BatchMessageEntryStatus: string;
         /** @description Which page to return. Whether it counts from 0 or 1 is not documented for batch messages (Hero's v3 patient list counts from 0). */
-        readonly BatchMessagePageIndex: number;
+        BatchMessagePageIndex: number;
         /** @description Items per page. Default and maximum are not documented. */
-        readonly BatchMessagePageSize: number;
+        BatchMessagePageSize: number;
         /** @description Numeric identifier, sent as a string. */
-        readonly Id: components["schemas"]["Id"];
+        Id: components["schemas"]["Id"];
         /**
          * @description Patient field that `search` is matched against. Hero's samples use `emis_id` and `ehr_partner_id`; the full list of accepted values is not documented.
          * @example ehr_partner_id
          */
-        readonly PatientSearchField: string;
+        PatientSearchField: string;
         /**
          * @description Term to match against the patient field named in `field`. Whether matching is exact or partial is not documented.
          * @example 500123
          */
-        readonly PatientSearchTerm: string;
+        PatientSearchTerm: string;
     };
     requestBodies: never;
     headers: {
@@ -2985,7 +2985,7 @@ export interface components {
          * @description How long to wait before retrying, as delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Hero's guide tells partners to honour it; its presence on every 429 is not confirmed.
          * @example 30
          */
-        readonly "Retry-After": string;
+        "Retry-After": string;
     };
     pathItems: never;
 }
@@ -3102,19 +3102,19 @@ export type ParameterPatientSearchTerm = components['parameters']['PatientSearch
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type $defs = Record<string, never>;
 export interface operations {
-    readonly createAccessToken: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. A new access token. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3122,43 +3122,43 @@ export interface operations {
                      *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NSJ9.c2lnbmF0dXJlLWV4YW1wbGU"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["AccessToken"];
+                    "application/json": components["schemas"]["AccessToken"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listAdmins: {
-        readonly parameters: {
-            readonly query?: {
+    listAdmins: {
+        parameters: {
+            query?: {
                 /** @description Field to sort by. */
-                readonly order_by?: "first_name";
+                order_by?: "first_name";
                 /** @description When true, sort in descending order. */
-                readonly order_descending?: boolean;
+                order_descending?: boolean;
                 /**
                  * @description Page to return. Typed as a string in Hero's reference; send a whole number.
                  * @example 0
                  */
-                readonly page_index?: string;
+                page_index?: string;
                 /**
                  * @description Number of admins per page. Typed as a string in Hero's reference; send a whole number.
                  * @example 20
                  */
-                readonly page_size?: string;
+                page_size?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The admins, in Hero's list envelope. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3188,30 +3188,30 @@ export interface operations {
                      *       "count": 2
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["Admin"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["Admin"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updateAdmin: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    updateAdmin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "external_prescriber_id": "RX-2231",
@@ -3222,14 +3222,14 @@ export interface operations {
                  *       }
                  *     }
                  */
-                readonly "application/json": components["schemas"]["AdminUpdate"];
+                "application/json": components["schemas"]["AdminUpdate"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The id of the updated admin. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3237,40 +3237,40 @@ export interface operations {
                      *       "admin_id": "345"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["AdminUpdateResult"];
+                    "application/json": components["schemas"]["AdminUpdateResult"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listAppointmentTypes: {
-        readonly parameters: {
-            readonly query?: {
+    listAppointmentTypes: {
+        parameters: {
+            query?: {
                 /** @description When true, only return appointment types that have bookable availability. */
-                readonly has_availability?: boolean;
+                has_availability?: boolean;
                 /**
                  * @description Only return appointment types offered at these locations.
                  * @example [
                  *       "5"
                  *     ]
                  */
-                readonly location_ids?: readonly string[];
+                location_ids?: string[];
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The appointment types, in Hero's list envelope. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3318,27 +3318,27 @@ export interface operations {
                      *       "count": 2
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["AppointmentType"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["AppointmentType"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createAppointment: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "appointment_type_id": "1",
@@ -3352,14 +3352,14 @@ export interface operations {
                  *       "suppress_availability_check": false
                  *     }
                  */
-                readonly "application/json": components["schemas"]["AppointmentCreateRequest"];
+                "application/json": components["schemas"]["AppointmentCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The reservation's ID and when the hold on the slot ends. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3368,39 +3368,39 @@ export interface operations {
                      *       "reserved_until": "2024-03-15T13:10:00Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["AppointmentReservation"];
+                    "application/json": components["schemas"]["AppointmentReservation"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description Not found. Hero lists this status for the operation without saying when it occurs or documenting a body (presumably an ID in the request does not exist; unconfirmed). */
-            readonly 404: {
+            404: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getAppointment: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3424,28 +3424,28 @@ export interface operations {
                      *       "suppress_mail": false
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Appointment"];
+                    "application/json": components["schemas"]["Appointment"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly editAppointment: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    editAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "start_time": "2024-03-15T14:30:00Z",
@@ -3455,77 +3455,77 @@ export interface operations {
                  *       "suppress_mail": true
                  *     }
                  */
-                readonly "application/json": components["schemas"]["AppointmentEditRequest"];
+                "application/json": components["schemas"]["AppointmentEditRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Success. The status code and body are not documented; Hero's page is cut off before its responses. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly cancelAppointment: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    cancelAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: {
-            readonly content: {
+        requestBody?: {
+            content: {
                 /**
                  * @example {
                  *       "suppress_mail": true,
                  *       "suppress_cancellation_policy": false
                  *     }
                  */
-                readonly "application/json": components["schemas"]["AppointmentCancelRequest"];
+                "application/json": components["schemas"]["AppointmentCancelRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Success. The status code and body are not documented; Hero's sample shows only the request. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createAttachmentLink: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createAttachmentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "expiry_date": "2024-04-30",
@@ -3534,14 +3534,14 @@ export interface operations {
                  *       "maximum_use_count": 1
                  *     }
                  */
-                readonly "application/json": components["schemas"]["AttachmentLinkCreateRequest"];
+                "application/json": components["schemas"]["AttachmentLinkCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3550,58 +3550,58 @@ export interface operations {
                      *       "attachment_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["AttachmentLink"];
+                    "application/json": components["schemas"]["AttachmentLink"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listBatchMessages: {
-        readonly parameters: {
-            readonly query?: {
+    listBatchMessages: {
+        parameters: {
+            query?: {
                 /** @description Which page to return. Whether it counts from 0 or 1 is not documented for batch messages (Hero's v3 patient list counts from 0). */
-                readonly page_index?: components["parameters"]["BatchMessagePageIndex"];
+                page_index?: components["parameters"]["BatchMessagePageIndex"];
                 /** @description Items per page. Default and maximum are not documented. */
-                readonly page_size?: components["parameters"]["BatchMessagePageSize"];
+                page_size?: components["parameters"]["BatchMessagePageSize"];
                 /** @description Only batches in this state. These values differ from the `status` values of a batch object (`CREATED`, `PENDING`, `SENDING`, `COMPLETED`); Hero's docs do not explain the difference. */
-                readonly status?: "CREATED" | "ENRICHMENT_ERROR" | "ENRICHED" | "INVALID_PAYLOAD" | "QUEUED";
+                status?: "CREATED" | "ENRICHMENT_ERROR" | "ENRICHED" | "INVALID_PAYLOAD" | "QUEUED";
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createBatchMessage: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createBatchMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "name": "Flu clinic invitations",
@@ -3615,14 +3615,14 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                readonly "application/json": components["schemas"]["BatchMessageCreateRequest"];
+                "application/json": components["schemas"]["BatchMessageCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The created batch. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3634,32 +3634,32 @@ export interface operations {
                      *       "content": "Flu vaccination clinics are open. Reply to this message to book."
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["BatchMessage"];
+                    "application/json": components["schemas"]["BatchMessage"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getBatchMessage: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getBatchMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The batch. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3671,82 +3671,82 @@ export interface operations {
                      *       "content": "Flu vaccination clinics are open. Reply to this message to book."
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["BatchMessage"];
+                    "application/json": components["schemas"]["BatchMessage"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listBatchMessageSends: {
-        readonly parameters: {
-            readonly query?: {
+    listBatchMessageSends: {
+        parameters: {
+            query?: {
                 /** @description Which page to return. Whether it counts from 0 or 1 is not documented for batch messages (Hero's v3 patient list counts from 0). */
-                readonly page_index?: components["parameters"]["BatchMessagePageIndex"];
+                page_index?: components["parameters"]["BatchMessagePageIndex"];
                 /** @description Items per page. Default and maximum are not documented. */
-                readonly page_size?: components["parameters"]["BatchMessagePageSize"];
+                page_size?: components["parameters"]["BatchMessagePageSize"];
                 /**
                  * @description Filter by status. Hero's docs give only the example value `CREATED`, not the list of allowed values.
                  * @example CREATED
                  */
-                readonly status?: components["parameters"]["BatchMessageEntryStatus"];
+                status?: components["parameters"]["BatchMessageEntryStatus"];
             };
-            readonly header?: never;
-            readonly path: {
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listBatchMessageRecipients: {
-        readonly parameters: {
-            readonly query?: {
+    listBatchMessageRecipients: {
+        parameters: {
+            query?: {
                 /** @description Which page to return. Whether it counts from 0 or 1 is not documented for batch messages (Hero's v3 patient list counts from 0). */
-                readonly page_index?: components["parameters"]["BatchMessagePageIndex"];
+                page_index?: components["parameters"]["BatchMessagePageIndex"];
                 /** @description Items per page. Default and maximum are not documented. */
-                readonly page_size?: components["parameters"]["BatchMessagePageSize"];
+                page_size?: components["parameters"]["BatchMessagePageSize"];
                 /**
                  * @description Filter by status. Hero's docs give only the example value `CREATED`, not the list of allowed values.
                  * @example CREATED
                  */
-                readonly status?: components["parameters"]["BatchMessageEntryStatus"];
+                status?: components["parameters"]["BatchMessageEntryStatus"];
             };
-            readonly header?: never;
-            readonly path: {
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. One page of recipients. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3755,64 +3755,64 @@ export interface operations {
                      *       "count": 0
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["BatchMessageRecipient"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["BatchMessageRecipient"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly sendBatchMessage: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    sendBatchMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getBookingLink: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getBookingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3836,28 +3836,28 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["BookingLink"];
+                    "application/json": components["schemas"]["BookingLink"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updateBookingLink: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    updateBookingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "appointment_type_id": "1",
@@ -3865,89 +3865,89 @@ export interface operations {
                  *       "practitioner_id": "201"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["BookingLinkUpdateRequest"];
+                "application/json": components["schemas"]["BookingLinkUpdateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Success. The status code and body are not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listEpisodes: {
-        readonly parameters: {
-            readonly query?: {
+    listEpisodes: {
+        parameters: {
+            query?: {
                 /**
                  * @description Only return episodes assigned to these admins or admin teams.
                  * @example [
                  *       "345"
                  *     ]
                  */
-                readonly "assignee_id[]"?: readonly string[];
+                "assignee_id[]"?: string[];
                 /**
                  * @description Only return episodes whose assignee is of these kinds.
                  * @example [
                  *       "Admin"
                  *     ]
                  */
-                readonly "assignee_type[]"?: readonly components["schemas"]["EpisodeAssigneeType"][];
+                "assignee_type[]"?: components["schemas"]["EpisodeAssigneeType"][];
                 /**
                  * @description Fields to sort by.
                  * @example [
                  *       "created_at"
                  *     ]
                  */
-                readonly "order_by[]"?: readonly ("created_at" | "priority")[];
+                "order_by[]"?: ("created_at" | "priority")[];
                 /** @description Sort directions matching `order_by[]`. Typed as strings in Hero's reference, which does not list the accepted values. */
-                readonly "order_descending[]"?: readonly string[];
+                "order_descending[]"?: string[];
                 /**
                  * @description Page to return.
                  * @example 0
                  */
-                readonly page_index?: number;
+                page_index?: number;
                 /**
                  * @description Number of episodes per page.
                  * @example 20
                  */
-                readonly page_size?: number;
+                page_size?: number;
                 /**
                  * @description Only return episodes with these priorities.
                  * @example [
                  *       "high"
                  *     ]
                  */
-                readonly "priority[]"?: readonly components["schemas"]["TaskPriority"][];
+                "priority[]"?: components["schemas"]["TaskPriority"][];
                 /**
                  * @description Only return episodes with these statuses.
                  * @example [
                  *       "open"
                  *     ]
                  */
-                readonly "status[]"?: readonly components["schemas"]["TaskStatus"][];
+                "status[]"?: components["schemas"]["TaskStatus"][];
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The episodes, in Hero's list envelope. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -3976,34 +3976,34 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly WithRequired<components["schemas"]["Episode"], "patient">[];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: WithRequired<components["schemas"]["Episode"], "patient">[];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getEpisode: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getEpisode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The episode. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4055,28 +4055,28 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Episode"];
+                    "application/json": components["schemas"]["Episode"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updateEpisode: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    updateEpisode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: {
-            readonly content: {
+        requestBody?: {
+            content: {
                 /**
                  * @example {
                  *       "status": "in_progress",
@@ -4090,44 +4090,44 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                readonly "application/json": components["schemas"]["EpisodeUpdate"];
+                "application/json": components["schemas"]["EpisodeUpdate"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getFormResponse: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getFormResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The form response. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4146,36 +4146,36 @@ export interface operations {
                      *       "admin_id": 345
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["FormResponse"];
+                    "application/json": components["schemas"]["FormResponse"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listForms: {
-        readonly parameters: {
-            readonly query?: {
+    listForms: {
+        parameters: {
+            query?: {
                 /** @description Only return forms of this type. */
-                readonly form_type?: components["schemas"]["FormType"];
+                form_type?: components["schemas"]["FormType"];
                 /** @description Filter on whether the form is a reply form. */
-                readonly reply_form?: boolean;
+                reply_form?: boolean;
                 /** @description Text to search forms by. Which fields it matches is not documented. */
-                readonly search?: string;
+                search?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The forms, in Hero's list envelope. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4195,34 +4195,34 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["FormSummary"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["FormSummary"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getForm: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The form and its fields. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4246,29 +4246,29 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Form"];
+                    "application/json": components["schemas"]["Form"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listCoupons: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    listCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The practice group's coupons. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4283,36 +4283,36 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["Coupon"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["Coupon"][];
                     };
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listCustomers: {
-        readonly parameters: {
-            readonly query: {
+    listCustomers: {
+        parameters: {
+            query: {
                 /**
                  * @description Search text.
                  * @example Jane
                  */
-                readonly query: string;
+                query: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. Matching customers. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4328,27 +4328,27 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["Customer"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["Customer"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createCustomer: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "name": "Jane Smith",
@@ -4356,14 +4356,14 @@ export interface operations {
                  *       "phone": "07700 900123"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["CustomerCreateRequest"];
+                "application/json": components["schemas"]["CustomerCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. Only the `id` of the response sample is documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4371,38 +4371,38 @@ export interface operations {
                      *       "id": "cus_NffrFeUfNV2Hib"
                      *     }
                      */
-                    readonly "application/json": {
+                    "application/json": {
                         /** @description Stripe customer ID. */
-                        readonly id?: string;
+                        id?: string;
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getDefaultCustomer: {
-        readonly parameters: {
-            readonly query?: {
+    getDefaultCustomer: {
+        parameters: {
+            query?: {
                 /**
                  * @description Hero ID of the patient. Whether it is required is not documented.
                  * @example 98765
                  */
-                readonly patient_id?: string;
+                patient_id?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The patient's default customer. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4414,25 +4414,25 @@ export interface operations {
                      *       "sources": []
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Customer"];
+                    "application/json": components["schemas"]["Customer"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createInvoice: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "issuer_id": "12",
@@ -4449,14 +4449,14 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                readonly "application/json": components["schemas"]["InvoiceCreateRequest"];
+                "application/json": components["schemas"]["InvoiceCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Created. The new invoice. */
-            readonly 201: {
+            201: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4473,65 +4473,65 @@ export interface operations {
                      *       "updated_at": "2024-03-15T14:00:00Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Invoice"];
+                    "application/json": components["schemas"]["Invoice"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updateInvoice: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    updateInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "issuer_id": "12",
                  *       "memo": "Paid in clinic by card."
                  *     }
                  */
-                readonly "application/json": components["schemas"]["InvoiceUpdateRequest"];
+                "application/json": components["schemas"]["InvoiceUpdateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly linkInvoice: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    linkInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "stripe_invoice_id": "in_1MtHbELkdIwHu7ixl4OzzPMv",
@@ -4539,14 +4539,14 @@ export interface operations {
                  *       "issuer_id": "12"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["InvoiceLinkRequest"];
+                "application/json": components["schemas"]["InvoiceLinkRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The linked invoice. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4561,40 +4561,40 @@ export interface operations {
                      *       "appointment_id": "67890"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Invoice"];
+                    "application/json": components["schemas"]["Invoice"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getLinkStatus: {
-        readonly parameters: {
-            readonly query?: {
+    getLinkStatus: {
+        parameters: {
+            query?: {
                 /**
                  * @description The link's ID.
                  * @example 12345
                  */
-                readonly id?: string;
+                id?: string;
                 /**
                  * @description The link's short URL, URL-encoded (e.g. `https://bookings.herohealth.net/s/abc123`).
                  * @example https://bookings.herohealth.net/s/abc123
                  */
-                readonly url?: string;
+                url?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4604,75 +4604,75 @@ export interface operations {
                      *       "reference": []
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["LinkStatus"];
+                    "application/json": components["schemas"]["LinkStatus"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listLocations: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    listLocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getPracticeGroupById: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    getPracticeGroupById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updatePracticeGroup: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    updatePracticeGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: {
-            readonly content: {
+        requestBody?: {
+            content: {
                 /**
                  * @example {
                  *       "name": "Riverside Medical Practice",
@@ -4692,40 +4692,40 @@ export interface operations {
                  *       }
                  *     }
                  */
-                readonly "application/json": components["schemas"]["PracticeGroupUpdate"];
+                "application/json": components["schemas"]["PracticeGroupUpdate"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getCapabilities: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    getCapabilities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The practice group's capabilities. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4735,53 +4735,53 @@ export interface operations {
                      *       ]
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Capabilities"];
+                    "application/json": components["schemas"]["Capabilities"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getConfiguration: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    getConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPracticeGroupElements: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    listPracticeGroupElements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The practice group's Elements, in Hero's list envelope. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4796,33 +4796,33 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["PracticeGroupElement"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["PracticeGroupElement"][];
                     };
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getMessage: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. Only the start of a sample body is documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4833,25 +4833,25 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["Message"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly sendMessage: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "patient_id": "1",
@@ -4862,14 +4862,14 @@ export interface operations {
                  *       "snomed_code": "123456789"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["SendMessageRequest"];
+                "application/json": components["schemas"]["SendMessageRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The message was accepted (or scheduled, when `send_at` was given). */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4881,51 +4881,51 @@ export interface operations {
                      *       "write_to_record": true
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["SendMessageResponse"];
+                    "application/json": components["schemas"]["SendMessageResponse"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description Unauthorised (Hero's older reference lists this status for Send a Message under that name). The key may not send messages for this practice group, e.g. it lacks the messaging scope. Hero does not document a body. */
-            readonly 403: {
+            403: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
-            readonly 429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["TooManyRequests"];
             /** @description Unknown error (as Hero's older reference names it). Hero does not document a body. */
-            readonly 500: {
+            500: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
         };
     };
-    readonly createEpisodeNote: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createEpisodeNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: {
-            readonly content: {
+        requestBody?: {
+            content: {
                 /**
                  * @example {
                  *       "episode_id": "310",
                  *       "description": "Patient reported improved symptoms today."
                  *     }
                  */
-                readonly "application/json": components["schemas"]["NoteCreate"];
+                "application/json": components["schemas"]["NoteCreate"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The created note. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4942,29 +4942,29 @@ export interface operations {
                      *       "created_at": "2024-03-15T14:00:00Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Note"];
+                    "application/json": components["schemas"]["Note"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getHeidiToken: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    getHeidiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -4973,39 +4973,39 @@ export interface operations {
                      *       "expiration_time": "2019-08-24T14:15:22Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["HeidiToken"];
+                    "application/json": components["schemas"]["HeidiToken"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPatients: {
-        readonly parameters: {
-            readonly query?: {
+    listPatients: {
+        parameters: {
+            query?: {
                 /**
                  * @description Patient field that `search` is matched against. Hero's samples use `emis_id` and `ehr_partner_id`; the full list of accepted values is not documented.
                  * @example ehr_partner_id
                  */
-                readonly field?: components["parameters"]["PatientSearchField"];
+                field?: components["parameters"]["PatientSearchField"];
                 /**
                  * @description Term to match against the patient field named in `field`. Whether matching is exact or partial is not documented.
                  * @example 500123
                  */
-                readonly search?: components["parameters"]["PatientSearchTerm"];
+                search?: components["parameters"]["PatientSearchTerm"];
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. A list of patients; Hero's docs show only the envelope, not the fields of each patient. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5014,34 +5014,34 @@ export interface operations {
                      *       "count": 0
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["UndocumentedObject"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["UndocumentedObject"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getPatientById: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getPatientById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5078,32 +5078,32 @@ export interface operations {
                      *       "status": "unarchived"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Patient"];
+                    "application/json": components["schemas"]["Patient"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPatientAttachments: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    listPatientAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. A list of attachments; Hero's docs show only the envelope, not the fields of each attachment. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5112,34 +5112,34 @@ export interface operations {
                      *       "count": 0
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["UndocumentedObject"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["UndocumentedObject"][];
                     };
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPatientEhrCandidates: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    listPatientEhrCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5189,145 +5189,145 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["EhrPatientCandidate"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["EhrPatientCandidate"][];
                     };
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly connectPatientEhr: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    connectPatientEhr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "ehr_partner_id": "500123"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["PatientEhrConnectRequest"];
+                "application/json": components["schemas"]["PatientEhrConnectRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. Hero's docs do not show the response body. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly mergePatient: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    mergePatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "merge_token": "token-from-merge-preview",
                  *       "patient_id": "67890"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["PatientMergeRequest"];
+                "application/json": components["schemas"]["PatientMergeRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. Hero's docs do not show the response body. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly previewPatientMerge: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    previewPatientMerge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "patient_id": "67890"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["PatientMergePreviewRequest"];
+                "application/json": components["schemas"]["PatientMergePreviewRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. Hero's docs do not show the response body. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly registerPatient: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    registerPatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "nhs_number": "9000000009",
@@ -5344,14 +5344,14 @@ export interface operations {
                  *       "email": "jane.smith@example.com"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["RegisterPatientRequest"];
+                "application/json": components["schemas"]["RegisterPatientRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The patient was created or updated. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5359,81 +5359,81 @@ export interface operations {
                      *       "patient_id": "98765"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["PatientRegistered"];
+                    "application/json": components["schemas"]["PatientRegistered"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             /** @description No patient found. Listed only in Hero's older reference for this operation, which does not say when it is returned. Hero does not document a body. */
-            readonly 404: {
+            404: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly registerPatientPds: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    registerPatientPds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
-                readonly "application/json": components["schemas"]["RegisterPatientPdsRequest"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPatientPdsRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. Either the patient is registered (`patient_id`) or they must verify their identity first (`message` and `login_url`). */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": components["schemas"]["RegisterPatientPdsResult"];
+                    "application/json": components["schemas"]["RegisterPatientPdsResult"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description Forbidden. The API key has no access to the practice group sent in `x-practice-group-id`; check that it matches the practice configured for the key. Hero does not document a body. */
-            readonly 403: {
+            403: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
             /** @description No patient found. PDS has no patient matching the details sent (NHS number and date of birth, or the demographics); check them and that the patient is registered with the NHS. Hero does not document a body. */
-            readonly 404: {
+            404: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
             /** @description Too many requests. The partner's rate limit was exceeded; retry with exponential backoff, waiting as long as the `Retry-After` header says. Hero does not document a body. */
-            readonly 429: {
+            429: {
                 headers: {
-                    readonly "Retry-After": components["headers"]["Retry-After"];
-                    readonly [name: string]: unknown;
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
                 };
                 content?: never;
             };
-            readonly 500: components["responses"]["ServerError"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createPharmacy: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createPharmacy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "name": "High Street Pharmacy",
@@ -5442,14 +5442,14 @@ export interface operations {
                  *       "prescriber_id": "321"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["PharmacyCreateRequest"];
+                "application/json": components["schemas"]["PharmacyCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The saved pharmacy. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5461,104 +5461,104 @@ export interface operations {
                      *       "mobile": "07700 900456"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Pharmacy"];
+                    "application/json": components["schemas"]["Pharmacy"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPractitioners: {
-        readonly parameters: {
-            readonly query?: {
+    listPractitioners: {
+        parameters: {
+            query?: {
                 /**
                  * @description Only return practitioners who offer these appointment types.
                  * @example [
                  *       "12"
                  *     ]
                  */
-                readonly appointment_type_ids?: readonly string[];
+                appointment_type_ids?: string[];
                 /** @description When true, only return practitioners with bookable availability. */
-                readonly has_availability?: boolean;
+                has_availability?: boolean;
                 /**
                  * @description Only return practitioners working at these locations.
                  * @example [
                  *       "5"
                  *     ]
                  */
-                readonly location_ids?: readonly string[];
+                location_ids?: string[];
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getPractitioner: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getPractitioner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPrescriberPharmacies: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    listPrescriberPharmacies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The prescriber's pharmacies. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5575,65 +5575,65 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["Pharmacy"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["Pharmacy"][];
                     };
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listSlots: {
-        readonly parameters: {
-            readonly query?: {
+    listSlots: {
+        parameters: {
+            query?: {
                 /** @description End of the date range. Named in Hero's description; its format is not documented (presumably an ISO 8601 date). */
-                readonly end_date?: string;
+                end_date?: string;
                 /** @description Start of the date range. Named in Hero's description; its format is not documented (presumably an ISO 8601 date). */
-                readonly start_date?: string;
+                start_date?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Success. The response body is not documented (Hero says only that results are paginated). */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getSlot: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5646,65 +5646,65 @@ export interface operations {
                      *       "finish_time": "2024-03-15T14:15:00Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Slot"];
+                    "application/json": components["schemas"]["Slot"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly countSlots: {
-        readonly parameters: {
-            readonly query?: {
+    countSlots: {
+        parameters: {
+            query?: {
                 /** @description Only slots for this appointment type. */
-                readonly appointment_type_id?: string;
+                appointment_type_id?: string;
                 /** @description End of the date range. Its format is not documented (presumably an ISO 8601 date, as in other date filters). */
-                readonly end_date?: string;
+                end_date?: string;
                 /** @description Only slots at this location. */
-                readonly location_id?: string;
+                location_id?: string;
                 /** @description Only slots with this practitioner. */
-                readonly practitioner_id?: string;
+                practitioner_id?: string;
                 /** @description Start of the date range. Its format is not documented (presumably an ISO 8601 date, as in other date filters). */
-                readonly start_date?: string;
+                start_date?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Success. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly updateTask: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "status": "in_progress",
@@ -5713,14 +5713,14 @@ export interface operations {
                  *       "assignee_id": "345"
                  *     }
                  */
-                readonly "application/json": components["schemas"]["TaskUpdate"];
+                "application/json": components["schemas"]["TaskUpdate"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok. The id of the updated task. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5730,58 +5730,58 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["TaskUpdateResult"];
+                    "application/json": components["schemas"]["TaskUpdateResult"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listWebhooks: {
-        readonly parameters: {
-            readonly query?: {
+    listWebhooks: {
+        parameters: {
+            query?: {
                 /**
                  * @description Only webhooks for this event type. Typed as a plain string in Hero's docs; the known values are those of `WebhookEventType`.
                  * @example appointment.confirmed
                  */
-                readonly event_type?: string;
+                event_type?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Success. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly createWebhook: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody: {
-            readonly content: {
+        requestBody: {
+            content: {
                 /**
                  * @example {
                  *       "description": "Appointment confirmations for the booking service",
@@ -5793,14 +5793,14 @@ export interface operations {
                  *       }
                  *     }
                  */
-                readonly "application/json": components["schemas"]["WebhookCreateRequest"];
+                "application/json": components["schemas"]["WebhookCreateRequest"];
             };
         };
-        readonly responses: {
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5815,87 +5815,87 @@ export interface operations {
                      *       "updated_at": "2024-03-15T14:00:00Z"
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["Webhook"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listAutomatedMessages: {
-        readonly parameters: {
-            readonly query?: {
+    listAutomatedMessages: {
+        parameters: {
+            query?: {
                 /** @description Only messages of this notification type. Allowed values are not documented. */
-                readonly notification_type?: string;
+                notification_type?: string;
                 /** @description Sort in descending order. */
-                readonly order_descending?: boolean;
+                order_descending?: boolean;
                 /**
                  * @description Field to sort by. Spelled in camelCase in Hero's sample (unlike `order_by` elsewhere); the sample value is `createdAt` and other values are not documented.
                  * @example createdAt
                  */
-                readonly orderBy?: string;
+                orderBy?: string;
                 /** @description Page number. Typed as a string in Hero's sample; whether it is zero-based is not stated here. */
-                readonly page_index?: string;
+                page_index?: string;
                 /** @description Items per page. Typed as a string in Hero's sample; limits are not documented. */
-                readonly page_size?: string;
+                page_size?: string;
                 /** @description Only messages to this recipient (presumably a patient ID; not described). */
-                readonly recipient_id?: string;
+                recipient_id?: string;
                 /**
                  * @description Only messages in this status. The sample value is `INVALIDATED`; the full list of statuses is not documented.
                  * @example INVALIDATED
                  */
-                readonly status?: string;
+                status?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Success. The response body is not documented. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /** @example {} */
-                    readonly "application/json": components["schemas"]["UndocumentedObject"];
+                    "application/json": components["schemas"]["UndocumentedObject"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPatientsV2: {
-        readonly parameters: {
-            readonly query?: {
+    listPatientsV2: {
+        parameters: {
+            query?: {
                 /**
                  * @description Patient field that `search` is matched against. Hero's samples use `emis_id` and `ehr_partner_id`; the full list of accepted values is not documented.
                  * @example ehr_partner_id
                  */
-                readonly field?: components["parameters"]["PatientSearchField"];
+                field?: components["parameters"]["PatientSearchField"];
                 /**
                  * @description Term to match against the patient field named in `field`. Whether matching is exact or partial is not documented.
                  * @example 500123
                  */
-                readonly search?: components["parameters"]["PatientSearchTerm"];
+                search?: components["parameters"]["PatientSearchTerm"];
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. A list of patients; Hero's docs show only the envelope, not the fields of each patient. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5904,37 +5904,37 @@ export interface operations {
                      *       "count": 0
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["ListEnvelope"] & {
-                        readonly data?: readonly components["schemas"]["UndocumentedObject"][];
+                    "application/json": components["schemas"]["ListEnvelope"] & {
+                        data?: components["schemas"]["UndocumentedObject"][];
                     };
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getPatientByIdV2: {
-        readonly parameters: {
-            readonly query?: {
+    getPatientByIdV2: {
+        parameters: {
+            query?: {
                 /** @description Where to read the patient from, Hero's record (`hero`) or the practice's EHR (`ehr`). The default is not documented. */
-                readonly data_source?: "hero" | "ehr";
+                data_source?: "hero" | "ehr";
             };
-            readonly header?: never;
-            readonly path: {
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -5987,33 +5987,33 @@ export interface operations {
                      *       "ehr_registered": true
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["PatientV2"];
+                    "application/json": components["schemas"]["PatientV2"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly getTaskV2: {
-        readonly parameters: {
-            readonly query?: never;
-            readonly header?: never;
-            readonly path: {
+    getTaskV2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 /** @description Numeric identifier, sent as a string. */
-                readonly id: components["parameters"]["Id"];
+                id: components["parameters"]["Id"];
             };
-            readonly cookie?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. The task. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -6033,53 +6033,53 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["Task"];
                 };
             };
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 404: components["responses"]["NotFound"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
-    readonly listPatientsV3: {
-        readonly parameters: {
-            readonly query?: {
+    listPatientsV3: {
+        parameters: {
+            query?: {
                 /**
                  * @description Filter by exact date of birth, `YYYY-MM-DD`.
                  * @example 1990-12-31
                  */
-                readonly dob?: string;
+                dob?: string;
                 /** @description Filter by the patient's identifier in the practice's EHR. */
-                readonly ehr_partner_id?: string;
+                ehr_partner_id?: string;
                 /** @description Filter by first name. */
-                readonly first_name?: string;
+                first_name?: string;
                 /** @description Filter by last name. */
-                readonly last_name?: string;
+                last_name?: string;
                 /** @description Filter by NHS number. */
-                readonly nhs_number?: string;
+                nhs_number?: string;
                 /**
                  * @description Zero-based page number. Hero types it as a string; send digits.
                  * @example 0
                  */
-                readonly page_index?: string;
+                page_index?: string;
                 /**
                  * @description Number of patients per page. Hero types it as a string; send digits. Default and maximum are not documented.
                  * @example 20
                  */
-                readonly page_size?: string;
+                page_size?: string;
             };
-            readonly header?: never;
-            readonly path?: never;
-            readonly cookie?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        readonly requestBody?: never;
-        readonly responses: {
+        requestBody?: never;
+        responses: {
             /** @description Ok. One page of matching patients. */
-            readonly 200: {
+            200: {
                 headers: {
-                    readonly [name: string]: unknown;
+                    [name: string]: unknown;
                 };
                 content: {
                     /**
@@ -6100,14 +6100,14 @@ export interface operations {
                      *       "count": 1
                      *     }
                      */
-                    readonly "application/json": components["schemas"]["PatientV3List"];
+                    "application/json": components["schemas"]["PatientV3List"];
                 };
             };
-            readonly 400: components["responses"]["BadRequest"];
-            readonly 401: components["responses"]["Unauthorized"];
-            readonly 403: components["responses"]["Forbidden"];
-            readonly 429: components["responses"]["TooManyRequests"];
-            readonly 500: components["responses"]["ServerError"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
         };
     };
 }
