@@ -1,0 +1,27 @@
+/**
+ * Type helpers that read request and response shapes out of the generated `operations`,
+ * so resources never re-declare what the spec already says.
+ */
+import type { operations } from '../../generated/hero-api.js';
+
+type JsonContent<T> = T extends { readonly content: { readonly 'application/json': infer B } } ? B : never;
+
+/** An operationId of the spec. */
+export type OperationName = keyof operations;
+
+/** JSON request body of an operation. */
+export type RequestBody<Op extends OperationName> = operations[Op] extends { readonly requestBody?: infer R }
+  ? JsonContent<NonNullable<R>>
+  : never;
+
+/** JSON body of an operation's 200 (or 201) response. */
+export type SuccessBody<Op extends OperationName> = operations[Op]['responses'] extends infer R
+  ? R extends { readonly 200: infer S }
+    ? JsonContent<S>
+    : R extends { readonly 201: infer S }
+      ? JsonContent<S>
+      : never
+  : never;
+
+/** Query parameters of an operation. */
+export type QueryParams<Op extends OperationName> = NonNullable<operations[Op]['parameters']['query']>;
