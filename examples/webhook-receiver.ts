@@ -58,6 +58,7 @@ export interface WebhookReceiverOptions {
 export interface RunningWebhookReceiver {
   /** Full URL of the webhook path, e.g. `http://127.0.0.1:54321/webhooks/hero`. */
   readonly url: string;
+  /** The port actually bound (useful with `port: 0`). */
   readonly port: number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
