@@ -9,10 +9,10 @@ import { validateDateOfBirth } from './dates.js';
 import { HeroInputError, type HeroInputIssue } from './input-error.js';
 import { validateNhsNumber } from './nhs-number.js';
 import { validateUkPostcode } from './postcode.js';
+import type { components } from '../../generated/hero-api.js';
 
-// replaced by the generated type at integration
-/** Body of `POST /v1/patients/register_pds`, wire field names. */
-export type RegisterPdsBody = { nhs_number: string; dob: string; ehr_partner?: string; ehr_partner_id?: string } | { forename: string; surname: string; dob: string; postcode: string; ehr_partner?: string; ehr_partner_id?: string };
+/** Body of `POST /v1/patients/register_pds`, wire field names (from the spec). */
+export type RegisterPdsBody = components['schemas']['RegisterPatientPdsRequest'];
 
 /** Options for {@link normalizeRegisterPdsInput}. */
 export interface RegisterPdsInputOptions {
