@@ -6,5 +6,7 @@ export default defineConfig({
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'generated/**/*.test-d.ts'] },
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Starts the contract target (Prism by default) once per run; test files get it via inject().
+    globalSetup: ['contract-tests/setup/global-setup.ts'],
   },
 });
