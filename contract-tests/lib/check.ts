@@ -64,8 +64,8 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
   for (const issue of validator.validate(media.schemaPointer, response.body)) {
     problems.push(`body ${issue.field}: ${issue.message} (expected ${issue.expected})`);
   }
-  for (const field of validator.undeclared(media.schemaPointer, response.body)) {
-    warnings.push(`undeclared response property ${field} (not in the ${response.status} schema)`);
+  for (const u of validator.undeclared(media.schemaPointer, response.body)) {
+    warnings.push(`undeclared response property ${u.field} (not in ${u.schema})`);
   }
   return { problems, warnings };
 }
@@ -96,7 +96,12 @@ export function prismViolations(response: SentResponse): PrismViolation[] {
   }
   const body = response.body as { type?: unknown; validation?: unknown } | undefined;
   if (isPrismError(response) && Array.isArray(body?.validation)) found.push(...(body.validation as PrismViolation[]));
-  return found;
+  // With --errors Prism lists the same violations in the header and in its error body.
+  const seen = new Set<string>();
+  return found.filter((v) => {
+    const key = `${v.location.join('.')}|${v.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 }
 
 /** True when Prism generated the answer itself (problem+json with a stoplight.io type). */

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { resolveAt, type LoadedSpec } from './spec.js';
+import { escapePointer, resolveAt, type LoadedSpec } from './spec.js';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -20,6 +20,14 @@ export interface SchemaIssue {
   readonly expected: string;
 }
 
+/** A response property no schema declares. */
+export interface UndeclaredProperty {
+  /** JSON pointer into the body, e.g. `/data/0/nickname`. */
+  readonly field: string;
+  /** The schema(s) describing the object that holds it. */
+  readonly schema: string;
+}
+
 /** Validates values against schemas of one spec. */
 export interface SpecValidator {
   /** Issues of `value` against the schema at `schemaPointer`; empty when valid. */
@@ -28,7 +36,7 @@ export interface SpecValidator {
    * Instance paths of object properties that no schema declares, e.g. `/data/0/nickname`.
    * Objects whose schema declares no properties at all (open, undocumented shapes) are not reported.
    */
-  undeclared(schemaPointer: string, value: unknown): string[];
+  undeclared(schemaPointer: string, value: unknown): UndeclaredProperty[];
   /** Compile-time warnings from ajv (unknown formats and the like), once each. */
   readonly warnings: ReadonlySet<string>;
 }
@@ -65,6 +73,7 @@ export function createSpecValidator(spec: LoadedSpec): SpecValidator {
   // The document is not a schema, but every schema in it is reachable by pointer from its root.
   ajv.addSchema({ ...spec.doc, $id: SPEC_ID }, SPEC_ID, undefined, false);
 
+  const pointers = indexPointers(spec.doc);
   const compiled = new Map<string, ValidateFunction>();
   const compile = (pointer: string): ValidateFunction => {
     let fn = compiled.get(pointer);
@@ -80,12 +89,12 @@ export function createSpecValidator(spec: LoadedSpec): SpecValidator {
     validate(schemaPointer, value) {
       const fn = compile(schemaPointer);
       if (fn(value)) return [];
-      return simplify(fn.errors ?? []).map((error) => toIssue(spec, error));
+      return simplify(fn.errors ?? []).map((error) => toIssue(spec, pointers, error));
     },
     undeclared(schemaPointer, value) {
-      const found: string[] = [];
+      const found: UndeclaredProperty[] = [];
       collectUndeclared(spec.doc, [schemaPointer], value, '', found, 0);
-      return found;
+      return found.map((u) => ({ field: u.field, schema: u.schema.split(' or ').map((p) => schemaLabel(spec, p)).join(' or ') }));
     },
   };
 }
@@ -96,13 +105,14 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   return concrete.length > 0 ? concrete : errors;
 }
 
-function toIssue(spec: LoadedSpec, error: ErrorObject): SchemaIssue {
+function toIssue(spec: LoadedSpec, pointers: WeakMap<object, string>, error: ErrorObject): SchemaIssue {
   const params = error.params as Record<string, unknown>;
   let field = error.instancePath;
   let expected: string;
-  // ajv reports schema paths under the spec's $id; strip it to a document pointer.
-  const schemaPath = error.schemaPath.replace(SPEC_ID, '');
-  const at = schemaLabel(spec, schemaPath.slice(0, schemaPath.lastIndexOf('/')));
+  // ajv's schemaPath restarts at every separately compiled $ref; the schema object itself
+  // (verbose mode) maps back to its one place in the document.
+  const parent = error.parentSchema as object | undefined;
+  const at = schemaLabel(spec, (parent && pointers.get(parent)) ?? error.schemaPath.replace(SPEC_ID, ''));
   if (error.keyword === 'required') {
     field += `/${String(params.missingProperty)}`;
     expected = `"${String(params.missingProperty)}" is required by ${at}`;
@@ -113,6 +123,19 @@ function toIssue(spec: LoadedSpec, error: ErrorObject): SchemaIssue {
     expected = `${error.keyword} ${JSON.stringify(error.schema)} in ${at}`;
   }
   return { field: field || '(body)', message: error.message ?? error.keyword, expected };
+}
+
+/** Maps every object of the document to its JSON pointer (the first place it occurs). */
+function indexPointers(doc: unknown): WeakMap<object, string> {
+  const map = new WeakMap<object, string>();
+  const walk = (node: unknown, pointer: string) => {
+    if (node === null || typeof node !== 'object' || map.has(node)) return;
+    map.set(node, pointer);
+    if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${pointer}/${i}`));
+    else for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${escapePointer(key)}`);
+  };
+  walk(doc, '#');
+  return map;
 }
 
 /**
@@ -154,7 +177,7 @@ function expand(doc: unknown, pointers: readonly string[]): Schema[] {
  * Lenient on purpose: a property declared by any applicable branch counts as declared,
  * so a union never produces false drift warnings.
  */
-function collectUndeclared(doc: unknown, pointers: readonly string[], value: unknown, at: string, found: string[], depth: number): void {
+function collectUndeclared(doc: unknown, pointers: readonly string[], value: unknown, at: string, found: UndeclaredProperty[], depth: number): void {
   if (depth > 40 || value === null || typeof value !== 'object') return;
   const schemas = expand(doc, pointers);
   if (Array.isArray(value)) {
@@ -179,7 +202,7 @@ function collectUndeclared(doc: unknown, pointers: readonly string[], value: unk
       collectUndeclared(doc, additional.map((s) => `${String(s['#pointer'])}/additionalProperties`), child, `${at}/${key}`, found, depth + 1);
       continue;
     }
-    if (declaring.length > 0) found.push(`${at}/${key}`);
+    if (declaring.length > 0) found.push({ field: `${at}/${key}`, schema: declaring.map((s) => String(s['#pointer'])).join(' or ') });
   }
 }
 
