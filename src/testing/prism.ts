@@ -86,6 +86,9 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
 
 async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy'): Promise<PrismServer> {
   const host = options.host ?? '127.0.0.1';
+  // An explicit port is checked first: if another server holds it, polling would reach
+  // that server and mistake it for Prism.
+  if (options.port) await assertPortFree(host, options.port);
   const port = options.port || (await findFreePort(host));
   const specPath = options.specPath instanceof URL ? fileURLToPath(options.specPath) : options.specPath;
   const errors = options.errors ?? mode === 'proxy';
@@ -126,11 +129,24 @@ export function prismEntryPoint(): string {
 
 /** Binds port 0 on `host`, reads the port the OS chose, and releases it. */
 export function findFreePort(host = '127.0.0.1'): Promise<number> {
+  return bindAndRelease(host, 0);
+}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+  try {
+    await bindAndRelease(host, port);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new HeroPrismError(`Prism cannot listen on ${host}:${port}: ${code}`, String(code));
+  }
+}
+
+function bindAndRelease(host: string, requested: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    server.listen({ host, port: 0 }, () => {
+    server.listen({ host, port: requested }, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => (port ? resolve(port) : reject(new Error('could not read the free port'))));
