@@ -50,7 +50,13 @@ if (values.help) {
 }
 
 const wallStart = performance.now();
-const spec = await loadSpec(values.spec ? resolve(values.spec) : defaultSpecPath);
+let spec;
+try {
+  spec = await loadSpec(values.spec ? resolve(values.spec) : defaultSpecPath);
+} catch (error) {
+  console.error(`Could not read the spec: ${(error as Error).message}`);
+  process.exit(1);
+}
 let choice;
 try {
   choice = parseTargetChoice({
@@ -65,7 +71,14 @@ try {
 }
 const reportsDir = resolve(values.reports ?? resolve(repoRoot, 'reports'));
 
-const opened = await openTarget(choice, spec);
+let opened;
+try {
+  opened = await openTarget(choice, spec);
+} catch (error) {
+  // Prism could not start (e.g. the spec does not load): a broken setup, not an unreachable target.
+  console.error(`Could not start the contract target: ${(error as Error).message}`);
+  process.exit(1);
+}
 if (!opened.ok) {
   const report = skippedReport(spec, { kind: opened.kind, label: opened.label }, opened.reason);
   console.error(formatConsoleReport(report));

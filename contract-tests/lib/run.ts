@@ -121,7 +121,13 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
     return finish('failed', { problems: [`request failed: ${describeError(error)}`], warnings: [] });
   }
 
-  const findings = c.kind === 'response' ? checkGenerated(ctx, c, response, expected) : checkNegative(ctx, c, response, expected);
+  let findings: Findings;
+  try {
+    findings = c.kind === 'response' ? checkGenerated(ctx, c, response, expected) : checkNegative(ctx, c, response, expected);
+  } catch (error) {
+    // A schema ajv cannot compile: a spec defect, reported on the case rather than ending the run.
+    return finish('failed', { problems: [`could not check the response: ${describeError(error)}`], warnings: [] }, { actualStatus: response.status });
+  }
   if (findings.problems.length > 0 && built.derived.length > 0) {
     findings.problems.push(`note: the spec has no example for ${built.derived.join(', ')}; the suite derived a value from the schema`);
   }

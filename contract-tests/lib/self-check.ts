@@ -23,6 +23,7 @@ export function runSelfChecks(spec: LoadedSpec, validator: SpecValidator): SelfC
   results.push({ id: 'operationIds are present and unique', operationId: undefined, problems: operationIdProblems(spec) });
   results.push({ id: 'every $ref resolves', operationId: undefined, problems: refProblems(spec) });
   results.push({ id: 'component schema examples match their schemas', operationId: undefined, problems: componentExampleProblems(spec, validator) });
+  results.push({ id: 'every schema compiles with known formats', operationId: undefined, problems: compileProblems(spec, validator) });
   return results;
 }
 
@@ -103,4 +104,26 @@ function componentExampleProblems(spec: LoadedSpec, validator: SpecValidator): s
   const schemas = (getAt(spec.doc, '#/components/schemas') ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(schemas)) visit(`#/components/schemas/${escapePointer(name)}`, `schema ${name}`, 0);
   return problems;
+}
+
+/**
+ * Compiles every parameter and body schema. A bad `pattern` or `$ref` fails compilation;
+ * an unknown `format` only makes ajv warn, and then that format is silently not checked.
+ */
+function compileProblems(spec: LoadedSpec, validator: SpecValidator): string[] {
+  const problems: string[] = [];
+  const pointers = spec.operations.flatMap((op) => [
+    ...op.parameters.map((p) => p.schemaPointer),
+    ...(op.requestBody?.content ?? []).map((m) => m.schemaPointer),
+    ...op.responses.flatMap((r) => r.content.map((m) => m.schemaPointer)),
+  ]);
+  for (const pointer of pointers) {
+    if (!pointer) continue;
+    try {
+      validator.validate(pointer, null);
+    } catch (error) {
+      problems.push(`${pointer}: ${(error as Error).message}`);
+    }
+  }
+  return [...problems, ...[...validator.warnings].map((w) => `ajv: ${w}`)];
 }
