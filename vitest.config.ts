@@ -2,9 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'contract-tests/**/*.test.ts', 'examples/**/*.test.ts'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'generated/**/*.test-d.ts'] },
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['contract-tests/**/*.test.ts'],
+          // Opens the contract target (Prism by default) once per run, only when contract tests run.
+          globalSetup: ['contract-tests/setup/global-setup.ts'],
+          typecheck: { enabled: false },
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,207 @@
+/**
+ * Presents a {@link SuiteReport}: a per-operation table for the console, JUnit XML for CI,
+ * a JSON summary, and the exit code (0 only when every required case passed).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CaseResult, SuiteReport } from './run.js';
+
+/** Counts of one kind of case. */
+export interface KindCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  notApplicable: number;
+  skipped: number;
+}
+
+/** Numbers a run is judged by. */
+export interface Summary {
+  readonly operations: number;
+  /** Operations with at least one case that ran and passed. */
+  readonly operationsCovered: number;
+  /** Documented numeric statuses, over all operations. */
+  readonly statusesDocumented: number;
+  /** Documented statuses with a passing response case. */
+  readonly statusesCovered: number;
+  readonly byKind: Record<'response' | 'negative' | 'self-check', KindCounts>;
+  readonly warnings: number;
+  readonly passed: boolean;
+}
+
+const kindGroup = (r: CaseResult): keyof Summary['byKind'] => (r.kind === 'response' || r.kind === 'self-check' ? r.kind : 'negative');
+
+/** Computes the {@link Summary} of a report. */
+export function summarize(report: SuiteReport): Summary {
+  const empty = (): KindCounts => ({ total: 0, passed: 0, failed: 0, notApplicable: 0, skipped: 0 });
+  const byKind = { response: empty(), negative: empty(), 'self-check': empty() };
+  for (const r of report.results) {
+    const k = byKind[kindGroup(r)];
+    k.total++;
+    if (r.outcome === 'passed') k.passed++;
+    else if (r.outcome === 'failed') k.failed++;
+    else if (r.outcome === 'not-applicable') k.notApplicable++;
+    else k.skipped++;
+  }
+  const documented = new Set<string>();
+  const covered = new Set<string>();
+  for (const r of report.results) {
+    if (r.kind !== 'response' || !r.status || !/^\d{3}$/.test(r.status)) continue;
+    documented.add(`${r.operationId} ${r.status}`);
+  }
+  // A status counts as covered only when every case for it (each named example) passed.
+  for (const key of documented) {
+    const cases = report.results.filter((r) => r.kind === 'response' && `${r.operationId} ${r.status}` === key);
+    if (cases.every((r) => r.outcome === 'passed')) covered.add(key);
+  }
+  const operationsCovered = new Set(report.results.filter((r) => r.kind !== 'self-check' && r.outcome === 'passed').map((r) => r.operationId)).size;
+  const failed = byKind.response.failed + byKind.negative.failed + byKind['self-check'].failed;
+  return {
+    operations: report.operationCount,
+    operationsCovered,
+    statusesDocumented: documented.size,
+    statusesCovered: covered.size,
+    byKind,
+    warnings: report.results.reduce((n, r) => n + r.warnings.length, 0),
+    passed: report.skipped === undefined && failed === 0,
+  };
+}
+
+/** 0: every required case passed. 1: something failed. 2: the target was unreachable, nothing ran. */
+export function exitCodeOf(report: SuiteReport): 0 | 1 | 2 {
+  if (report.skipped !== undefined) return 2;
+  return summarize(report).passed ? 0 : 1;
+}
+
+const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+
+/** The console report: table, failures, warnings, totals. */
+export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?: number } = {}): string {
+  const lines: string[] = [];
+  const summary = summarize(report);
+  lines.push(`Hero contract suite — target: ${report.target.label}`);
+  lines.push(`Spec: ${report.specPath}`);
+  if (report.skipped !== undefined) {
+    const bar = '!'.repeat(78);
+    lines.push('', bar, `!! SKIPPED — NOTHING WAS TESTED. This is not a pass.`, `!! ${report.skipped}`, bar, '');
+    return lines.join('\n');
+  }
+  lines.push('');
+  lines.push(`${pad('Operation', 30)} ${pad('Method path', 42)} ${pad('Statuses covered', 44)} ${pad('Negative', 9)} Result`);
+  lines.push('-'.repeat(138));
+  const byOperation = new Map<string, CaseResult[]>();
+  for (const r of report.results) {
+    if (!r.operationId) continue;
+    byOperation.set(r.operationId, [...(byOperation.get(r.operationId) ?? []), r]);
+  }
+  for (const [operationId, results] of byOperation) {
+    const first = results[0]!;
+    const responses = results.filter((r) => r.kind === 'response');
+    const statuses = [...new Set(responses.map((r) => r.status!))];
+    const statusText = statuses
+      .map((s) => {
+        const cases = responses.filter((r) => r.status === s);
+        if (cases.some((r) => r.outcome === 'failed')) return `${s}✗`;
+        if (cases.some((r) => r.outcome === 'passed')) return s;
+        return `(${s})`;
+      })
+      .join(' ');
+    const negatives = results.filter((r) => r.kind !== 'response' && r.kind !== 'self-check');
+    const negRan = negatives.filter((r) => r.outcome === 'passed' || r.outcome === 'failed');
+    const negText = negRan.length === 0 ? 'n/a' : `${negRan.filter((r) => r.outcome === 'passed').length}/${negRan.length}`;
+    const ran = results.filter((r) => r.outcome === 'passed' || r.outcome === 'failed');
+    const result = results.some((r) => r.outcome === 'failed')
+      ? 'FAIL'
+      : ran.length === 0
+        ? 'N/A'
+        : results.some((r) => r.warnings.length > 0)
+          ? 'PASS (warnings)'
+          : 'PASS';
+    lines.push(`${pad(operationId, 30)} ${pad(`${first.method ?? ''} ${first.path ?? ''}`, 42)} ${pad(statusText, 44)} ${pad(negText, 9)} ${result}`);
+  }
+  lines.push('-'.repeat(138));
+  lines.push('Statuses in (parentheses) were not applicable on this target; ✗ marks a failure. Negative: rejection cases passed/run.');
+
+  const failures = report.results.filter((r) => r.outcome === 'failed');
+  if (failures.length > 0) {
+    lines.push('', `FAILURES (${failures.length})`);
+    for (const r of failures) {
+      lines.push(`✗ ${r.id}${r.actualStatus !== undefined ? ` [got ${r.actualStatus}]` : ''}`);
+      for (const p of r.problems) lines.push(`    ${p}`);
+    }
+  }
+  const warned = report.results.filter((r) => r.warnings.length > 0);
+  if (warned.length > 0) {
+    const max = options.maxWarnings ?? 40;
+    lines.push('', `DRIFT WARNINGS (${summary.warnings})`);
+    let shown = 0;
+    for (const r of warned) {
+      for (const w of r.warnings) {
+        if (shown++ < max) lines.push(`! ${r.id}: ${w}`);
+      }
+    }
+    if (shown > max) lines.push(`  … ${shown - max} more in the JSON report`);
+  }
+  const na = report.results.filter((r) => r.outcome === 'not-applicable');
+  if (na.length > 0) {
+    const reasons = new Map<string, number>();
+    for (const r of na) reasons.set(r.reason ?? '', (reasons.get(r.reason ?? '') ?? 0) + 1);
+    lines.push('', `NOT APPLICABLE ON THIS TARGET (${na.length})`);
+    for (const [reason, n] of reasons) lines.push(`- ${n} × ${reason}`);
+  }
+  const k = summary.byKind;
+  const line = (name: string, c: KindCounts) => `${name}: ${c.total} (passed ${c.passed}, failed ${c.failed}, not applicable ${c.notApplicable})`;
+  lines.push('');
+  lines.push(`Operations: ${summary.operations} (${summary.operationsCovered} with passing cases)`);
+  lines.push(`Documented statuses: ${summary.statusesDocumented}, covered ${summary.statusesCovered} (${percent(summary.statusesCovered, summary.statusesDocumented)})`);
+  lines.push(`Cases — ${line('response', k.response)}; ${line('negative', k.negative)}; ${line('self-checks', k['self-check'])}`);
+  lines.push(`Warnings: ${summary.warnings}. Duration: ${(report.durationMs / 1000).toFixed(1)} s.`);
+  lines.push(summary.passed ? 'RESULT: PASS' : 'RESULT: FAIL');
+  return lines.join('\n');
+}
+
+const percent = (a: number, b: number) => (b === 0 ? '—' : `${Math.floor((a / b) * 1000) / 10}%`);
+
+const xml = (text: string) =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+/** JUnit XML: one testsuite per kind (response, negative, self-check), one testcase per case. */
+export function formatJUnit(report: SuiteReport): string {
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of report.results) groups.set(kindGroup(r), [...(groups.get(kindGroup(r)) ?? []), r]);
+  const suites = [...groups].map(([kind, results]) => {
+    const failures = results.filter((r) => r.outcome === 'failed').length;
+    const skipped = results.filter((r) => r.outcome === 'not-applicable' || r.outcome === 'skipped').length;
+    const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
+    const cases = results.map((r) => {
+      const open = `    <testcase classname="hero-contract.${xml(kind)}.${xml(r.operationId ?? 'spec')}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+      const inner: string[] = [];
+      if (r.outcome === 'failed') inner.push(`      <failure message="${xml(r.problems[0] ?? 'failed')}">${xml(r.problems.join('\n'))}</failure>`);
+      if (r.outcome === 'not-applicable') inner.push(`      <skipped message="${xml(`not applicable: ${r.reason ?? ''}`)}"/>`);
+      if (r.outcome === 'skipped') inner.push(`      <skipped message="${xml(`SKIPPED, target unreachable: ${r.reason ?? ''}`)}"/>`);
+      if (r.warnings.length > 0) inner.push(`      <system-out>${xml(r.warnings.map((w) => `drift warning: ${w}`).join('\n'))}</system-out>`);
+      return inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join('\n')}\n    </testcase>`;
+    });
+    return `  <testsuite name="hero-contract ${xml(kind)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}" timestamp="${report.startedAt}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const total = report.results.length;
+  const failures = report.results.filter((r) => r.outcome === 'failed').length;
+  const skipped = report.results.filter((r) => r.outcome !== 'passed' && r.outcome !== 'failed').length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hero-contract (${xml(report.target.label)})" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** The JSON summary: totals plus every result. */
+export function formatJson(report: SuiteReport): string {
+  return `${JSON.stringify({ ...report, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2)}\n`;
+}
+
+/** Writes `contract.junit.xml` and `contract.json` into `dir`; returns their paths. */
+export async function writeReports(report: SuiteReport, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const junit = join(dir, 'contract.junit.xml');
+  const json = join(dir, 'contract.json');
+  await writeFile(junit, formatJUnit(report));
+  await writeFile(json, formatJson(report));
+  return [junit, json];
+}

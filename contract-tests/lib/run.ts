@@ -1,0 +1,270 @@
+/**
+ * Runs contract cases against a target through this package's client and turns each into
+ * a result: passed, failed (with problems naming field and expected schema), or not
+ * applicable on this target (with the reason).
+ */
+import type { HeroClient } from '../../src/client.js';
+import { acceptedRejections, generateCases, notApplicableReason, type CaseKind, type ContractCase } from './cases.js';
+import { checkResponse, documentedResponse, isPrismError, prismViolations, type Findings } from './check.js';
+import { makeInvalidBody } from './invalid-body.js';
+import { buildRequest } from './request.js';
+import { runSelfChecks } from './self-check.js';
+import { createContractClient, sendThroughClient, type SentResponse } from './send.js';
+import type { LoadedSpec } from './spec.js';
+import { CASE_HEADER } from './tap.js';
+import type { ContractTarget } from './targets.js';
+import { createSpecValidator, type SpecValidator } from './validate.js';
+
+/** How a case ended. `skipped` is used only when the whole target was unreachable. */
+export type Outcome = 'passed' | 'failed' | 'not-applicable' | 'skipped';
+
+/** The result of one case or self-check. */
+export interface CaseResult {
+  readonly id: string;
+  readonly kind: CaseKind | 'self-check';
+  /** Undefined for document-wide self-checks. */
+  readonly operationId: string | undefined;
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  /** Response cases: the documented status the case is about. */
+  readonly status: string | undefined;
+  readonly outcome: Outcome;
+  /** Why a case was not applicable or skipped. */
+  readonly reason?: string;
+  readonly problems: readonly string[];
+  readonly warnings: readonly string[];
+  readonly actualStatus?: number;
+  readonly durationMs: number;
+}
+
+/** What a whole run produced. */
+export interface SuiteReport {
+  readonly specPath: string;
+  readonly target: { readonly kind: string; readonly label: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** Set when the target could not be used at all: nothing ran, nothing passed. */
+  readonly skipped?: string;
+  readonly operationCount: number;
+  readonly results: readonly CaseResult[];
+}
+
+/** Everything a case needs; build once per run with {@link createSuiteContext}. */
+export interface SuiteContext {
+  readonly spec: LoadedSpec;
+  readonly validator: SpecValidator;
+  readonly target: ContractTarget;
+  /** Sends to `target.baseUrl` (the validating proxy, when there is one). */
+  readonly client: HeroClient;
+  /** Sends to the target itself. */
+  readonly directClient: HeroClient;
+}
+
+/** Compiles the validator and creates the clients for one target. */
+export function createSuiteContext(spec: LoadedSpec, target: ContractTarget, validator = createSpecValidator(spec)): SuiteContext {
+  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId };
+  const client = createContractClient({ baseUrl: target.baseUrl, ...credentials });
+  const directClient = target.directUrl === target.baseUrl ? client : createContractClient({ baseUrl: target.directUrl, ...credentials });
+  return { spec, validator, target, client, directClient };
+}
+
+const resultBase = (c: ContractCase) => ({
+  id: c.id,
+  kind: c.kind,
+  operationId: c.operation.operationId,
+  method: c.operation.method.toUpperCase(),
+  path: c.operation.path,
+  status: c.status,
+});
+
+/** Runs one case. Never throws: a failed request is a failed case. */
+export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseResult> {
+  const started = performance.now();
+  const finish = (outcome: Outcome, findings: Findings, extra: { reason?: string; actualStatus?: number } = {}): CaseResult => ({
+    ...resultBase(c),
+    outcome,
+    ...extra,
+    problems: findings.problems,
+    warnings: findings.warnings,
+    durationMs: Math.round(performance.now() - started),
+  });
+
+  const na = notApplicableReason(c, ctx.target);
+  if (na) return finish('not-applicable', { problems: [], warnings: [] }, { reason: na });
+
+  const op = c.operation;
+  const built = buildRequest(ctx.spec, op, c.exampleName);
+  const headers: Record<string, string | null> = { ...built.headers };
+  let body = built.body?.value;
+  let expected: number[];
+  let client = ctx.directClient;
+  if (c.kind === 'response') {
+    expected = [Number(c.status)];
+    client = ctx.client;
+    if (ctx.target.choosesStatus) headers.Prefer = `code=${c.status}${c.exampleName ? `, example=${c.exampleName}` : ''}`;
+    if (ctx.target.tap) headers[CASE_HEADER] = c.id;
+  } else {
+    expected = acceptedRejections(c);
+    if (c.header) headers[c.header] = null;
+    if (c.kind === 'invalid-body') {
+      const schemaPointer = built.body?.schemaPointer;
+      const invalid = schemaPointer ? makeInvalidBody(ctx.spec.doc, ctx.validator, schemaPointer, body) : undefined;
+      if (!invalid) return finish('not-applicable', { problems: [], warnings: [] }, { reason: 'the request body schema accepts any JSON value' });
+      body = invalid.value;
+    }
+  }
+
+  let response: SentResponse;
+  try {
+    response = await sendThroughClient(client, { method: op.method.toUpperCase(), path: op.path, params: { path: built.path, query: built.query }, body, headers });
+  } catch (error) {
+    return finish('failed', { problems: [`request failed: ${describeError(error)}`], warnings: [] });
+  }
+
+  let findings: Findings;
+  try {
+    findings = c.kind === 'response' ? checkGenerated(ctx, c, response, expected) : checkNegative(ctx, c, response, expected);
+  } catch (error) {
+    // A schema ajv cannot compile: a spec defect, reported on the case rather than ending the run.
+    return finish('failed', { problems: [`could not check the response: ${describeError(error)}`], warnings: [] }, { actualStatus: response.status });
+  }
+  if (findings.problems.length > 0 && built.derived.length > 0) {
+    findings.problems.push(`note: the spec has no example for ${built.derived.join(', ')}; the suite derived a value from the schema`);
+  }
+  return finish(findings.problems.length > 0 ? 'failed' : 'passed', findings, { actualStatus: response.status });
+}
+
+function checkGenerated(ctx: SuiteContext, c: ContractCase, response: SentResponse, expected: number[]): Findings {
+  const op = c.operation;
+  const problems: string[] = [];
+  if (ctx.target.prismValidates) {
+    for (const v of prismViolations(response)) {
+      const where = v.location.join('.');
+      // Request violations mean the spec's own examples (or this client) break the spec.
+      if (v.location[0] === 'request' || (isPrismError(response) && v.severity === 'Error')) problems.push(`Prism: ${where || 'request'}: ${v.message}`);
+    }
+  }
+  const exchange = ctx.target.tap?.take(c.id);
+  if (ctx.target.tap) {
+    if (exchange?.status === 501) {
+      problems.push('the target answered 501 Not Implemented and Prism served a mock instead: nothing live was checked');
+      return { problems, warnings: [] };
+    }
+    if (exchange && isPrismError(response)) {
+      // Prism's --errors answer hides the live body: check what the target really sent.
+      const live = liveResponse(exchange);
+      const findings = checkResponse(ctx.validator, op, live, expected);
+      return { problems: [...problems, ...findings.problems.map((p) => `live response: ${p}`)], warnings: findings.warnings };
+    }
+  }
+  const findings = checkResponse(ctx.validator, op, response, expected);
+  problems.push(...findings.problems);
+  if (problems.length > 0 && ctx.target.choosesStatus) {
+    const documented = documentedResponse(op, Number(c.status));
+    if (documented?.content.length && documented.content.every((m) => m.examples.length === 0)) {
+      problems.push(`note: ${c.status} has no example in the spec, so Prism generated one from the schema`);
+    }
+  }
+  return { problems, warnings: findings.warnings };
+}
+
+function checkNegative(ctx: SuiteContext, c: ContractCase, response: SentResponse, expected: number[]): Findings {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  if (!expected.includes(response.status)) {
+    const body = response.body === undefined ? '' : `; body: ${JSON.stringify(response.body).slice(0, 300)}`;
+    const what = c.kind === 'invalid-body' ? 'a body that violates the schema' : `a request without ${c.header}`;
+    problems.push(`${what} got ${response.status}, expected ${expected.join(' or ')}${body}`);
+    return { problems, warnings };
+  }
+  // The rejection is right; its body must still match what the spec documents for that status.
+  if (!documentedResponse(c.operation, response.status)) {
+    warnings.push(`${response.status} is not documented for ${c.operation.operationId}`);
+    return { problems, warnings };
+  }
+  return checkResponse(ctx.validator, c.operation, response, expected);
+}
+
+function liveResponse(exchange: { status: number; headers: Headers; bodyText: string }): SentResponse {
+  const contentType = exchange.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() || undefined;
+  if (!exchange.bodyText) return { status: exchange.status, headers: exchange.headers, body: undefined, contentType, malformedJson: false };
+  try {
+    return { status: exchange.status, headers: exchange.headers, body: JSON.parse(exchange.bodyText) as unknown, contentType, malformedJson: false };
+  } catch {
+    const json = contentType?.includes('json') ?? false;
+    return { status: exchange.status, headers: exchange.headers, body: exchange.bodyText, contentType, malformedJson: json };
+  }
+}
+
+function describeError(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return `${e.name ?? 'Error'}: ${e.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+}
+
+/** Options of {@link runSuite}. */
+export interface RunSuiteOptions {
+  /** Only these operationIds (the drift test uses one). @default every operation */
+  operations?: readonly string[];
+  /** Run the spec self-checks too. @default true */
+  selfChecks?: boolean;
+  /** Requests in flight at once. @default 8 */
+  concurrency?: number;
+}
+
+/** Runs every generated and negative case, and the self-checks, against an opened target. */
+export async function runSuite(ctx: SuiteContext, options: RunSuiteOptions = {}): Promise<SuiteReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const only = options.operations ? new Set(options.operations) : undefined;
+  const cases = generateCases(ctx.spec).filter((c) => !only || only.has(c.operation.operationId));
+  const results: CaseResult[] = new Array(cases.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      results[index] = await runCase(ctx, cases[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  if (options.selfChecks ?? true) {
+    for (const check of runSelfChecks(ctx.spec, ctx.validator)) {
+      if (only && (!check.operationId || !only.has(check.operationId))) continue;
+      const op = ctx.spec.operations.find((o) => o.operationId === check.operationId);
+      results.push({
+        id: check.id,
+        kind: 'self-check',
+        operationId: check.operationId,
+        method: op?.method.toUpperCase(),
+        path: op?.path,
+        status: undefined,
+        outcome: check.problems.length > 0 ? 'failed' : 'passed',
+        problems: check.problems,
+        warnings: [],
+        durationMs: 0,
+      });
+    }
+  }
+  const operationCount = only ? ctx.spec.operations.filter((o) => only.has(o.operationId)).length : ctx.spec.operations.length;
+  return {
+    specPath: ctx.spec.specPath,
+    target: { kind: ctx.target.kind, label: ctx.target.label },
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    operationCount,
+    results,
+  };
+}
+
+/** The report of a run that never started because the target was unusable. */
+export function skippedReport(spec: LoadedSpec, target: { kind: string; label: string }, reason: string): SuiteReport {
+  return {
+    specPath: spec.specPath,
+    target,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    skipped: reason,
+    operationCount: spec.operations.length,
+    results: generateCases(spec).map((c) => ({ ...resultBase(c), outcome: 'skipped' as const, reason, problems: [], warnings: [], durationMs: 0 })),
+  };
+}

@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort, HeroPrismError, startPrism, type PrismServer } from './prism.js';
+
+const specPath = fileURLToPath(new URL('../../contract-tests/fixtures/appointments.yaml', import.meta.url));
+const headers = { 'x-api-key': 'test-key', 'x-practice-group-id': '1' };
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+let running: PrismServer | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe('startPrism', () => {
+  it('serves the spec on a free loopback port and answers with its examples once started', async () => {
+    running = await startPrism({ specPath });
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${running.url}/v1/appointments/12345`, { headers });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: '12345', status: 'booked' });
+  });
+
+  it('runs Prism itself (not an npx wrapper) so stop() ends the process that served requests', async () => {
+    running = await startPrism({ specPath });
+    const { pid } = running;
+    const command = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
+    expect(command).toContain('prism-cli');
+    await running.stop();
+    expect(isRunning(pid)).toBe(false);
+    await expect(fetch(`${running.url}/`)).rejects.toThrow();
+  });
+
+  it('can be stopped twice without error', async () => {
+    running = await startPrism({ specPath });
+    await running.stop();
+    await expect(running.stop()).resolves.toBeUndefined();
+  });
+
+  it("fails fast with Prism's own output when the spec cannot be loaded", async () => {
+    const error = await startPrism({ specPath: '/nonexistent/spec.yaml', startTimeoutMs: 20_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeroPrismError);
+    expect((error as HeroPrismError).message).toMatch(/Prism exited/);
+    expect((error as HeroPrismError).output).toMatch(/nonexistent/);
+  });
+
+  it('reports a busy explicit port instead of silently choosing another', async () => {
+    const blocker = createServer();
+    const port = await findFreePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const error = await startPrism({ specPath, port }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HeroPrismError);
+      expect((error as HeroPrismError).message).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}: EADDRINUSE`));
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('refuses proxy mode without an upstream', async () => {
+    await expect(startPrism({ specPath, mode: 'proxy' })).rejects.toThrow(/upstream/);
+  });
+});
