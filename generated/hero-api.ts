@@ -1578,12 +1578,12 @@ export interface components {
              * @description Whether the appointment can still be cancelled (the practice's cancellation policy may forbid it close to the start time).
              * @default false
              */
-            can_be_cancelled: boolean;
+            can_be_cancelled?: boolean;
             /**
              * @description Whether the appointment can still be rescheduled.
              * @default false
              */
-            can_be_rescheduled: boolean;
+            can_be_rescheduled?: boolean;
             /** @description The practice's cancellation-policy window in hours before the start time (Hero's product docs give 24 as the default for new practices). */
             cancellation_policy_hours?: number;
             /** @description Length of the appointment. The unit is not stated (presumably minutes). */
@@ -1593,7 +1593,7 @@ export interface components {
              * @description Held in person.
              * @default false
              */
-            in_person: boolean;
+            in_person?: boolean;
             /** @description Not described by Hero (presumably the booking link the appointment was made through). */
             link_id?: string | null;
             location_id: components["schemas"]["Id"];
@@ -1614,17 +1614,17 @@ export interface components {
              * @description Whether Hero's emails to the patient about this appointment are suppressed.
              * @default false
              */
-            suppress_mail: boolean;
+            suppress_mail?: boolean;
             /**
              * @description Held by telephone.
              * @default false
              */
-            telephone: boolean;
+            telephone?: boolean;
             /**
              * @description Held by video.
              * @default false
              */
-            video: boolean;
+            video?: boolean;
             /** @description Link to the video consultation. Seen only in the newest version of Hero's response sample (unsure). */
             video_url?: string;
         };
@@ -1717,7 +1717,7 @@ export interface components {
              * @description Offered in person.
              * @default false
              */
-            in_person: boolean;
+            in_person?: boolean;
             /** @description Name shown to practice staff. */
             name: string;
             /**
@@ -1749,14 +1749,14 @@ export interface components {
              * @description Offered by telephone.
              * @default false
              */
-            telephone: boolean;
+            telephone?: boolean;
             /** @description Whether bookings use slots marked as bookable by partners. Hero does not describe it further. */
             use_partner_bookable_slots: boolean;
             /**
              * @description Offered as a video consultation.
              * @default false
              */
-            video: boolean;
+            video?: boolean;
         };
         /** @description Response of Create an Attachment Link, from Hero's sample; requiredness is unknown. */
         AttachmentLink: {
@@ -1946,7 +1946,7 @@ export interface components {
          */
         Episode: {
             /** @default [] */
-            assignees: components["schemas"]["EpisodeAssignee"][];
+            assignees?: components["schemas"]["EpisodeAssignee"][];
             /** @description Episode id. */
             id: string;
             /** @description The patient the episode is about, if any. Shown on List Episodes. */
@@ -1954,7 +1954,7 @@ export interface components {
             priority: components["schemas"]["TaskPriority"];
             status: components["schemas"]["TaskStatus"];
             /** @default [] */
-            tasks: components["schemas"]["EpisodeTask"][];
+            tasks?: components["schemas"]["EpisodeTask"][];
         };
         /** @description Someone an episode is assigned to. */
         EpisodeAssignee: {
@@ -2309,7 +2309,7 @@ export interface components {
              * @description Not described in Hero's docs.
              * @default false
              */
-            restricted: boolean;
+            restricted?: boolean;
             sex?: components["schemas"]["PatientSex"] | null;
             /** Format: date-time */
             sex_changed_at?: string | null;
@@ -2426,7 +2426,7 @@ export interface components {
              * @description Not described in Hero's docs.
              * @default false
              */
-            restricted: boolean;
+            restricted?: boolean;
             sex?: components["schemas"]["PatientSex"] | null;
             /** @description Title; may be empty or null. */
             title?: components["schemas"]["PatientTitle"] | "" | null;
@@ -2641,12 +2641,12 @@ export interface components {
              * @description Write to the record automatically. Honoured only when the API key has permission for it.
              * @default false
              */
-            auto_write_to_record: boolean;
+            auto_write_to_record?: boolean;
             /**
              * @description Hero's reference types this as "boolean or any string" and does not explain its effect.
              * @default false
              */
-            encrypted: boolean | string;
+            encrypted?: boolean | string;
             /** @description Contact detail for the fallback channel in `fallback_message_type`. Hero's docs list it without explaining when the fallback is used. */
             fallback_contact_detail?: string;
             /**
@@ -2675,7 +2675,7 @@ export interface components {
              * @description Write the message to the patient's record in the practice's clinical system.
              * @default false
              */
-            write_to_record: boolean;
+            write_to_record?: boolean;
         };
         /** @description Body of a successful Send a Message. Only `message_id`, `content` and `created_at` are in Hero's reference field list; the other properties come from the sample in Hero's messaging walkthrough and may not always be present. */
         SendMessageResponse: {

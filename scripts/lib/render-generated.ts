@@ -12,8 +12,10 @@ import { pathToFileURL } from 'node:url';
  * types a drift run compiles against are made exactly like the committed ones.
  * Not `immutable`: openapi-fetch 0.17 maps response types through `Readable<T>`, which
  * only recognises mutable arrays and turns `readonly T[]` into an object type.
+ * `defaultNonNullable: false`: a request field with a `default` stays optional (the
+ * server fills it in); the generator would otherwise make callers send it.
  */
-export const generateOptions = { alphabetize: true, rootTypes: true } as const;
+export const generateOptions = { alphabetize: true, rootTypes: true, defaultNonNullable: false } as const;
 
 const banner = (specName: string) =>
   `// Generated from openapi/${specName} by scripts/generate.ts. Do not edit by hand:\n` +
