@@ -82,10 +82,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         headers: Object.freeze(redactHeaders(request.headers)),
       }));
 
-    let controller: AbortController | undefined;
-    // Forward the caller's cancel to whichever attempt is in flight. Left attached
-    // after success so a cancel still stops the body download; it dies with `request`.
-    const forwardAbort = (): void => controller?.abort(callerSignal.reason);
+    // The attempt in flight. Holding its Request matters: Node 20's undici links a
+    // signal to a Request through a WeakRef, so once that Request is garbage-collected
+    // aborting our signal no longer reaches the fetch (nodejs/undici#3644, #4068).
+    let inFlight: { readonly controller: AbortController; readonly request: Request } | undefined;
+    // Forward the caller's cancel to the attempt in flight. Left attached after
+    // success, so a cancel still stops the body download; it dies with `request`.
+    const forwardAbort = (): void => inFlight?.controller.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', forwardAbort, { once: true });
 
     let lastError: HeroApiError | undefined;
@@ -132,7 +135,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       if (limitMs <= 0) throw timeoutError('deadline');
 
       const attemptController = new AbortController();
-      controller = attemptController;
+      const signal = attemptController.signal;
+      const attemptRequest = new Request(request, body === undefined ? { signal } : { signal, body });
+      inFlight = { controller: attemptController, request: attemptRequest };
       if (callerSignal.aborted) throw callerSignal.reason;
       let expired = false;
       const timer =
@@ -161,8 +166,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       let response: Response;
       try {
-        const signal = attemptController.signal;
-        response = await send(new Request(request, body === undefined ? { signal } : { signal, body }));
+        response = await send(attemptRequest);
       } catch (thrown) {
         return outcomeOf(thrown);
       }
