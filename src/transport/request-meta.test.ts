@@ -66,9 +66,10 @@ describe('requestMetaMiddleware with openapi-fetch', () => {
 
   it('retries a POST marked heroIdempotent', async () => {
     server.enqueue({ type: 'respond', status: 500 }, { type: 'respond', status: 200, body: { id: 'm1' } });
-    const init: { body: typeof body } & HeroRequestInitExtras = { body, heroIdempotent: true };
+    const extras: HeroRequestInitExtras = { heroIdempotent: true };
 
-    const { data } = await createTestClient().POST('/v1/messages/send', init);
+    // openapi-fetch's init accepts extra keys, so no cast is needed.
+    const { data } = await createTestClient().POST('/v1/messages/send', { body, ...extras });
 
     expect(data).toEqual({ id: 'm1' });
     expect(server.requests).toHaveLength(2);
@@ -83,9 +84,9 @@ describe('requestMetaMiddleware with openapi-fetch', () => {
 
   it('falls back to the URL pathname and no retry of a marked POST when the middleware is missing', async () => {
     server.enqueue({ type: 'respond', status: 500 }, { type: 'respond', status: 200 });
-    const init: { body: typeof body } & HeroRequestInitExtras = { body, heroIdempotent: true };
-
-    const error = await createTestClient(false).POST('/v1/messages/send', init).catch((e: unknown) => e);
+    const error = await createTestClient(false)
+      .POST('/v1/messages/send', { body, heroIdempotent: true })
+      .catch((e: unknown) => e);
 
     expect((error as HeroServerError).path).toBe('/v1/messages/send');
     expect(server.requests).toHaveLength(1);
