@@ -3,6 +3,8 @@
 const DELAY_SECONDS = /^\d+(?:\.\d+)?$/;
 // HTTP-date in any of the three RFC 9110 §5.6.7 formats starts with a day name.
 const HTTP_DATE_START = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)/i;
+// asctime-date carries no zone but means GMT; Date.parse would read it as local time.
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
 /**
  * Reads a `Retry-After` header value as a wait in milliseconds.
@@ -18,7 +20,7 @@ export function parseRetryAfterMs(value: string | null | undefined, nowMs: numbe
     return Number.isFinite(delayMs) ? delayMs : undefined;
   }
   if (!HTTP_DATE_START.test(text)) return undefined;
-  const dateMs = Date.parse(text);
+  const dateMs = Date.parse(ASCTIME_DATE.test(text) ? `${text} GMT` : text);
   if (Number.isNaN(dateMs)) return undefined;
   return Math.max(0, dateMs - nowMs);
 }
