@@ -224,6 +224,10 @@ export class HeroValidationError extends HeroApiError {
     super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${where}` });
     this.issues = issues;
   }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
 }
 
 /** 401: the `x-api-key` is missing, wrong or revoked. */
