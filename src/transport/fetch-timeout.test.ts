@@ -165,10 +165,15 @@ describe('caller cancel', () => {
   });
 });
 
-describe('garbage collection mid-flight', () => {
+const customFetch = (request: Request): Promise<Response> => globalThis.fetch(request);
+
+describe.each([
+  ['the built-in fetch', undefined],
+  ['a custom fetch', customFetch],
+])('garbage collection mid-flight, with %s', (_, fetchImpl) => {
   it('still times out an attempt after a full GC while it waits', { timeout: 5000 }, async () => {
     server.setFallback({ type: 'hang' });
-    const { fetch } = createHarness({ timeoutMs: 200, retry: { maxAttempts: 1 } });
+    const { fetch } = createHarness({ timeoutMs: 200, retry: { maxAttempts: 1 } }, { fetch: fetchImpl });
 
     const pending = call(fetch, server.url, 'GET', '/v1/me').catch((e: unknown) => e);
     await waitFor(() => server.requests.length === 1);
@@ -180,13 +185,13 @@ describe('garbage collection mid-flight', () => {
   it("still honours the caller's cancel after a full GC while the attempt waits", { timeout: 5000 }, async () => {
     server.setFallback({ type: 'hang' });
     const controller = new AbortController();
-    const { fetch } = createHarness({ timeoutMs: false });
+    const { fetch } = createHarness({ timeoutMs: false }, { fetch: fetchImpl });
 
     const pending = call(fetch, server.url, 'GET', '/v1/me', { signal: controller.signal }).catch((e: unknown) => e);
     await waitFor(() => server.requests.length === 1);
     collectGarbage();
     controller.abort();
 
-    expect((await pending as Error).name).toBe('AbortError');
+    expect(((await pending) as Error).name).toBe('AbortError');
   });
 });

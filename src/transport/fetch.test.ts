@@ -339,6 +339,38 @@ describe('final errors', () => {
     expect(calls).toBe(1);
   });
 
+  it('rethrows a TypeError that is not a network failure (no cause) and does not retry it', async () => {
+    const bug = new TypeError('Invalid header value');
+    let calls = 0;
+    const { fetch } = createHarness({}, {
+      fetch: async () => {
+        calls += 1;
+        throw bug;
+      },
+    });
+
+    await expect(call(fetch, server.url, 'GET', '/v1/me')).rejects.toBe(bug);
+    expect(calls).toBe(1);
+  });
+
+  it('passes each attempt to a custom fetch as its own Request carrying the headers and body', async () => {
+    server.enqueue({ type: 'respond', status: 503 }, { type: 'respond', status: 200 });
+    const seen: Request[] = [];
+    const { fetch } = createHarness({}, {
+      fetch: (request) => {
+        seen.push(request);
+        return globalThis.fetch(request);
+      },
+    });
+
+    await call(fetch, server.url, 'POST', SEND_MESSAGE, { body: messageBody });
+
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(seen.map((r) => r.headers.get('x-api-key'))).toEqual([TEST_API_KEY, TEST_API_KEY]);
+    expect(server.requests.map((r) => JSON.parse(r.body) as unknown)).toEqual([messageBody, messageBody]);
+  });
+
   it('names the URL pathname and treats the call as not idempotent when no metadata was recorded', async () => {
     server.enqueue({ type: 'respond', status: 500 });
     const { fetch } = createHarness();

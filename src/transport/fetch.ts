@@ -33,7 +33,24 @@ function isFailure(result: Response | AttemptOutcome): result is AttemptOutcome 
   return 'failure' in result;
 }
 
-const defaultFetch: TransportFetch = (input) => globalThis.fetch(input);
+/**
+ * Sends one attempt of `request` with this attempt's signal (and buffered body).
+ * Returns the response promise and the object that must stay reachable while the
+ * attempt runs (see `inFlight` below).
+ */
+type SendAttempt = (request: Request, init: RequestInit) => { readonly response: Promise<Response>; readonly keepAlive: unknown };
+
+// The built-in fetch takes the init directly: it builds its own Request from
+// (request, init) anyway, so building one here too would double that cost.
+const sendWithGlobalFetch: SendAttempt = (request, init) => ({ response: globalThis.fetch(request, init), keepAlive: undefined });
+
+// A custom fetch gets one Request, as openapi-fetch's contract promises.
+function sendWith(fetch: TransportFetch): SendAttempt {
+  return (request, init) => {
+    const attemptRequest = new Request(request, init);
+    return { response: fetch(attemptRequest), keepAlive: attemptRequest };
+  };
+}
 
 function pathnameOf(url: string): string {
   return new URL(url).pathname;
@@ -52,7 +69,7 @@ function pathnameOf(url: string): string {
  * One budget is created here, so call this once per client.
  */
 export function createTransportFetch(options: NormalizedTransportOptions, deps: TransportFetchDeps = {}): TransportFetch {
-  const send = deps.fetch ?? defaultFetch;
+  const send = deps.fetch === undefined ? sendWithGlobalFetch : sendWith(deps.fetch);
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
@@ -82,10 +99,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         headers: Object.freeze(redactHeaders(request.headers)),
       }));
 
-    // The attempt in flight. Holding its Request matters: Node 20's undici links a
-    // signal to a Request through a WeakRef, so once that Request is garbage-collected
-    // aborting our signal no longer reaches the fetch (nodejs/undici#3644, #4068).
-    let inFlight: { readonly controller: AbortController; readonly request: Request } | undefined;
+    // The attempt in flight. Holding the Request we built for a custom fetch matters:
+    // Node 20's undici links a signal to a Request through a WeakRef, so once that
+    // Request is garbage-collected aborting our signal no longer reaches the fetch
+    // (nodejs/undici#3644, #4068).
+    let inFlight: { readonly controller: AbortController; readonly keepAlive: unknown } | undefined;
     // Forward the caller's cancel to the attempt in flight. Left attached after
     // success, so a cancel still stops the body download; it dies with `request`.
     const forwardAbort = (): void => inFlight?.controller.abort(callerSignal.reason);
@@ -136,8 +154,6 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       const attemptController = new AbortController();
       const signal = attemptController.signal;
-      const attemptRequest = new Request(request, body === undefined ? { signal } : { signal, body });
-      inFlight = { controller: attemptController, request: attemptRequest };
       if (callerSignal.aborted) throw callerSignal.reason;
       let expired = false;
       const timer =
@@ -166,7 +182,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       let response: Response;
       try {
-        response = await send(attemptRequest);
+        const sent = send(request, body === undefined ? { signal } : { signal, body });
+        inFlight = { controller: attemptController, keepAlive: sent.keepAlive };
+        response = await sent.response;
       } catch (thrown) {
         return outcomeOf(thrown);
       }

@@ -25,12 +25,14 @@ export function collectErrorCodes(error: unknown): string[] {
 }
 
 /**
- * True when a rejection of `fetch` means "no response": undici and browsers reject
- * with a `TypeError` for network failures; a custom fetch may reject with a coded
- * system error. Anything else is a bug and is rethrown unchanged (as ky does).
+ * True when a rejection of `fetch` means "no response": undici rejects with
+ * `TypeError("fetch failed")` whose `cause` is the socket error; a custom fetch may
+ * reject with a coded system error. Anything else, such as a `TypeError` from
+ * building a Request, is a bug and is rethrown unchanged (as ky does).
  */
 export function isNetworkFailure(error: unknown, codes: readonly string[]): boolean {
-  return error instanceof TypeError || codes.length > 0;
+  if (codes.length > 0) return true;
+  return error instanceof TypeError && (error.cause !== undefined || error.message === 'fetch failed');
 }
 
 /** The most telling code: a pre-send one when present, else the innermost (root cause). */
