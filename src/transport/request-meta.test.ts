@@ -82,14 +82,47 @@ describe('requestMetaMiddleware with openapi-fetch', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('falls back to the URL pathname and no retry of a marked POST when the middleware is missing', async () => {
-    server.enqueue({ type: 'respond', status: 500 }, { type: 'respond', status: 200 });
+  it('without the middleware, reads heroSchemaPath and heroOperationId from the init keys', async () => {
+    server.enqueue({ type: 'respond', status: 500 }, { type: 'respond', status: 404 });
+
+    const error = await createTestClient(false)
+      .GET('/v1/patients/{id}', { params: { path: { id: '5' } }, heroSchemaPath: '/v1/patients/{id}', heroOperationId: 'getPatientById' })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HeroNotFoundError);
+    expect((error as HeroNotFoundError).path).toBe('/v1/patients/{id}');
+    expect((error as HeroNotFoundError).operationId).toBe('getPatientById');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('without the middleware, still honours heroIdempotent and names the URL pathname', async () => {
+    server.setFallback({ type: 'respond', status: 500 });
+
     const error = await createTestClient(false)
       .POST('/v1/messages/send', { body, heroIdempotent: true })
       .catch((e: unknown) => e);
 
     expect((error as HeroServerError).path).toBe('/v1/messages/send');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('with neither middleware nor init keys, names the URL pathname and does not retry a POST', async () => {
+    server.enqueue({ type: 'respond', status: 500 }, { type: 'respond', status: 200 });
+
+    const error = await createTestClient(false).POST('/v1/messages/send', { body }).catch((e: unknown) => e);
+
+    expect((error as HeroServerError).path).toBe('/v1/messages/send');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('the middleware passes heroOperationId on to errors', async () => {
+    server.enqueue({ type: 'respond', status: 404 });
+
+    const error = await createTestClient()
+      .GET('/v1/patients/{id}', { params: { path: { id: '5' } }, heroOperationId: 'getPatientById' })
+      .catch((e: unknown) => e);
+
+    expect((error as HeroNotFoundError).message).toBe('GET /v1/patients/{id} (getPatientById) failed with 404 Not Found');
   });
 
   it("passes the caller's signal through openapi-fetch to the transport", async () => {

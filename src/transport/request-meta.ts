@@ -20,6 +20,11 @@ export interface HeroRequestInitExtras {
   heroIdempotent?: boolean;
   /** operationId to name in errors. @default undefined */
   heroOperationId?: string;
+  /**
+   * Path template to name in errors, for callers not using {@link requestMetaMiddleware}
+   * (which records openapi-fetch's `schemaPath` itself). @default the URL pathname
+   */
+  heroSchemaPath?: string;
 }
 
 // Keyed by the Request object so nothing outlives it and nothing is shared by URL.
@@ -30,25 +35,40 @@ export function setRequestMeta(request: Request, meta: RequestMeta): void {
   metaByRequest.set(request, meta);
 }
 
-/** Metadata attached to a request, if any. */
+/**
+ * Metadata of a request: what {@link setRequestMeta} or the middleware recorded,
+ * else what the {@link HeroRequestInitExtras} keys on the Request say, else `undefined`
+ * (the transport then names the URL pathname and treats the call as not idempotent).
+ */
 export function getRequestMeta(request: Request): RequestMeta | undefined {
-  return metaByRequest.get(request);
+  const recorded = metaByRequest.get(request);
+  if (recorded !== undefined) return recorded;
+  const extras = request as Request & HeroRequestInitExtras;
+  if (extras.heroSchemaPath === undefined && extras.heroIdempotent === undefined && extras.heroOperationId === undefined) {
+    return undefined;
+  }
+  return metaFromExtras(extras, typeof extras.heroSchemaPath === 'string' ? extras.heroSchemaPath : new URL(request.url).pathname);
+}
+
+function metaFromExtras(extras: HeroRequestInitExtras, schemaPath: string): RequestMeta {
+  return {
+    schemaPath,
+    idempotent: extras.heroIdempotent === true,
+    operationId: typeof extras.heroOperationId === 'string' ? extras.heroOperationId : undefined,
+  };
 }
 
 /**
- * openapi-fetch middleware recording each request's path template and the
- * `heroIdempotent` / `heroOperationId` init keys for the transport. It only reads:
- * retries stay in the transport fetch, not in middleware (openapi-ts #1558).
- * Register it last, so a request replaced by an earlier middleware is the one recorded.
+ * openapi-fetch middleware recording each request's path template (openapi-fetch's
+ * `schemaPath`) and the `heroIdempotent` / `heroOperationId` init keys for the
+ * transport. It only reads: retries stay in the transport fetch, not in middleware
+ * (openapi-ts #1558). Register it last, so a request replaced by an earlier
+ * middleware is the one recorded. Optional: passing `heroSchemaPath` in the init
+ * gives the transport the same facts without openapi-fetch's per-call middleware cost.
  */
 export const requestMetaMiddleware: Middleware = {
   onRequest({ request, schemaPath }) {
-    const extras = request as Request & HeroRequestInitExtras;
-    metaByRequest.set(request, {
-      schemaPath,
-      idempotent: extras.heroIdempotent === true,
-      operationId: typeof extras.heroOperationId === 'string' ? extras.heroOperationId : undefined,
-    });
+    metaByRequest.set(request, metaFromExtras(request as Request & HeroRequestInitExtras, schemaPath));
     return undefined;
   },
 };
