@@ -225,6 +225,7 @@ export class HeroValidationError extends HeroApiError {
     this.issues = issues;
   }
 
+  /** Adds {@link issues} to the logged form. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), issues: this.issues };
   }
@@ -262,12 +263,17 @@ export class HeroServerError extends HeroApiError {
 
 /** Fields for {@link HeroNetworkError}. */
 export interface HeroNetworkErrorInit {
+  /** HTTP method, upper case. */
   method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
   path: string;
+  /** Spec operationId, when known. */
   operationId?: string | undefined;
   /** First system or undici error code found, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   code?: string | undefined;
+  /** The underlying failure (undici's `TypeError: fetch failed`, a system error…). */
   cause?: unknown;
+  /** Replaces the generated message. Must not contain secrets. */
   message?: string | undefined;
 }
 
@@ -290,6 +296,7 @@ export class HeroNetworkError extends HeroApiError {
     this.code = init.code;
   }
 
+  /** Adds {@link code} to the logged form. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), code: this.code };
   }
@@ -297,8 +304,11 @@ export class HeroNetworkError extends HeroApiError {
 
 /** Fields for {@link HeroTimeoutError}. */
 export interface HeroTimeoutErrorInit {
+  /** HTTP method, upper case. */
   method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
   path: string;
+  /** Spec operationId, when known. */
   operationId?: string | undefined;
   /** The limit that expired, in milliseconds. */
   timeoutMs: number;
@@ -323,6 +333,7 @@ export class HeroTimeoutError extends HeroNetworkError {
     this.kind = init.kind;
   }
 
+  /** Adds {@link timeoutMs} and {@link kind} to the logged form. */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), timeoutMs: this.timeoutMs, kind: this.kind };
   }

@@ -192,8 +192,6 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       if (response.ok) {
         clearTimeout(timer);
         budget?.recordSuccess(lastRetryCost);
-        if (hooks.onResponse) await hooks.onResponse({ request: redacted(), response, attempt });
-        return response;
       }
       if (hooks.onResponse) {
         try {
@@ -205,6 +203,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           throw thrown;
         }
       }
+      if (response.ok) return response;
       try {
         // Read under the attempt's timer: a server can stall mid-body too.
         const error = await errorFromResponse(response, {
