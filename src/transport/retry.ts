@@ -56,14 +56,12 @@ export type RetryReason =
   /** The per-attempt timeout expired; idempotent calls only. */
   | 'timeout';
 
-/** Why a failed attempt is not retried (the failure is thrown). */
-export type StopReason =
-  | 'attempts-exhausted'
-  | 'not-retryable'
-  | 'not-idempotent'
-  | 'retry-after-too-long'
-  | 'deadline-too-close'
-  | 'budget-exhausted';
+/**
+ * Why {@link decideRetry} refuses a retry (the failure is thrown). The transport
+ * also stops, after a "yes" here, when the wait would pass the deadline or the
+ * retry budget is empty.
+ */
+export type StopReason = 'attempts-exhausted' | 'not-retryable' | 'not-idempotent' | 'retry-after-too-long';
 
 /** Outcome of {@link decideRetry}. */
 export type RetryDecision =
