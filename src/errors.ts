@@ -1,3 +1,5 @@
+import { parseRetryAfterMs } from './transport/retry-after.js';
+
 /**
  * Every error this package throws extends {@link HeroError}, so one `instanceof`
  * check separates our failures from anything else in a caller's code.
@@ -7,16 +9,433 @@ export class HeroError extends Error {
 }
 
 /**
- * Thrown by `createHeroClient` when options are missing or malformed. Lists every
- * problem; nothing has been sent. Never contains the API key itself.
+ * Thrown when options given to the SDK are missing or malformed (no API key, a
+ * negative timeout, a fractional attempt count…). Raised once, when the client is
+ * built, never per request: nothing has been sent. Never contains the API key itself.
  */
 export class HeroConfigError extends HeroError {
   override name = 'HeroConfigError' as const;
-  /** One sentence per problem, naming the option and its environment variable. */
+  /** One sentence per problem, naming the option (and its environment variable, if any). */
   readonly problems: readonly string[];
 
-  constructor(problems: readonly string[]) {
-    super(`Invalid Hero client configuration: ${problems.join('; ')}.`);
-    this.problems = problems;
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(`Invalid Hero client configuration: ${list.join('; ')}.`);
+    this.problems = list;
   }
+}
+
+/**
+ * Response headers that may carry a request id, checked in this order.
+ * Hero documents no request-id header (reference guides §3 found none), so this is
+ * a short list of common ones: a generic proxy id, AWS API Gateway's, and a
+ * correlation id. Kept in one place so adding Hero's real header is a one-line change.
+ */
+export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'x-amzn-requestid', 'x-correlation-id'];
+
+/** Request headers whose values are secrets and are masked wherever a request is shown. */
+export const SECRET_HEADER_NAMES: readonly string[] = ['x-api-key', 'authorization', 'proxy-authorization'];
+
+/** What a masked secret reads as. */
+export const REDACTED = '[REDACTED]';
+
+// Shorter "secrets" are test placeholders; scrubbing them would mangle unrelated text.
+const MIN_SCRUBBED_SECRET_LENGTH = 8;
+
+/**
+ * Copies headers into a plain object with every {@link SECRET_HEADER_NAMES} value
+ * replaced by {@link REDACTED}. Never mutates its input (octokit redacts a copy too).
+ */
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const copy: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    copy[name] = SECRET_HEADER_NAMES.includes(name) ? REDACTED : value;
+  });
+  return copy;
+}
+
+/**
+ * Values of the secret headers present on a request, for {@link redactSecrets}.
+ * Used on the failure path only, where a server may echo a key back.
+ */
+export function secretsOf(headers: Headers): string[] {
+  const secrets: string[] = [];
+  for (const name of SECRET_HEADER_NAMES) {
+    const value = headers.get(name);
+    if (value !== null && value.length >= MIN_SCRUBBED_SECRET_LENGTH) secrets.push(value);
+  }
+  return secrets;
+}
+
+/**
+ * Replaces every occurrence of each secret in `text` with {@link REDACTED}.
+ * Some APIs echo a rejected key in their 401 body; this keeps it out of our errors.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SCRUBBED_SECRET_LENGTH && result.includes(secret)) {
+      result = result.split(secret).join(REDACTED);
+    }
+  }
+  return result;
+}
+
+/** Fields shared by every {@link HeroApiError} constructor. */
+export interface HeroApiErrorInit {
+  /** HTTP status; 0 when no response arrived. */
+  status: number;
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template as written in the spec, e.g. `/v1/patients/{id}` (never the filled-in URL). */
+  path: string;
+  /** Spec operationId, when the caller knows it. */
+  operationId?: string | undefined;
+  /** Reason phrase of the response, when there was one. */
+  statusText?: string | undefined;
+  /** Parsed response body: JSON when it parses, else text; `undefined` when empty. */
+  body?: unknown;
+  /** Response headers (secrets already removed). */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Server-requested wait before retrying, from `Retry-After`. */
+  retryAfterMs?: number | undefined;
+  /** Request id from one of {@link REQUEST_ID_HEADERS}. */
+  requestId?: string | undefined;
+  /** Underlying failure. */
+  cause?: unknown;
+  /** Replaces the generated message. Must not contain secrets or response data. */
+  message?: string | undefined;
+}
+
+/** One entry of a Hero 400 body's `message[]` (documented as `{ code, expected, path[] }`). */
+export interface HeroValidationIssue {
+  /** Machine-readable issue code, e.g. `invalid_type`. */
+  readonly code?: string;
+  /** What the server expected, e.g. `string`. */
+  readonly expected?: string;
+  /** Location of the offending field in the request body. */
+  readonly path: readonly (string | number)[];
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function describeCall(init: Pick<HeroApiErrorInit, 'method' | 'path' | 'operationId'>): string {
+  return init.operationId === undefined
+    ? `${init.method} ${init.path}`
+    : `${init.method} ${init.path} (${init.operationId})`;
+}
+
+function describeStatus(init: Pick<HeroApiErrorInit, 'status' | 'statusText'>): string {
+  return init.statusText ? `${init.status} ${init.statusText}` : String(init.status);
+}
+
+/** Summary of a `cause` that is safe to log: name, message and error code only. */
+function summarizeCause(cause: unknown): unknown {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string'
+      ? { name: cause.name, message: cause.message, code }
+      : { name: cause.name, message: cause.message };
+  }
+  return cause === undefined ? undefined : String(cause);
+}
+
+/**
+ * A call to the Hero API failed: the server answered with a non-2xx status, or
+ * (status 0) no response arrived. Carries what is needed to act on or report it
+ * but never the request headers, so the API key cannot leak through it.
+ */
+export class HeroApiError extends HeroError {
+  override name: string = 'HeroApiError';
+  /** HTTP status; 0 when no response arrived. */
+  readonly status: number;
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  readonly path: string;
+  /** Spec operationId, when known. */
+  readonly operationId: string | undefined;
+  /** Parsed response body: JSON when it parses, else text; `undefined` when empty. */
+  readonly body: unknown;
+  /** Response headers (lower-case names). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Server-requested wait from `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+  /** Request id from one of {@link REQUEST_ID_HEADERS}; Hero documents none. */
+  readonly requestId: string | undefined;
+
+  constructor(init: HeroApiErrorInit) {
+    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}`, { cause: init.cause });
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.operationId = init.operationId;
+    this.body = init.body;
+    this.headers = init.headers ?? {};
+    this.retryAfterMs = init.retryAfterMs;
+    this.requestId = init.requestId;
+  }
+
+  /** Plain-object form for structured loggers; never includes request headers. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      method: this.method,
+      path: this.path,
+      operationId: this.operationId,
+      requestId: this.requestId,
+      retryAfterMs: this.retryAfterMs,
+      body: this.body,
+      headers: this.headers,
+      cause: summarizeCause(this.cause),
+    };
+  }
+
+  /** `util.inspect` / `console.log` view: the stack plus {@link toJSON}'s fields. */
+  [INSPECT](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    const { name: _name, message: _message, ...fields } = this.toJSON();
+    return `${this.stack ?? `${this.name}: ${this.message}`} ${inspect(fields, options)}`;
+  }
+}
+
+/** Reads `message[]` of a Hero 400 body into issues; anything else gives `[]`. */
+export function parseValidationIssues(body: unknown): HeroValidationIssue[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const items = (body as { message?: unknown }).message;
+  if (!Array.isArray(items)) return [];
+  const issues: HeroValidationIssue[] = [];
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { code, expected, path } = item as Record<string, unknown>;
+    issues.push({
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(typeof expected === 'string' ? { expected } : {}),
+      path: Array.isArray(path)
+        ? path.filter((part): part is string | number => typeof part === 'string' || typeof part === 'number')
+        : [],
+    });
+  }
+  return issues;
+}
+
+/** 400 (or 422): the request was rejected as invalid; see {@link issues}. */
+export class HeroValidationError extends HeroApiError {
+  override name = 'HeroValidationError' as const;
+  /** The body's `message[]` entries; empty when the body has none. */
+  readonly issues: readonly HeroValidationIssue[];
+
+  constructor(init: HeroApiErrorInit) {
+    const issues = parseValidationIssues(init.body);
+    // Field paths only: values could be patient data and messages end up in logs.
+    const where = issues.length === 0 ? '' : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
+    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${where}` });
+    this.issues = issues;
+  }
+
+  /** Adds {@link issues} to the logged form. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** 401: the `x-api-key` is missing, wrong or revoked. */
+export class HeroAuthenticationError extends HeroApiError {
+  override name = 'HeroAuthenticationError' as const;
+}
+
+/** 403: the key is valid but not allowed to act for this `x-practice-group-id`. */
+export class HeroPermissionError extends HeroApiError {
+  override name = 'HeroPermissionError' as const;
+}
+
+/** 404: the resource (or, for PDS, the patient match) does not exist. */
+export class HeroNotFoundError extends HeroApiError {
+  override name = 'HeroNotFoundError' as const;
+}
+
+/** 429: the partner rate limit was hit; {@link retryAfterMs} says how long to wait when the server said. */
+export class HeroRateLimitError extends HeroApiError {
+  override name = 'HeroRateLimitError' as const;
+
+  constructor(init: HeroApiErrorInit) {
+    const wait = init.retryAfterMs === undefined ? '' : ` (retry after ${init.retryAfterMs} ms)`;
+    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${wait}` });
+  }
+}
+
+/** 5xx: the server failed. */
+export class HeroServerError extends HeroApiError {
+  override name = 'HeroServerError' as const;
+}
+
+/** Fields for {@link HeroNetworkError}. */
+export interface HeroNetworkErrorInit {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  path: string;
+  /** Spec operationId, when known. */
+  operationId?: string | undefined;
+  /** First system or undici error code found, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  code?: string | undefined;
+  /** The underlying failure (undici's `TypeError: fetch failed`, a system error…). */
+  cause?: unknown;
+  /** Replaces the generated message. Must not contain secrets. */
+  message?: string | undefined;
+}
+
+/**
+ * No response arrived (connection refused, reset, DNS failure…). Status is 0.
+ * {@link HeroTimeoutError} extends it, so one check covers every no-response failure.
+ */
+export class HeroNetworkError extends HeroApiError {
+  override name: 'HeroNetworkError' | 'HeroTimeoutError' = 'HeroNetworkError';
+  /** First error code found in the cause chain, e.g. `ECONNREFUSED`. */
+  readonly code: string | undefined;
+
+  constructor(init: HeroNetworkErrorInit) {
+    const detail = init.code === undefined ? '' : ` (${init.code})`;
+    super({
+      ...init,
+      status: 0,
+      message: init.message ?? `${describeCall(init)} failed: no response from the server${detail}`,
+    });
+    this.code = init.code;
+  }
+
+  /** Adds {@link code} to the logged form. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), code: this.code };
+  }
+}
+
+/** Fields for {@link HeroTimeoutError}. */
+export interface HeroTimeoutErrorInit {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  path: string;
+  /** Spec operationId, when known. */
+  operationId?: string | undefined;
+  /** The limit that expired, in milliseconds. */
+  timeoutMs: number;
+  /** `attempt`: one try exceeded `timeoutMs`; `deadline`: the whole call exceeded `deadlineMs`. */
+  kind: 'attempt' | 'deadline';
+  /** For a deadline, the failure of the previous attempt, if any. */
+  cause?: unknown;
+}
+
+/** The server did not answer in time. Status is 0. */
+export class HeroTimeoutError extends HeroNetworkError {
+  override name = 'HeroTimeoutError' as const;
+  /** The limit that expired, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Which limit expired. */
+  readonly kind: 'attempt' | 'deadline';
+
+  constructor(init: HeroTimeoutErrorInit) {
+    const limit = init.kind === 'deadline' ? 'overall deadline' : 'per-attempt timeout';
+    super({ ...init, message: `${describeCall(init)} timed out: no response within the ${limit} of ${init.timeoutMs} ms` });
+    this.timeoutMs = init.timeoutMs;
+    this.kind = init.kind;
+  }
+
+  /** Adds {@link timeoutMs} and {@link kind} to the logged form. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), timeoutMs: this.timeoutMs, kind: this.kind };
+  }
+}
+
+/**
+ * A 2xx response whose body is not the JSON the spec promises. Thrown by the
+ * client facade, which knows the operation; `body` holds the raw text.
+ */
+export class HeroResponseParseError extends HeroApiError {
+  override name = 'HeroResponseParseError' as const;
+
+  constructor(init: HeroApiErrorInit) {
+    super({
+      ...init,
+      message: init.message ?? `${describeCall(init)} returned ${describeStatus(init)} but the body is not the JSON the API describes`,
+    });
+  }
+}
+
+/**
+ * Picks the {@link HeroApiError} subclass for a status (stripe's `generateV1Error`):
+ * 400/422 validation, 401, 403, 404, 429, 5xx; any other status gives the base class.
+ */
+export function errorFromStatus(init: HeroApiErrorInit): HeroApiError {
+  switch (init.status) {
+    case 400:
+    case 422:
+      return new HeroValidationError(init);
+    case 401:
+      return new HeroAuthenticationError(init);
+    case 403:
+      return new HeroPermissionError(init);
+    case 404:
+      return new HeroNotFoundError(init);
+    case 429:
+      return new HeroRateLimitError(init);
+    default:
+      return init.status >= 500 ? new HeroServerError(init) : new HeroApiError(init);
+  }
+}
+
+/** Call details {@link errorFromResponse} cannot read from the response. */
+export interface ErrorResponseContext {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  path: string;
+  /** Spec operationId, when known. */
+  operationId?: string | undefined;
+  /** Secret values to scrub from the body and headers (see {@link secretsOf}). */
+  secrets?: readonly string[] | undefined;
+  /** Clock for HTTP-date `Retry-After` values. @default Date.now */
+  nowMs?: number | undefined;
+}
+
+/** Reads a body as JSON when it parses, else text; an empty body gives `undefined`. */
+export function parseErrorBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Builds the typed error for a non-2xx response, consuming its body. The body is
+ * read here because openapi-fetch reports an empty error body as `undefined`,
+ * which would lose nothing but would also tell nothing; callers should not rely on it.
+ */
+export async function errorFromResponse(response: Response, context: ErrorResponseContext): Promise<HeroApiError> {
+  const secrets = context.secrets ?? [];
+  const text = redactSecrets(await response.text(), secrets);
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = redactSecrets(value, secrets);
+  });
+  const retryAfter = headers['retry-after'];
+  let requestId: string | undefined;
+  for (const name of REQUEST_ID_HEADERS) {
+    requestId = headers[name];
+    if (requestId !== undefined) break;
+  }
+  return errorFromStatus({
+    status: response.status,
+    statusText: response.statusText,
+    method: context.method,
+    path: context.path,
+    operationId: context.operationId,
+    body: parseErrorBody(text),
+    headers,
+    retryAfterMs: retryAfter === undefined ? undefined : parseRetryAfterMs(retryAfter, context.nowMs ?? Date.now()),
+    requestId,
+  });
 }

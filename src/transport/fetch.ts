@@ -1,0 +1,234 @@
+import { errorFromResponse, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf } from '../errors.js';
+import type { HeroApiError } from '../errors.js';
+import { collectErrorCodes, isNetworkFailure, primaryErrorCode } from './network-error.js';
+import type { NormalizedTransportOptions, RedactedRequest } from './options.js';
+import { decideRetry } from './retry.js';
+import type { AttemptFailure } from './retry.js';
+import { createRetryBudget } from './retry-budget.js';
+import { getRequestMeta } from './request-meta.js';
+import { sleep as abortableSleep } from './sleep.js';
+
+/** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
+export type TransportFetch = (input: Request) => Promise<Response>;
+
+/** Replaceable collaborators of {@link createTransportFetch}, for tests and custom stacks. */
+export interface TransportFetchDeps {
+  /** Sends one attempt. @default globalThis.fetch (looked up per call, so later patches apply) */
+  fetch?: TransportFetch | undefined;
+  /** Waits between attempts; must reject when `signal` aborts. @default an abortable setTimeout */
+  sleep?: ((delayMs: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** Uniform random in [0, 1) for backoff jitter. @default Math.random */
+  random?: (() => number) | undefined;
+  /** Wall clock in ms, for the deadline and HTTP-date `Retry-After`. @default Date.now */
+  now?: (() => number) | undefined;
+}
+
+/** What one failed attempt produced: the error to throw and what the retry policy needs. */
+interface AttemptOutcome {
+  readonly error: HeroApiError;
+  readonly failure: AttemptFailure;
+}
+
+function isFailure(result: Response | AttemptOutcome): result is AttemptOutcome {
+  return 'failure' in result;
+}
+
+/**
+ * Sends one attempt of `request` with this attempt's signal (and buffered body).
+ * Returns the response promise and the object that must stay reachable while the
+ * attempt runs (see `inFlight` below).
+ */
+type SendAttempt = (request: Request, init: RequestInit) => { readonly response: Promise<Response>; readonly keepAlive: unknown };
+
+// The built-in fetch takes the init directly: it builds its own Request from
+// (request, init) anyway, so building one here too would double that cost.
+const sendWithGlobalFetch: SendAttempt = (request, init) => ({ response: globalThis.fetch(request, init), keepAlive: undefined });
+
+// A custom fetch gets one Request, as openapi-fetch's contract promises.
+function sendWith(fetch: TransportFetch): SendAttempt {
+  return (request, init) => {
+    const attemptRequest = new Request(request, init);
+    return { response: fetch(attemptRequest), keepAlive: attemptRequest };
+  };
+}
+
+function pathnameOf(url: string): string {
+  return new URL(url).pathname;
+}
+
+/**
+ * Builds the fetch the client hands to openapi-fetch. Per call it:
+ * - gives every attempt its own copy of the request (body buffered once) and its
+ *   own timeout signal, started when that attempt starts;
+ * - stops at the optional overall deadline;
+ * - cancels at once, backoff included, when the caller's `request.signal` aborts,
+ *   rejecting with the signal's own reason (as fetch does);
+ * - retries per {@link decideRetry}, within the client's retry budget;
+ * - turns the final non-2xx response or network failure into a typed {@link HeroApiError}.
+ * Hooks only ever see a redacted copy of the request.
+ * One budget is created here, so call this once per client.
+ */
+export function createTransportFetch(options: NormalizedTransportOptions, deps: TransportFetchDeps = {}): TransportFetch {
+  const send = deps.fetch === undefined ? sendWithGlobalFetch : sendWith(deps.fetch);
+  const sleep = deps.sleep ?? abortableSleep;
+  const random = deps.random ?? Math.random;
+  const now = deps.now ?? Date.now;
+  const { retry, timeoutMs, deadlineMs, hooks } = options;
+  const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
+
+  return async function heroTransportFetch(request: Request): Promise<Response> {
+    const callerSignal = request.signal;
+    if (callerSignal.aborted) throw callerSignal.reason;
+
+    const meta = getRequestMeta(request);
+    const method = request.method;
+    const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
+    // Buffer once so each attempt sends its own copy; a stream can only be read once.
+    const body = retry.maxAttempts > 1 && request.body !== null ? await request.arrayBuffer() : undefined;
+
+    // Everything below is needed only on failure or with hooks; computed lazily
+    // to keep the first-try success path free of extra work.
+    let path: string | undefined;
+    const pathOf = (): string => (path ??= meta?.schemaPath ?? pathnameOf(request.url));
+    let view: RedactedRequest | undefined;
+    const redacted = (): RedactedRequest =>
+      (view ??= Object.freeze({
+        method,
+        url: request.url,
+        path: pathOf(),
+        headers: Object.freeze(redactHeaders(request.headers)),
+      }));
+
+    // The attempt in flight. Holding the Request we built for a custom fetch matters:
+    // Node 20's undici links a signal to a Request through a WeakRef, so once that
+    // Request is garbage-collected aborting our signal no longer reaches the fetch
+    // (nodejs/undici#3644, #4068).
+    let inFlight: { readonly controller: AbortController; readonly keepAlive: unknown } | undefined;
+    // Forward the caller's cancel to the attempt in flight. Left attached after
+    // success, so a cancel still stops the body download; it dies with `request`.
+    const forwardAbort = (): void => inFlight?.controller.abort(callerSignal.reason);
+    callerSignal.addEventListener('abort', forwardAbort, { once: true });
+
+    let lastError: HeroApiError | undefined;
+    let lastRetryCost: number | undefined;
+
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
+
+        const result = await attemptOnce(attempt);
+        if (!isFailure(result)) return result;
+
+        const decision = decideRetry({ attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure }, retry, random);
+        if (!decision.retry) throw result.error;
+        // No point waiting for an attempt the deadline would cut short.
+        if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) throw result.error;
+        if (budget !== undefined) {
+          const cost = budget.tryAcquire(decision.reason);
+          if (cost === undefined) throw result.error;
+          lastRetryCost = cost;
+        }
+        lastError = result.error;
+
+        if (hooks.onRetry) {
+          await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error });
+        }
+        try {
+          await sleep(decision.delayMs, callerSignal);
+        } catch (thrown) {
+          if (callerSignal.aborted) throw callerSignal.reason;
+          throw thrown;
+        }
+        if (callerSignal.aborted) throw callerSignal.reason;
+      }
+    } catch (thrown) {
+      callerSignal.removeEventListener('abort', forwardAbort);
+      throw thrown;
+    }
+
+    /** Sends one attempt under its own timer; resolves to the 2xx response or the failure. */
+    async function attemptOnce(attempt: number): Promise<Response | AttemptOutcome> {
+      const limitMs = deadlineAt === Infinity ? timeoutMs : Math.min(timeoutMs, deadlineAt - now());
+      const limitKind = limitMs < timeoutMs ? 'deadline' : 'attempt';
+      if (limitMs <= 0) throw timeoutError('deadline');
+
+      const attemptController = new AbortController();
+      const signal = attemptController.signal;
+      if (callerSignal.aborted) throw callerSignal.reason;
+      let expired = false;
+      const timer =
+        limitMs === Infinity
+          ? undefined
+          : setTimeout(() => {
+              expired = true;
+              attemptController.abort();
+            }, limitMs);
+
+      // Classifies a rejection from sending or from reading an error body.
+      const outcomeOf = (thrown: unknown): AttemptOutcome => {
+        clearTimeout(timer);
+        if (callerSignal.aborted) throw callerSignal.reason;
+        if (expired) {
+          if (limitKind === 'deadline') throw timeoutError('deadline');
+          return { error: timeoutError('attempt'), failure: { kind: 'timeout' } };
+        }
+        const codes = collectErrorCodes(thrown);
+        if (!isNetworkFailure(thrown, codes)) throw thrown;
+        return {
+          error: new HeroNetworkError({ method, path: pathOf(), operationId: meta?.operationId, code: primaryErrorCode(codes), cause: thrown }),
+          failure: { kind: 'network', codes },
+        };
+      };
+
+      let response: Response;
+      try {
+        const sent = send(request, body === undefined ? { signal } : { signal, body });
+        inFlight = { controller: attemptController, keepAlive: sent.keepAlive };
+        response = await sent.response;
+      } catch (thrown) {
+        return outcomeOf(thrown);
+      }
+
+      if (response.ok) {
+        clearTimeout(timer);
+        budget?.recordSuccess(lastRetryCost);
+      }
+      if (hooks.onResponse) {
+        try {
+          await hooks.onResponse({ request: redacted(), response, attempt });
+        } catch (thrown) {
+          // The hook's error wins; stop the timer and free the connection first.
+          clearTimeout(timer);
+          attemptController.abort();
+          throw thrown;
+        }
+      }
+      if (response.ok) return response;
+      try {
+        // Read under the attempt's timer: a server can stall mid-body too.
+        const error = await errorFromResponse(response, {
+          method,
+          path: pathOf(),
+          operationId: meta?.operationId,
+          secrets: secretsOf(request.headers),
+          nowMs: now(),
+        });
+        clearTimeout(timer);
+        return { error, failure: { kind: 'status', status: response.status, retryAfterMs: error.retryAfterMs } };
+      } catch (thrown) {
+        return outcomeOf(thrown);
+      }
+    }
+
+    function timeoutError(kind: 'attempt' | 'deadline'): HeroTimeoutError {
+      return new HeroTimeoutError({
+        method,
+        path: pathOf(),
+        operationId: meta?.operationId,
+        kind,
+        timeoutMs: kind === 'deadline' ? deadlineMs : timeoutMs,
+        cause: kind === 'deadline' ? lastError : undefined,
+      });
+    }
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Waits `delayMs`, or rejects with `signal.reason` as soon as the signal aborts,
+ * so a caller's cancel is honoured during a retry backoff too.
+ */
+export function sleep(delayMs: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, delayMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
