@@ -1,18 +1,39 @@
 /**
- * createHeroClient(): a typed openapi-fetch client for the Hero Public API with
- * both auth headers on every request.
+ * createHeroClient(): the typed openapi-fetch client for the Hero Public API, sent
+ * through our transport (retries, timeouts, typed errors), plus the resource facade.
  */
 import createClient, { type Client } from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { tagCalls } from './raw-client.js';
+import { createBookingResource, type BookingResource } from './resources/booking.js';
+import { createLinksResource, type LinksResource } from './resources/links.js';
+import { createMessagesResource, type MessagesResource } from './resources/messages.js';
+import { createPatientsResource, type PatientsResource } from './resources/patients.js';
+import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
+import { createTransportFetch } from './transport/fetch.js';
+import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
 
-/** Options of {@link createHeroClient}. */
-export interface HeroClientOptions extends HeroConnectionOptions {}
+/** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
+export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {}
 
-/** The typed client returned by {@link createHeroClient}. */
+/** The client returned by {@link createHeroClient}. */
 export interface HeroClient {
-  /** Every operation of the spec, typed from `generated/`: `hero.raw.GET('/v1/appointments/{id}', …)`. */
+  /** PDS registration (two outcomes), registration, look-up and search. */
+  readonly patients: PatientsResource;
+  /** Appointment types, locations, practitioners, slots and appointments. */
+  readonly booking: BookingResource;
+  /** Single and batch messages. */
+  readonly messages: MessagesResource;
+  /** Webhook subscriptions. */
+  readonly webhooks: WebhooksResource;
+  /** Booking links, attachment links and link status. */
+  readonly links: LinksResource;
+  /**
+   * Every operation of the spec, typed from `generated/`, with the same retries and errors:
+   * `await hero.raw.GET('/v1/me/capabilities')`. Non-2xx answers throw; `data` is the body.
+   */
   readonly raw: Client<paths>;
   /** The base URL requests go to. */
   readonly baseUrl: string;
@@ -22,16 +43,35 @@ export interface HeroClient {
 
 /**
  * Creates a Hero client. Credentials come from options or `HERO_API_KEY`,
- * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL`; anything missing throws at once.
+ * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL`; anything missing or malformed throws
+ * {@link HeroConfigError} at once, before any request.
+ *
+ * @example
+ * const hero = createHeroClient({ environment: 'staging' }); // key and practice group from env
+ * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const connection = normalizeConnection(options);
-  const raw = createClient<paths>({
+  const transport = normalizeTransportOptions(options);
+  // One transport per client: its retry budget is shared by every call of this client.
+  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
+  const raw = tagCalls(
+    createClient<paths>({
+      baseUrl: connection.baseUrl,
+      fetch,
+      headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
+    }),
+  );
+  const client: HeroClient = {
+    patients: createPatientsResource(raw),
+    booking: createBookingResource(raw),
+    messages: createMessagesResource(raw),
+    webhooks: createWebhooksResource(raw),
+    links: createLinksResource(raw),
+    raw,
     baseUrl: connection.baseUrl,
-    fetch: connection.fetch,
-    headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
-  });
-  const client: HeroClient = { raw, baseUrl: connection.baseUrl, practiceGroupId: connection.practiceGroupId };
+    practiceGroupId: connection.practiceGroupId,
+  };
   // The key lives only in openapi-fetch's closure; make sure logging the client cannot reveal it.
   Object.defineProperty(client, inspect.custom, {
     value: () => `HeroClient { baseUrl: '${connection.baseUrl}', practiceGroupId: '${connection.practiceGroupId}', apiKey: [redacted] }`,

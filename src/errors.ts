@@ -439,3 +439,68 @@ export async function errorFromResponse(response: Response, context: ErrorRespon
     requestId,
   });
 }
+
+// ---- Errors raised before or outside an API call ----
+
+/** One problem with one input field. */
+export interface HeroInputIssue {
+  /** Wire name of the field, e.g. `nhs_number`; `(input)` when the whole value is wrong. */
+  readonly field: string;
+  /** What is wrong, without repeating the value (it may be patient data). */
+  readonly message: string;
+}
+
+/**
+ * Thrown before any request is sent when caller input fails local checks.
+ * Lists every problem at once so a form can show them all in one pass.
+ */
+export class HeroInputError extends HeroError {
+  override name = 'HeroInputError' as const;
+  /** Every problem found, in field order. Never empty. */
+  readonly issues: ReadonlyArray<HeroInputIssue>;
+
+  /**
+   * @param issues at least one issue; copied and frozen.
+   * @param subject what was being checked, for the message (e.g. `register_pds input`).
+   */
+  constructor(issues: ReadonlyArray<HeroInputIssue>, subject = 'input') {
+    const list = Object.freeze(issues.map((issue) => Object.freeze({ field: issue.field, message: issue.message })));
+    const count = list.length === 1 ? '1 problem' : `${list.length} problems`;
+    super(`Invalid ${subject} (${count}): ${list.map((issue) => `${issue.field} ${issue.message}`).join('; ')}.`);
+    this.issues = list;
+  }
+}
+
+/**
+ * Which check a webhook delivery failed:
+ * - `body_not_raw`: `rawBody` is not the bytes received (e.g. a parsed object) or is empty;
+ * - `missing_header`: `X-Herohealth-Signature` or `X-Herohealth-Timestamp` is absent or empty;
+ * - `malformed_signature`: the signature header is not a SHA-256 digest in an accepted encoding;
+ * - `malformed_timestamp`: the timestamp header is not in an accepted format;
+ * - `signature_mismatch`: the signature does not match the body, timestamp and signing key;
+ * - `timestamp_out_of_tolerance`: correctly signed but too old or too far ahead (possible replay);
+ * - `malformed_payload`: correctly signed, but the body is not JSON of the documented event shape.
+ */
+export type WebhookVerificationFailureReason =
+  | 'body_not_raw'
+  | 'missing_header'
+  | 'malformed_signature'
+  | 'malformed_timestamp'
+  | 'signature_mismatch'
+  | 'timestamp_out_of_tolerance'
+  | 'malformed_payload';
+
+/**
+ * Thrown by `verifyWebhook` when a delivery must not be trusted. Answer it with
+ * a 4xx. The message names the failed check; it never contains the signing key.
+ */
+export class HeroWebhookVerificationError extends HeroError {
+  override name = 'HeroWebhookVerificationError' as const;
+  /** Which check failed; stable for `switch` and metrics. */
+  readonly reason: WebhookVerificationFailureReason;
+
+  constructor(reason: WebhookVerificationFailureReason, message: string, options?: ErrorOptions) {
+    super(`Webhook verification failed (${reason}): ${message}`, options);
+    this.reason = reason;
+  }
+}

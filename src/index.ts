@@ -1,5 +1,58 @@
 /** Public entry point of the Hero Health client. */
 export { createHeroClient, type HeroClient, type HeroClientOptions } from './client.js';
-export { environments, type HeroEnvironment } from './config.js';
-export * from './errors.js';
+export { environments, type HeroConnectionOptions, type HeroEnvironment } from './config.js';
+export {
+  HeroError,
+  HeroConfigError,
+  HeroApiError,
+  HeroValidationError,
+  HeroAuthenticationError,
+  HeroPermissionError,
+  HeroNotFoundError,
+  HeroRateLimitError,
+  HeroServerError,
+  HeroNetworkError,
+  HeroTimeoutError,
+  HeroResponseParseError,
+  HeroInputError,
+  HeroWebhookVerificationError,
+  type HeroValidationIssue,
+  type HeroInputIssue,
+  type WebhookVerificationFailureReason,
+} from './errors.js';
+export type {
+  RetryOptions,
+  RetryBudgetOptions,
+  TransportOptions,
+  TransportHooks,
+  RequestHookEvent,
+  ResponseHookEvent,
+  RetryHookEvent,
+  RedactedRequest,
+} from './transport/options.js';
+export type { RetryReason } from './transport/retry.js';
+export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
+export type { AutoPaginated, PageOptions } from './pagination.js';
+export type { CallOptions, MutationOptions } from './resources/request.js';
+export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';
+export type { BookingResource } from './resources/booking.js';
+export type { MessagesResource } from './resources/messages.js';
+export type { WebhooksResource } from './resources/webhooks.js';
+export type { LinksResource } from './resources/links.js';
+export type { OperationName, QueryParams, RequestBody, SuccessBody } from './resources/types.js';
+export { normalizeRegisterPdsInput, type RegisterPdsBody } from './validation/pds-input.js';
+export { validateNhsNumber, isValidNhsNumber } from './validation/nhs-number.js';
+export { validateDateOfBirth, isValidDateOfBirth } from './validation/dates.js';
+export { validateUkPostcode, isValidUkPostcode } from './validation/postcode.js';
+export { verifyWebhook, type VerifyWebhookOptions } from './webhooks/verify.js';
+export { signWebhookPayload, type SignWebhookPayloadOptions, type SignedWebhookPayload } from './webhooks/sign.js';
+export {
+  KNOWN_HERO_WEBHOOK_EVENT_TYPES,
+  isKnownWebhookEventType,
+  type HeroWebhookEvent,
+  type KnownHeroWebhookEvent,
+  type KnownHeroWebhookEventType,
+  type UnknownHeroWebhookEvent,
+} from './webhooks/events.js';
+export type { WebhookHeaders } from './webhooks/webhook-headers.js';
 export type { paths, components, operations } from '../generated/hero-api.js';

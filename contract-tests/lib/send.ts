@@ -3,6 +3,7 @@
  * whether the client returns `{ data, error, response }` (openapi-fetch) or throws a
  * `HeroApiError` for non-2xx statuses (our transport). Nothing else in the suite cares which.
  */
+import { HeroApiError } from '../../src/errors.js';
 import { createHeroClient, type HeroClient, type HeroClientOptions } from '../../src/client.js';
 
 /** A response as the suite checks it. */
@@ -67,16 +68,10 @@ export async function sendThroughClient(client: HeroClient, request: ClientReque
     const { data, error, response } = await send(request.method, request.path, init);
     return normalize(response.status, response.headers, response.ok ? data : error);
   } catch (thrown) {
-    if (!isHttpError(thrown)) throw thrown;
-    return normalize(thrown.status, thrown.headers, thrown.body);
+    // Non-2xx answers arrive as HeroApiError (status 0 means no answer at all: rethrow).
+    if (!(thrown instanceof HeroApiError) || thrown.status === 0) throw thrown;
+    return normalize(thrown.status, new Headers(thrown.headers), thrown.body);
   }
-}
-
-/** An error that carries an HTTP answer: HeroApiError, or anything shaped like it. Status 0 means no answer. */
-function isHttpError(value: unknown): value is { status: number; headers: Headers; body: unknown } {
-  if (value === null || typeof value !== 'object') return false;
-  const { status, headers } = value as { status?: unknown; headers?: unknown };
-  return typeof status === 'number' && status > 0 && headers instanceof Headers;
 }
 
 function normalize(status: number, headers: Headers, raw: unknown): SentResponse {

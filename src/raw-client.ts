@@ -1,0 +1,47 @@
+/**
+ * The typed openapi-fetch client as `hero.raw`, with every call tagged with its path
+ * template and operationId so that errors and hooks name them (`/v1/patients/{id}`,
+ * `getPatientById`) rather than a filled-in URL. Tagging through init keys, which
+ * openapi-fetch copies onto the Request, avoids the per-call cost of a middleware.
+ */
+import type { Client } from 'openapi-fetch';
+import { operations } from '../generated/operations.js';
+import type { paths } from '../generated/hero-api.js';
+import { HeroResponseParseError } from './errors.js';
+
+const operationIdByRoute = new Map<string, string>(operations.map((o) => [`${o.method} ${o.path}`, o.operationId]));
+
+const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
+
+type AnyCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; response: Response }>;
+
+/**
+ * Wraps an openapi-fetch client: same API and types, plus call tagging, and a 2xx body
+ * that is not JSON becomes {@link HeroResponseParseError} naming the operation instead of
+ * a bare `SyntaxError` from `JSON.parse`.
+ */
+export function tagCalls(client: Client<paths>): Client<paths> {
+  const tagged: Record<string, unknown> = { ...client };
+  for (const method of methods) {
+    const call = client[method] as unknown as AnyCall;
+    tagged[method] = async (path: string, init?: Record<string, unknown>) => {
+      const operationId = operationIdByRoute.get(`${method} ${path}`);
+      try {
+        return await call(path, { ...init, heroSchemaPath: path, heroOperationId: operationId });
+      } catch (error) {
+        if (error instanceof SyntaxError) {
+          throw new HeroResponseParseError({
+            status: 200,
+            method,
+            path,
+            operationId,
+            message: `${method} ${path}${operationId ? ` (${operationId})` : ''} answered 2xx with a body that is not valid JSON`,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    };
+  }
+  return tagged as unknown as Client<paths>;
+}

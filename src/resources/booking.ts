@@ -1,0 +1,59 @@
+/**
+ * Booking journey: appointment types, locations and practitioners (Practice Group tag),
+ * slots, and appointments (reserve, get, edit, cancel).
+ *
+ * Hero's "Book an Appointment" and "Reschedule" operations are not in the spec (their
+ * method or path is unknown, see openapi/README.md), so they are not offered here.
+ */
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../../generated/hero-api.js';
+import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** `hero.booking`. */
+export interface BookingResource {
+  /** Appointment types the practice group offers (the first step of booking). */
+  listAppointmentTypes(query?: QueryParams<'listAppointmentTypes'>, options?: CallOptions): Promise<SuccessBody<'listAppointmentTypes'>>;
+  /** The practice group's locations. Response fields are not documented by Hero. */
+  listLocations(options?: CallOptions): Promise<SuccessBody<'listLocations'>>;
+  /** Practitioners, optionally filtered by location, appointment type and availability. */
+  listPractitioners(query?: QueryParams<'listPractitioners'>, options?: CallOptions): Promise<SuccessBody<'listPractitioners'>>;
+  /** One practitioner. */
+  getPractitioner(id: string, options?: CallOptions): Promise<SuccessBody<'getPractitioner'>>;
+  /** Bookable slots. Hero's docs show this operation only in part (see the spec). */
+  listSlots(query?: QueryParams<'listSlots'>, options?: CallOptions): Promise<SuccessBody<'listSlots'>>;
+  /** Number of bookable slots for the filters. */
+  countSlots(query?: QueryParams<'countSlots'>, options?: CallOptions): Promise<SuccessBody<'countSlots'>>;
+  /** One slot. */
+  getSlot(id: string, options?: CallOptions): Promise<SuccessBody<'getSlot'>>;
+  /** Reserves a slot: returns the appointment `id` and `reserved_until`. Not retried on 5xx unless marked idempotent. */
+  createAppointment(body: RequestBody<'createAppointment'>, options?: MutationOptions): Promise<SuccessBody<'createAppointment'>>;
+  /** One appointment; `booking_confirmed_at` tells whether it is booked. */
+  getAppointment(id: string, options?: CallOptions): Promise<SuccessBody<'getAppointment'>>;
+  /** Edits an appointment that is not yet confirmed (PUT: safe to retry). */
+  editAppointment(id: string, body: RequestBody<'editAppointment'>, options?: CallOptions): Promise<SuccessBody<'editAppointment'>>;
+  /** Cancels an appointment. Not retried on 5xx unless marked idempotent. */
+  cancelAppointment(id: string, body?: RequestBody<'cancelAppointment'>, options?: MutationOptions): Promise<SuccessBody<'cancelAppointment'>>;
+}
+
+/** Builds `hero.booking` over the typed client. */
+export function createBookingResource(raw: Client<paths>): BookingResource {
+  const byId = (id: string) => ({ params: { path: { id } } });
+  return {
+    listAppointmentTypes: (query, options) =>
+      expectData('listAppointmentTypes', raw.GET('/v1/appointment_types', { params: { query: query ?? {} }, ...callInit(options) })),
+    listLocations: (options) => expectData('listLocations', raw.GET('/v1/locations', callInit(options))),
+    listPractitioners: (query, options) =>
+      expectData('listPractitioners', raw.GET('/v1/practitioners', { params: { query: query ?? {} }, ...callInit(options) })),
+    getPractitioner: (id, options) => expectData('getPractitioner', raw.GET('/v1/practitioners/{id}', { ...byId(id), ...callInit(options) })),
+    listSlots: (query, options) => expectData('listSlots', raw.GET('/v1/slots', { params: { query: query ?? {} }, ...callInit(options) })),
+    countSlots: (query, options) => expectData('countSlots', raw.GET('/v1/slots/count', { params: { query: query ?? {} }, ...callInit(options) })),
+    getSlot: (id, options) => expectData('getSlot', raw.GET('/v1/slots/{id}', { ...byId(id), ...callInit(options) })),
+    createAppointment: (body, options) => expectData('createAppointment', raw.POST('/v1/appointments', { body, ...callInit(options) })),
+    getAppointment: (id, options) => expectData('getAppointment', raw.GET('/v1/appointments/{id}', { ...byId(id), ...callInit(options) })),
+    editAppointment: (id, body, options) =>
+      expectData('editAppointment', raw.PUT('/v1/appointments/{id}', { ...byId(id), body, ...callInit(options) })),
+    cancelAppointment: (id, body, options) =>
+      expectData('cancelAppointment', raw.PATCH('/v1/appointments/{id}/cancel', { ...byId(id), body: body ?? {}, ...callInit(options) })),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Messages: single messages (SMS, email, NHS App, Hero) and batches.
+ *
+ * Sending is never retried after a timeout, a dropped connection or a 5xx, because Hero
+ * documents no idempotency key and a repeat can reach the patient twice; 429 and 503 are
+ * retried because Hero did not process the request.
+ */
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../../generated/hero-api.js';
+import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** `hero.messages`. */
+export interface MessagesResource {
+  /** Sends one message to a patient, optionally written to their record. */
+  send(body: RequestBody<'sendMessage'>, options?: MutationOptions): Promise<SuccessBody<'sendMessage'>>;
+  /** One sent message. */
+  get(id: string, options?: CallOptions): Promise<SuccessBody<'getMessage'>>;
+  /** Batches: one message to many recipients. */
+  readonly batches: {
+    /** Creates a batch (not sent until {@link send} is called). */
+    create(body: RequestBody<'createBatchMessage'>, options?: MutationOptions): Promise<SuccessBody<'createBatchMessage'>>;
+    /** Lists batches. */
+    list(query?: QueryParams<'listBatchMessages'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessages'>>;
+    /** One batch. */
+    get(id: string, options?: CallOptions): Promise<SuccessBody<'getBatchMessage'>>;
+    /** Sends a created batch. Not retried on 5xx unless marked idempotent. */
+    send(id: string, options?: MutationOptions): Promise<SuccessBody<'sendBatchMessage'>>;
+    /** Recipients of a batch. */
+    recipients(id: string, query?: QueryParams<'listBatchMessageRecipients'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageRecipients'>>;
+    /** Messages sent for a batch. */
+    sends(id: string, query?: QueryParams<'listBatchMessageSends'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageSends'>>;
+  };
+}
+
+/** Builds `hero.messages` over the typed client. */
+export function createMessagesResource(raw: Client<paths>): MessagesResource {
+  return {
+    send: (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
+    get: (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),
+    batches: {
+      create: (body, options) => expectData('createBatchMessage', raw.POST('/v1/batch_message', { body, ...callInit(options) })),
+      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: query ?? {} }, ...callInit(options) })),
+      get: (id, options) => expectData('getBatchMessage', raw.GET('/v1/batch_message/{id}', { params: { path: { id } }, ...callInit(options) })),
+      send: (id, options) => expectData('sendBatchMessage', raw.PATCH('/v1/batch_message/{id}/send', { params: { path: { id } }, ...callInit(options) })),
+      recipients: (id, query, options) =>
+        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+      sends: (id, query, options) =>
+        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+    },
+  };
+}

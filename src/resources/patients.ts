@@ -1,0 +1,79 @@
+/**
+ * Patients: PDS registration (two outcomes), registration without PDS, look-up and search.
+ */
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../../generated/hero-api.js';
+import { HeroNotFoundError } from '../errors.js';
+import { autoPaginate, type AutoPaginated, type PageOptions } from '../pagination.js';
+import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
+import { normalizeRegisterPdsInput } from '../validation/pds-input.js';
+import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** Filters of the v3 patient search (at least one is required by Hero). */
+export type PatientSearchFilters = Omit<QueryParams<'listPatientsV3'>, 'page_index' | 'page_size'>;
+
+/** Options of {@link PatientsResource.registerPds}. */
+export interface RegisterPdsOptions extends MutationOptions {
+  /** Today's date for the "date of birth is not in the future" check (tests). @default new Date() */
+  today?: Date;
+}
+
+/** `hero.patients`. */
+export interface PatientsResource {
+  /**
+   * Traces a patient on the NHS Spine (PDS) and returns their Hero patient ID, or tells you
+   * the patient must verify their identity first. Input is checked before anything is sent
+   * (NHS number check digit, date of birth, postcode): bad input throws `HeroInputError`.
+   * No PDS match throws `HeroNotFoundError`.
+   */
+  registerPds(input: RequestBody<'registerPatientPds'>, options?: RegisterPdsOptions): Promise<PdsRegistrationResult>;
+  /** Registers or updates a patient from full demographics, without a PDS trace. */
+  register(body: RequestBody<'registerPatient'>, options?: MutationOptions): Promise<SuccessBody<'registerPatient'>>;
+  /** Gets a patient by Hero ID. */
+  get(id: string, options?: CallOptions): Promise<SuccessBody<'getPatientById'>>;
+  /** One page of the v3 patient search. */
+  search(filters: QueryParams<'listPatientsV3'>, options?: CallOptions): Promise<SuccessBody<'listPatientsV3'>>;
+  /** Every patient matching the filters, fetched page by page as you iterate. */
+  searchAll(filters: PatientSearchFilters, options?: PageOptions & CallOptions): AutoPaginated<SuccessBody<'listPatientsV3'>['data'][number]>;
+  /** The v1 list: one `field` searched for one `search` term. */
+  list(query?: QueryParams<'listPatients'>, options?: CallOptions): Promise<SuccessBody<'listPatients'>>;
+}
+
+/** Builds `hero.patients` over the typed client. */
+export function createPatientsResource(raw: Client<paths>): PatientsResource {
+  return {
+    async registerPds(input, options) {
+      const body = normalizeRegisterPdsInput(input, options?.today ? { today: options.today } : {});
+      try {
+        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options) }));
+        return toPdsRegistrationResult(data);
+      } catch (error) {
+        if (error instanceof HeroNotFoundError) {
+          // Hero's 404 here means "no PDS match", not "no such endpoint": say so, keeping every detail.
+          throw new HeroNotFoundError({
+            ...error,
+            headers: error.headers,
+            message: `POST /v1/patients/register_pds (registerPatientPds): no PDS match was found for those details (404). Check the NHS number, or the names and postcode, and the date of birth.`,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    register: (body, options) => expectData('registerPatient', raw.POST('/v1/patients/register', { body, ...callInit(options) })),
+    get: (id, options) => expectData('getPatientById', raw.GET('/v1/patients/{id}', { params: { path: { id } }, ...callInit(options) })),
+    search: (filters, options) => expectData('listPatientsV3', raw.GET('/v3/patients', { params: { query: filters }, ...callInit(options) })),
+    searchAll(filters, options) {
+      return autoPaginate(async (pageIndex, pageSize) => {
+        const page = await expectData(
+          'listPatientsV3',
+          raw.GET('/v3/patients', { params: { query: { ...filters, page_index: String(pageIndex), page_size: String(pageSize) } }, ...callInit(options) }),
+        );
+        // Hero's v3 docs were cut off before `count`: without it, stop at a short page.
+        return { data: page.data, count: page.count ?? Number.POSITIVE_INFINITY };
+      }, options);
+    },
+    list: (query, options) => expectData('listPatients', raw.GET('/v1/patients', { params: { query: query ?? {} }, ...callInit(options) })),
+  };
+}

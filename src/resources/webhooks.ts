@@ -1,0 +1,24 @@
+/**
+ * Webhook subscriptions. Hero's docs show Create and List only; Get, Update and Delete
+ * have no known path (see openapi/README.md), so they are not offered yet.
+ */
+import type { Client } from 'openapi-fetch';
+import type { paths } from '../../generated/hero-api.js';
+import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** `hero.webhooks`. */
+export interface WebhooksResource {
+  /** Subscribes `url` to an event. Pass a `signing_key` so deliveries can be verified with `verifyWebhook`. */
+  create(body: RequestBody<'createWebhook'>, options?: MutationOptions): Promise<SuccessBody<'createWebhook'>>;
+  /** Lists the practice group's webhooks, optionally for one event type. */
+  list(query?: QueryParams<'listWebhooks'>, options?: CallOptions): Promise<SuccessBody<'listWebhooks'>>;
+}
+
+/** Builds `hero.webhooks` over the typed client. */
+export function createWebhooksResource(raw: Client<paths>): WebhooksResource {
+  return {
+    create: (body, options) => expectData('createWebhook', raw.POST('/v1/webhooks', { body, ...callInit(options) })),
+    list: (query, options) => expectData('listWebhooks', raw.GET('/v1/webhooks', { params: { query: query ?? {} }, ...callInit(options) })),
+  };
+}
