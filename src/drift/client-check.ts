@@ -33,6 +33,11 @@ export interface ClientCheckOptions {
    */
   excludeDirs?: readonly string[];
   /**
+   * node_modules the copy resolves packages and `@types` from.
+   * @default the nearest node_modules at or above `rootDir`
+   */
+  nodeModulesDir?: string;
+  /**
    * Keep the temporary folder (its path is returned) to rerun `tsc -p` there by hand.
    * @default false
    */
@@ -92,7 +97,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
     const examples = readmePath !== false && existsSync(readmePath) ? extractTypeScriptExamples(await readFile(readmePath, 'utf8')) : [];
     await writeExamples(tempDir, examples);
 
-    const nodeModules = findNodeModules(rootDir);
+    const nodeModules = options.nodeModulesDir === undefined ? findNodeModules(rootDir) : resolve(options.nodeModulesDir);
     if (nodeModules !== undefined) await symlink(nodeModules, join(tempDir, 'node_modules'), 'junction');
     const packageName = await readPackageName(rootDir);
     await writeFile(join(tempDir, 'package.json'), `${JSON.stringify({ name: packageName, private: true, type: 'module' }, null, 2)}\n`);

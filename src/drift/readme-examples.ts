@@ -24,6 +24,8 @@ export function extractTypeScriptExamples(markdown: string): CodeExample[] {
       if (line.trim().startsWith(open.fence) && line.trim().replace(/[`~]/g, '') === '') {
         if (open.keep) examples.push({ startLine: open.startLine, code: open.body.join('\n') });
         open = undefined;
+        // The marker applies to the next block only.
+        previous = line;
       } else {
         open.body.push(line);
       }
