@@ -144,6 +144,25 @@ describe('classifyChanges rules beyond openapi-diff', () => {
     expect(changes[0]?.message).toContain('pattern');
   });
 
+  it("keeps openapi-diff's body finding when it is more severe than anything our rules name there", async () => {
+    // Closing a request body to extra properties: our rules see a changed constraint
+    // (warning); openapi-diff's set comparison sees values no longer accepted (breaking).
+    const after = edit((document) => {
+      at(document.components, 'schemas', 'WidgetInput').additionalProperties = false;
+    });
+    const changes = await classify(after);
+    expect(changes.map(({ severity, rule, source }) => ({ severity, rule, source }))).toEqual([
+      { severity: 'breaking', rule: 'request.body.scope-narrowed', source: 'openapi-diff' },
+      { severity: 'warning', rule: 'schema.constraint.changed', source: 'hero-drift' },
+    ]);
+    expect(changes[0]?.operations).toEqual(['POST /widgets (createWidget)']);
+  });
+
+  it("drops openapi-diff's body finding when our rules name the change at the same severity", async () => {
+    const changes = await classify(load('type-change.yaml'));
+    expect(changes.some((change) => change.source === 'openapi-diff')).toBe(false);
+  });
+
   it('treats description and summary edits as documentation only', async () => {
     const after = edit((document) => {
       at(document.paths, '/widgets', 'get').summary = 'List widgets';

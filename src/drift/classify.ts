@@ -9,8 +9,8 @@ import { compareDocuments } from './operation-rules.js';
  * openapi-diff supplies operations added or removed, response statuses, response headers
  * and a set-theory comparison of JSON bodies; our rules (operation-rules.ts,
  * schema-rules.ts) supply the rest. openapi-diff's body finding is dropped when our rules
- * already name a non-documentation change in the same body, since it says the same thing
- * less precisely; when they name nothing there, it is kept, so no change goes unreported.
+ * already name a change at least as severe in the same body, since it says the same thing
+ * less precisely; otherwise it is kept, so no change goes unreported or under-rated.
  *
  * Throws `HeroSpecError` when openapi-diff cannot read a spec.
  */
@@ -19,10 +19,15 @@ export async function classifyChanges(before: LabelledDocument, after: LabelledD
     runOpenapiDiff(before, after),
     Promise.resolve(compareDocuments(before.document, after.document)),
   ]);
-  const explainedBodies = new Set(
-    fromRules.filter((finding) => finding.rule !== 'docs.changed' && finding.bodyKey !== undefined).map((finding) => finding.bodyKey),
+  // The most severe thing our rules named in each body.
+  const explained = new Map<string, number>();
+  for (const finding of fromRules) {
+    if (finding.rule === 'docs.changed' || finding.bodyKey === undefined) continue;
+    explained.set(finding.bodyKey, Math.max(explained.get(finding.bodyKey) ?? -1, severityRank(finding.severity)));
+  }
+  const kept = fromLibrary.filter(
+    (change) => change.bodyKey === undefined || severityRank(change.severity) > (explained.get(change.bodyKey) ?? -1),
   );
-  const kept = fromLibrary.filter((change) => change.bodyKey === undefined || !explainedBodies.has(change.bodyKey));
   return sortChanges(mergeDuplicates([...kept, ...fromRules].map(stripBodyKey)));
 }
 
