@@ -17,6 +17,7 @@ import {
   type SpecSummary,
 } from './drift-report.js';
 import { HeroSpecError, isUrl, loadSpec, type LoadedSpec } from './load-spec.js';
+import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
 import { renderMarkdownReport } from './report-markdown.js';
@@ -66,7 +67,7 @@ Options:
 Exit codes:
   0  no change at or above --fail-on (or --update done)
   1  a change at or above --fail-on
-  2  usage error
+  2  usage error, or a package hero-drift needs is not installed
   3  a spec could not be fetched, read or parsed; no verdict
   4  --update could not write the spec or regenerate types
 `;
@@ -124,6 +125,10 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       durationMs: performance.now() - started,
     });
   } catch (error) {
+    if (error instanceof HeroDriftSetupError) {
+      err(`hero-drift: ${error.message}\n`);
+      return EXIT_CODE.usage;
+    }
     if (!(error instanceof HeroSpecError)) throw error;
     report = buildErrorReport({
       baseline: baselineSummary,

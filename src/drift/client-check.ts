@@ -6,6 +6,7 @@ import type { OpenAPI3 } from 'openapi-typescript';
 import type ts from 'typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
 import { HeroSpecError } from './load-spec.js';
+import { importTool } from './optional-import.js';
 import { isObject, type JsonObject, type OpenApiDocument } from './openapi-document.js';
 import { extractTypeScriptExamples, type CodeExample } from './readme-examples.js';
 
@@ -78,7 +79,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
   const sourceDir = resolve(options.sourceDir ?? join(rootDir, 'src'));
   const readmePath = options.readmePath === undefined ? join(rootDir, 'README.md') : options.readmePath;
   const excludeDirs = new Set(options.excludeDirs ?? ['drift']);
-  const typescript = (await import('typescript')).default;
+  const { default: typescript } = await importTool('typescript', () => import('typescript'));
   const generated = await generateTypes(options.document, options.label);
 
   const tempDir = await mkdtemp(join(tmpdir(), 'hero-drift-'));
@@ -117,7 +118,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
 
 /** Renders `generated/hero-api.ts` for a spec with {@link GENERATE_OPTIONS}. */
 export async function generateTypes(document: OpenApiDocument, label: string): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const { default: openapiTS, astToString } = await importTool('openapi-typescript', () => import('openapi-typescript'));
   try {
     // openapi-typescript annotates the object it is given; the caller's copy stays untouched.
     const nodes = await openapiTS(structuredClone(document) as unknown as OpenAPI3, { ...GENERATE_OPTIONS, silent: true });

@@ -10,7 +10,7 @@ export const FAIL_ON_LEVELS: readonly FailOn[] = ['breaking', 'warning', 'any'];
  * Exit codes of `hero-drift`. "Could not look" (3) is never "nothing changed" (0).
  * - 0: no change at or above the `--fail-on` level (or `--update` done)
  * - 1: at least one change at or above the `--fail-on` level
- * - 2: usage error (unknown flag, bad value)
+ * - 2: usage error (unknown flag, bad value, unwritable report) or a missing tool package
  * - 3: a spec could not be fetched, read or parsed, or types could not be generated
  * - 4: `--update` could not write the spec or regenerate types
  */

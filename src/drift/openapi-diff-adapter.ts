@@ -1,6 +1,6 @@
-import openapiDiff from 'openapi-diff';
 import type { DriftChange, Severity } from './change.js';
 import { HeroSpecError } from './load-spec.js';
+import { importTool } from './optional-import.js';
 import {
   HTTP_METHODS,
   isObject,
@@ -40,6 +40,7 @@ export async function runOpenapiDiff(before: LabelledDocument, after: LabelledDo
     projectForOpenapiDiff(before.document),
     projectForOpenapiDiff(after.document),
   );
+  const { default: openapiDiff } = await importTool('openapi-diff', () => import('openapi-diff'));
   let outcome: Awaited<ReturnType<typeof openapiDiff.diffSpecs>>;
   try {
     outcome = await openapiDiff.diffSpecs({
