@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import type { OpenAPI3 } from 'openapi-typescript';
 import type ts from 'typescript';
-import { GENERATE_OPTIONS } from './generate-options.js';
 import { HeroSpecError } from './load-spec.js';
-import { importTool } from './optional-import.js';
+import { HeroDriftSetupError, importTool } from './optional-import.js';
 import { isObject, type JsonObject, type OpenApiDocument } from './openapi-document.js';
 import { extractTypeScriptExamples, type CodeExample } from './readme-examples.js';
+import { renderGeneratedFiles } from './render-generated.js';
 
 /** Options for {@link checkClient}. */
 export interface ClientCheckOptions {
@@ -65,12 +64,13 @@ export interface ClientCheckResult {
   tempDir?: string;
 }
 
-const GENERATED_FILE = join('generated', 'hero-api.ts');
+// The banner of generated files names the vendored spec; the check mirrors that.
+const VENDORED_SPEC_NAME = 'hero-public-api.yaml';
 const EXAMPLES_DIR = 'readme-examples';
 
 /**
- * Generates types from the new spec with the package's own options and type-checks the
- * client's sources (and README examples) against them in a temporary copy. Every compile
+ * Generates `generated/` from the new spec exactly as `npm run generate` does and
+ * type-checks the client's sources (and README examples) against it in a temporary copy. Every compile
  * error is a place where Hero's change breaks this client. Throws `HeroSpecError` when
  * openapi-typescript cannot read the spec.
  */
@@ -80,7 +80,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
   const readmePath = options.readmePath === undefined ? join(rootDir, 'README.md') : options.readmePath;
   const excludeDirs = new Set(options.excludeDirs ?? ['drift']);
   const { default: typescript } = await importTool('typescript', () => import('typescript'));
-  const generated = await generateTypes(options.document, options.label);
+  const generated = await generateFiles(options.document, options.label);
 
   const tempDir = await mkdtemp(join(tmpdir(), 'hero-drift-'));
   try {
@@ -93,7 +93,7 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
     const generatedDir = join(rootDir, 'generated');
     if (existsSync(generatedDir)) await cp(generatedDir, join(tempDir, 'generated'), { recursive: true });
     await mkdir(join(tempDir, 'generated'), { recursive: true });
-    await writeFile(join(tempDir, GENERATED_FILE), generated);
+    for (const [name, contents] of generated) await writeFile(join(tempDir, 'generated', name), contents);
 
     const examples = readmePath !== false && existsSync(readmePath) ? extractTypeScriptExamples(await readFile(readmePath, 'utf8')) : [];
     await writeExamples(tempDir, examples);
@@ -108,22 +108,20 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
     const diagnostics = compiled.diagnostics.map((diagnostic) =>
       locate(diagnostic, { tempDir, rootDir, sourceDir, readmePath: readmePath === false ? undefined : readmePath, examples }),
     );
-    const generatedPath = join(tempDir, GENERATED_FILE);
-    const filesChecked = compiled.fileNames.filter((file) => resolve(file) !== generatedPath).length;
+    const generatedDirInTemp = join(tempDir, 'generated');
+    const filesChecked = compiled.fileNames.filter((file) => !resolve(file).startsWith(generatedDirInTemp)).length;
     return options.keepTempDir === true ? { diagnostics, filesChecked, tempDir } : { diagnostics, filesChecked };
   } finally {
     if (options.keepTempDir !== true) await rm(tempDir, { recursive: true, force: true });
   }
 }
 
-/** Renders `generated/hero-api.ts` for a spec with {@link GENERATE_OPTIONS}. */
-export async function generateTypes(document: OpenApiDocument, label: string): Promise<string> {
-  const { default: openapiTS, astToString } = await importTool('openapi-typescript', () => import('openapi-typescript'));
+/** Renders the files of `generated/` for a spec; throws `HeroSpecError` when openapi-typescript cannot read it. */
+export async function generateFiles(document: OpenApiDocument, label: string): Promise<Map<string, string>> {
   try {
-    // openapi-typescript annotates the object it is given; the caller's copy stays untouched.
-    const nodes = await openapiTS(structuredClone(document) as unknown as OpenAPI3, { ...GENERATE_OPTIONS, silent: true });
-    return astToString(nodes);
+    return await renderGeneratedFiles(document, VENDORED_SPEC_NAME);
   } catch (error) {
+    if (error instanceof HeroDriftSetupError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
     throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { cause: error });
   }
@@ -248,7 +246,7 @@ function locate(diagnostic: ts.Diagnostic, where: Locations): CompileDiagnostic 
     const original = join(where.sourceDir, inTemp.slice('src/'.length));
     return { file: toPosix(relative(where.rootDir, original)), line, column, code: diagnostic.code, message };
   }
-  if (inTemp === toPosix(GENERATED_FILE)) {
+  if (inTemp.startsWith('generated/')) {
     return { file: `${inTemp} (regenerated)`, line, column, code: diagnostic.code, message };
   }
   const example = /^readme-examples\/example-(\d+)\.ts$/.exec(inTemp);
