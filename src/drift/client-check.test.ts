@@ -28,6 +28,8 @@ console.log(widgetLabel({ id: '1', name: 'Sprocket', colour: 'red' }));
 
 describe('checkClient', () => {
   let rootDir: string;
+  // This repository's node_modules, as in a real run (@types/node included).
+  let options: { label: string; rootDir: string; nodeModulesDir: string };
 
   beforeAll(async () => {
     rootDir = await mkdtemp(join(tmpdir(), 'hero-drift-client-'));
@@ -37,13 +39,14 @@ describe('checkClient', () => {
     await writeFile(join(rootDir, 'src', 'index.ts'), "export { widgetLabel } from './widget-label.js';\n");
     await writeFile(join(rootDir, 'src', 'widget-label.test.ts'), "const wrong: number = 'tests are not part of the check';\n");
     await writeFile(join(rootDir, 'README.md'), README);
+    options = { label: 'new.yaml', rootDir, nodeModulesDir: join(process.cwd(), 'node_modules') };
   });
   afterAll(async () => {
     await rm(rootDir, { recursive: true, force: true });
   });
 
   it('reports each place a removed response property breaks, located in the original source and README', async () => {
-    const result = await checkClient({ document: load('removed-response-property.yaml'), label: 'new.yaml', rootDir, nodeModulesDir: join(process.cwd(), 'node_modules') });
+    const result = await checkClient({ ...options, document: load('removed-response-property.yaml') });
     expect(result.diagnostics).toEqual([
       expect.objectContaining({ file: 'README.md', line: 6, column: 54, code: 2353 }),
       expect.objectContaining({ file: 'src/widget-label.ts', line: 5, column: 36, code: 2339 }),
@@ -52,7 +55,7 @@ describe('checkClient', () => {
   });
 
   it('finds nothing when the client still compiles, and leaves test files out', async () => {
-    const result = await checkClient({ document: load('added-optional-property.yaml'), label: 'new.yaml', rootDir, nodeModulesDir: join(process.cwd(), 'node_modules') });
+    const result = await checkClient({ ...options, document: load('added-optional-property.yaml') });
     expect(result.diagnostics).toEqual([]);
     // index.ts, widget-label.ts and the README example; not widget-label.test.ts.
     expect(result.filesChecked).toBe(3);

@@ -43,14 +43,24 @@ export function compareDocuments(before: OpenApiDocument, after: OpenApiDocument
   for (const [key, webhook] of webhooksBefore) {
     const webhookAfter = webhooksAfter.get(key);
     if (webhookAfter === undefined) {
-      emitFor([webhook.label])({ severity: 'breaking', rule: 'webhook.removed', location: webhook.pointer, message: `Webhook ${webhook.label} was removed.` });
+      emitFor([webhook.label])({
+        severity: 'breaking',
+        rule: 'webhook.removed',
+        location: webhook.pointer,
+        message: `Webhook ${webhook.label} was removed.`,
+      });
     } else {
       compareOperation(before, after, webhook, webhookAfter, emitFor([webhook.label]), true);
     }
   }
   for (const [key, webhook] of webhooksAfter) {
     if (!webhooksBefore.has(key)) {
-      emitFor([webhook.label])({ severity: 'non-breaking', rule: 'webhook.added', location: webhook.pointer, message: `New webhook ${webhook.label}.` });
+      emitFor([webhook.label])({
+        severity: 'non-breaking',
+        rule: 'webhook.added',
+        location: webhook.pointer,
+        message: `New webhook ${webhook.label}.`,
+      });
     }
   }
   return findings;
@@ -66,7 +76,9 @@ function compareTopLevel(before: OpenApiDocument, after: OpenApiDocument, emit: 
       severity: 'warning',
       rule: 'servers.changed',
       location: '#/servers',
-      message: `Server URLs changed (${serversBefore.join(', ') || 'none'} → ${serversAfter.join(', ') || 'none'}); check the base URLs in the client's configuration.`,
+      message:
+        `Server URLs changed (${serversBefore.join(', ') || 'none'} → ${serversAfter.join(', ') || 'none'}); ` +
+        "check the base URLs in the client's configuration.",
       details: { before: serversBefore, after: serversAfter },
     });
   }
@@ -142,7 +154,8 @@ function compareParameters(
     const location = `${operationBefore.pointer}/parameters/${escapePointerSegment(key)}`;
     const next = paramsAfter.get(key);
     if (next === undefined) {
-      emit({ severity: 'warning', rule: 'request.parameter.removed', location, message: `${label}: ${name} was removed; Hero may reject or ignore it.` });
+      const message = `${label}: ${name} was removed; Hero may reject or ignore it.`;
+      emit({ severity: 'warning', rule: 'request.parameter.removed', location, message });
       continue;
     }
     if (parameter.required !== true && next.required === true) {
@@ -160,7 +173,8 @@ function compareParameters(
     const name = `${parameter.in} parameter ${String(parameter.name)}`;
     const location = `${operationAfter.pointer}/parameters/${escapePointerSegment(key)}`;
     if (parameter.required === true) {
-      emit({ severity: 'breaking', rule: 'request.parameter.required-added', location, message: `${label}: new required ${name}; existing calls do not send it.` });
+      const message = `${label}: new required ${name}; existing calls do not send it.`;
+      emit({ severity: 'breaking', rule: 'request.parameter.required-added', location, message });
     } else {
       emit({ severity: 'non-breaking', rule: 'request.parameter.optional-added', location, message: `${label}: new optional ${name}.` });
     }

@@ -39,7 +39,7 @@ export function renderJunitReport(report: DriftReport): string {
   const totals = countCases(suites.join('\n'));
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="hero-drift" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds}">`,
+    `<testsuites name="hero-drift" ${countAttributes(totals)} time="${seconds}">`,
     ...suites,
     '</testsuites>',
     '',
@@ -49,7 +49,7 @@ export function renderJunitReport(report: DriftReport): string {
 function suite(name: string, report: DriftReport, cases: string[]): string {
   const totals = countCases(cases.join('\n'));
   return [
-    `  <testsuite name="${name}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" timestamp="${report.generatedAt}">`,
+    `  <testsuite name="${name}" ${countAttributes(totals)} timestamp="${report.generatedAt}">`,
     ...cases,
     '  </testsuite>',
   ].join('\n');
@@ -70,6 +70,10 @@ function testCase(classname: string, change: DriftChange, report: DriftReport): 
     return `${open}\n      <failure message="${attribute(change.message)}" type="${change.severity}">${text(body)}</failure>\n    </testcase>`;
   }
   return `${open}\n      <system-out>${text(body)}</system-out>\n    </testcase>`;
+}
+
+function countAttributes(totals: ReturnType<typeof countCases>): string {
+  return `tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}"`;
 }
 
 function countCases(xml: string): { tests: number; failures: number; errors: number; skipped: number } {

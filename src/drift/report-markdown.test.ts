@@ -23,7 +23,8 @@ describe('renderMarkdownReport', () => {
   });
 
   it('says plainly that a failed comparison is not "no drift"', () => {
-    const error = renderMarkdownReport(buildErrorReport({ ...sides, failOn: 'breaking', error: 'Could not fetch x: ECONNREFUSED', durationMs: 5, now }));
+    const failed = buildErrorReport({ ...sides, failOn: 'breaking', error: 'Could not fetch x: ECONNREFUSED', durationMs: 5, now });
+    const error = renderMarkdownReport(failed);
     expect(error).toContain('## Hero API drift: could not compare');
     expect(error).toContain('> Could not fetch x: ECONNREFUSED');
     expect(error).toContain('Exit code 3');

@@ -31,10 +31,8 @@ export function renderMarkdownReport(report: DriftReport): string {
   lines.push(...sidesTable(report.baseline, report.against));
   lines.push(`| Spec changes | ${countsText(report)} |`);
   lines.push(`| Client check | ${clientCheckText(report)} |`);
-  lines.push(
-    `| Result | ${report.exitCode === 1 ? `**fails** at \`--fail-on ${report.failOn}\`` : `passes at \`--fail-on ${report.failOn}\``} (exit ${report.exitCode}) |`,
-    '',
-  );
+  const level = `\`--fail-on ${report.failOn}\``;
+  lines.push(`| Result | ${report.exitCode === 1 ? `**fails** at ${level}` : `passes at ${level}`} (exit ${report.exitCode}) |`, '');
 
   const specChanges = report.changes.filter((change) => change.source !== 'typescript');
   const compileErrors = report.changes.filter((change) => change.source === 'typescript');
@@ -49,12 +47,15 @@ export function renderMarkdownReport(report: DriftReport): string {
       const code = typeof change.details?.code === 'number' ? `TS${change.details.code} ` : '';
       lines.push(`- \`${change.location}\` ${code}${escapeText(change.message)}`);
     }
-    if (compileErrors.length > MAX_ROWS_PER_SECTION) lines.push(`- … and ${compileErrors.length - MAX_ROWS_PER_SECTION} more (see the JSON report)`);
+    if (compileErrors.length > MAX_ROWS_PER_SECTION) {
+      lines.push(`- … and ${compileErrors.length - MAX_ROWS_PER_SECTION} more (see the JSON report)`);
+    }
     lines.push('');
   }
   const nonBreaking = specChanges.filter((change) => change.severity === 'non-breaking');
   if (nonBreaking.length > 0) {
-    lines.push('<details>', `<summary>${HEADINGS['non-breaking']} (${nonBreaking.length})</summary>`, '', ...changeTable(nonBreaking), '', '</details>', '');
+    const summary = `<summary>${HEADINGS['non-breaking']} (${nonBreaking.length})</summary>`;
+    lines.push('<details>', summary, '', ...changeTable(nonBreaking), '', '</details>', '');
   }
   if (report.changes.length === 0) {
     lines.push('The vendored spec matches Hero\'s. Nothing to do.', '');

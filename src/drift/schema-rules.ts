@@ -166,14 +166,20 @@ function compareEnums(before: JsonObject, after: JsonObject, direction: Directio
       const what = removed.length > 0 ? `no longer accepts ${listed(removed)}` : `now only accepts ${listed(valuesAfter ?? [])}`;
       emit('breaking', 'request.enum.narrowed', `${what}.`, details);
     }
-    if (widened) emit('non-breaking', 'request.enum.widened', added.length > 0 ? `also accepts ${listed(added)}.` : 'no longer limited to a list.', details);
+    if (widened) {
+      const what = added.length > 0 ? `also accepts ${listed(added)}.` : 'no longer limited to a list.';
+      emit('non-breaking', 'request.enum.widened', what, details);
+    }
     return;
   }
   if (widened) {
     const what = added.length > 0 ? `may now be ${listed(added)}` : 'is no longer limited to a list';
     emit('warning', 'response.enum.widened', `${what}; code that switches on it needs a branch.`, details);
   }
-  if (narrowed) emit('non-breaking', 'response.enum.narrowed', removed.length > 0 ? `no longer returns ${listed(removed)}.` : 'now limited to a list.', details);
+  if (narrowed) {
+    const what = removed.length > 0 ? `no longer returns ${listed(removed)}.` : 'now limited to a list.';
+    emit('non-breaking', 'response.enum.narrowed', what, details);
+  }
 }
 
 function compareProperties(comparison: SchemaComparison, before: JsonObject, after: JsonObject, place: SchemaPlace, emit: Emit): void {
@@ -194,8 +200,9 @@ function compareProperties(comparison: SchemaComparison, before: JsonObject, aft
     }
     if (!inBefore && inAfter) {
       const required = requiredAfter.has(name);
-      if (request && required) emit('breaking', 'request.property.required-added', 'new required property; existing calls do not send it.', undefined, at);
-      else if (request) emit('non-breaking', 'request.property.optional-added', 'new optional property.', undefined, at);
+      if (request && required) {
+        emit('breaking', 'request.property.required-added', 'new required property; existing calls do not send it.', undefined, at);
+      } else if (request) emit('non-breaking', 'request.property.optional-added', 'new optional property.', undefined, at);
       else emit('non-breaking', 'response.property.added', `new ${required ? 'required' : 'optional'} response property.`, undefined, at);
       continue;
     }

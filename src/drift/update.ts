@@ -107,7 +107,8 @@ function runGenerate(rootDir: string): Promise<string> {
       if (code === 0) resolvePromise(output);
       else {
         const tail = output.trim().split('\n').slice(-20).join('\n');
-        reject(new HeroDriftUpdateError(`npm run generate failed (exit ${String(code)}); the new spec is written, generated/ may be stale:\n${tail}`));
+        const message = `npm run generate failed (exit ${String(code)}); the new spec is written, generated/ may be stale`;
+        reject(new HeroDriftUpdateError(`${message}:\n${tail}`));
       }
     });
   });
