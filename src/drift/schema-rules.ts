@@ -202,8 +202,11 @@ function compareProperties(comparison: SchemaComparison, before: JsonObject, aft
       const required = requiredAfter.has(name);
       if (request && required) {
         emit('breaking', 'request.property.required-added', 'new required property; existing calls do not send it.', undefined, at);
-      } else if (request) emit('non-breaking', 'request.property.optional-added', 'new optional property.', undefined, at);
-      else emit('non-breaking', 'response.property.added', `new ${required ? 'required' : 'optional'} response property.`, undefined, at);
+      } else if (request) {
+        emit('non-breaking', 'request.property.optional-added', 'new optional property.', undefined, at);
+      } else {
+        emit('non-breaking', 'response.property.added', `new ${required ? 'required' : 'optional'} response property.`, undefined, at);
+      }
       continue;
     }
     const wasRequired = requiredBefore.has(name);
