@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { main } from './cli.js';
 import { EXIT_CODE, type DriftReport } from './drift-report.js';
 import { serveSpec, unreachableUrl, type SpecServer } from './fixtures/serve-spec.js';
@@ -112,6 +113,23 @@ describe('hero-drift against a URL', () => {
     const result = await compare(`${server.url}/missing.yaml`);
     expect(result.exitCode).toBe(EXIT_CODE.unreadable);
     expect(result.report.error).toMatch(/HTTP 404/);
+  });
+});
+
+describe('hero-drift on a re-serialised spec', () => {
+  it('treats a spec that differs only in key order as identical and skips the client check', async () => {
+    const reversed = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reversed)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(Object.entries(value).reverse().map(([key, child]) => [key, reversed(child)]))
+          : value;
+    const path = join(workDir, 'reordered.yaml');
+    await writeFile(path, stringifyYaml(reversed(parseYaml(readFileSync(fixture('base.yaml'), 'utf8')))));
+    const result = await run(['--root', workDir, '--spec', fixture('base.yaml'), '--against', path]);
+    expect(result.exitCode).toBe(0);
+    expect(result.report.changes).toEqual([]);
+    expect(result.report.clientCheck).toEqual({ status: 'skipped', reason: 'the specs are identical' });
   });
 });
 

@@ -17,6 +17,7 @@ import {
   type SpecSummary,
 } from './drift-report.js';
 import { HeroSpecError, isUrl, loadSpec, type LoadedSpec } from './load-spec.js';
+import { canonicalJson } from './openapi-document.js';
 import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
@@ -108,7 +109,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     current = loaded;
     const baselineSide = withVersion(baselineSummary, baseline);
     const againstSide = withVersion(againstSummary, loaded);
-    const identical = JSON.stringify(baseline.document) === JSON.stringify(loaded.document);
+    const identical = canonicalJson(baseline.document) === canonicalJson(loaded.document);
     const changes = identical
       ? []
       : await classifyChanges(

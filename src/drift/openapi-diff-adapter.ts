@@ -2,6 +2,7 @@ import type { DriftChange, Severity } from './change.js';
 import { HeroSpecError } from './load-spec.js';
 import { importTool } from './optional-import.js';
 import {
+  canonicalJson,
   HTTP_METHODS,
   isObject,
   listOperations,
@@ -300,7 +301,7 @@ function expandRefs(document: JsonObject, value: unknown): string | undefined {
     return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, expand(child)]));
   };
   try {
-    const text = JSON.stringify(expand(value));
+    const text = canonicalJson(expand(value));
     return text.length > MAX_EXPANDED_CHARS ? undefined : text;
   } catch (error) {
     if (error instanceof RangeError) return undefined;

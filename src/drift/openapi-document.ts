@@ -19,6 +19,16 @@ export function objectEntries(value: unknown): [string, unknown][] {
   return isObject(value) ? Object.entries(value) : [];
 }
 
+/**
+ * JSON text with object keys sorted, so two documents that differ only in key order (a
+ * re-serialised YAML file, say) compare equal. Array order is kept: it can carry meaning.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    isObject(node) ? Object.fromEntries(Object.keys(node).sort().map((key) => [key, node[key]])) : node,
+  );
+}
+
 /** Escapes one segment of a JSON pointer (RFC 6901). */
 export function escapePointerSegment(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
