@@ -104,6 +104,17 @@ describe('classifyChanges rules beyond openapi-diff', () => {
     expect(summary(await classify(after))).toEqual([]);
   });
 
+  it('still classifies a spec whose parameter $ref points nowhere, which openapi-diff alone would refuse', async () => {
+    const after = edit((document) => {
+      at(document.paths, '/widgets/{id}', 'get').parameters = [{ $ref: '#/components/parameters/Missing' }];
+      at(document.paths, '/widgets/{id}', 'get').summary = 'Get a widget';
+    });
+    expect(summary(await classify(after))).toEqual([
+      { severity: 'warning', rule: 'request.parameter.removed' },
+      { severity: 'non-breaking', rule: 'docs.changed' },
+    ]);
+  });
+
   it('treats a changed API key header as a breaking security change reported once for all operations', async () => {
     const after = edit((document) => {
       at(document.components, 'securitySchemes', 'apiKey').name = 'x-partner-key';

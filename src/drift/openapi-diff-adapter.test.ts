@@ -34,6 +34,7 @@ describe('projectForOpenapiDiff', () => {
     expect(projected.paths).toEqual({
       '/a': {
         get: {
+          parameters: [],
           responses: {
             '200': {
               description: '',
@@ -52,6 +53,22 @@ describe('projectForOpenapiDiff', () => {
               },
             },
           },
+        },
+      },
+    });
+  });
+  it('declares path parameters from the template, whatever the spec declares', () => {
+    const projected = projectForOpenapiDiff({
+      openapi: '3.1.0',
+      paths: { '/a/{id}/b/{bId}': { get: { parameters: [{ name: 'stray', in: 'path', required: true }] } } },
+    });
+    expect(projected.paths).toMatchObject({
+      '/a/{id}/b/{bId}': {
+        get: {
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: {} },
+            { name: 'bId', in: 'path', required: true, schema: {} },
+          ],
         },
       },
     });

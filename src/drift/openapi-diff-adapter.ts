@@ -323,8 +323,8 @@ const SCHEMA_KEYWORDS_30 = new Set([
 
 /**
  * Projects an OpenAPI 3.0 or 3.1 document onto the 3.0.3 subset openapi-diff compares:
- * paths, operations, parameters (name and place only), bodies, responses, headers and the
- * components they reference. 3.1 schema forms are rewritten (`type: [x, 'null']` to
+ * paths, operations (with path parameters declared from the template), bodies, responses,
+ * headers and the components they reference. 3.1 schema forms are rewritten (`type: [x, 'null']` to
  * `nullable`, `const` to `enum`, numeric `exclusiveMinimum` to the boolean form).
  * Everything openapi-diff ignores (security, servers, docs) is dropped; our own rules cover it.
  */
@@ -337,10 +337,9 @@ export function projectForOpenapiDiff(document: OpenApiDocument): JsonObject {
       continue;
     }
     const projected: JsonObject = {};
-    if (Array.isArray(item.parameters)) projected.parameters = item.parameters.map(projectParameter);
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (isObject(operation)) projected[method] = projectOperation(operation);
+      if (isObject(operation)) projected[method] = { parameters: templateParameters(path), ...projectOperation(operation) };
     }
     paths[path] = projected;
   }
@@ -349,7 +348,6 @@ export function projectForOpenapiDiff(document: OpenApiDocument): JsonObject {
   const sections: [string, (value: unknown) => unknown][] = [
     ['schemas', projectSchema],
     ['responses', projectResponse],
-    ['parameters', projectParameter],
     ['requestBodies', projectRequestBody],
     ['headers', projectHeader],
     ['pathItems', projectPathItem],
@@ -367,6 +365,8 @@ export function projectForOpenapiDiff(document: OpenApiDocument): JsonObject {
   };
 }
 
+// Reusable path items (3.1) are not reached by openapi-diff; their operations are projected
+// without parameters, since the path template they will serve is not known here.
 function projectPathItem(item: unknown): unknown {
   if (!isObject(item)) return item;
   const projected: JsonObject = {};
@@ -379,7 +379,6 @@ function projectPathItem(item: unknown): unknown {
 
 function projectOperation(operation: JsonObject): JsonObject {
   const projected: JsonObject = {};
-  if (Array.isArray(operation.parameters)) projected.parameters = operation.parameters.map(projectParameter);
   if (operation.requestBody !== undefined) projected.requestBody = projectRequestBody(operation.requestBody);
   const responses = objectEntries(operation.responses);
   // 3.0 requires at least one response; 3.1 does not. Both sides get the same placeholder.
@@ -390,12 +389,11 @@ function projectOperation(operation: JsonObject): JsonObject {
   return { ...projected, ...extensionsOf(operation) };
 }
 
-// openapi-diff does not compare parameters (our rules do), but swagger-parser checks that
-// every path template variable is declared, so name and place must survive.
-function projectParameter(parameter: unknown): unknown {
-  if (!isObject(parameter)) return parameter;
-  if (typeof parameter.$ref === 'string') return { $ref: parameter.$ref };
-  return { name: parameter.name, in: parameter.in, required: parameter.in === 'path' ? true : Boolean(parameter.required), schema: {} };
+// openapi-diff does not compare parameters (our rules do), but swagger-parser insists that
+// each path template variable is declared, and only those. Declaring them from the
+// template itself keeps a spec with a missing or stray declaration readable.
+function templateParameters(path: string): JsonObject[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: {} }));
 }
 
 function projectRequestBody(body: unknown): unknown {
