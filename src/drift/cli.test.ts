@@ -189,12 +189,21 @@ describe('hero-drift client check', () => {
       ].join('\n'),
     );
     const after = join(workDir, 'without-note.yaml');
-    await writeFile(after, readFileSync(fixture('base.yaml'), 'utf8').replace(/ {8}note:\n(?: {10}.*\n)+/, ''));
+    const withoutNote = readFileSync(fixture('base.yaml'), 'utf8')
+      .replace(/ {8}note:\n(?: {10}.*\n)+/, '')
+      .replace('A page of widgets.', 'One page of widgets.');
+    await writeFile(after, withoutNote);
 
     const result = await run(['--root', rootDir, '--spec', fixture('base.yaml'), '--against', after]);
 
     expect(result.exitCode).toBe(EXIT_CODE.drift);
     expect(result.report.clientCheck).toEqual({ status: 'failed', filesChecked: 1 });
+    // Compile errors are breaking, so they come before the documentation change.
+    expect(result.report.changes.map((change) => change.rule)).toEqual([
+      'client.compile-error',
+      'response.property.removed',
+      'docs.changed',
+    ]);
     const compileErrors = result.report.changes.filter((change) => change.rule === 'client.compile-error');
     expect(compileErrors).toEqual([
       expect.objectContaining({

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DriftChange } from './change.js';
-import { classifyChanges } from './classify.js';
+import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
 import {
   buildErrorReport,
@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       baseline: baselineSide,
       against: againstSide,
       failOn: parsed.failOn,
-      changes: [...changes, ...client.changes],
+      changes: sortChanges([...changes, ...client.changes]),
       clientCheck: client.summary,
       durationMs: performance.now() - started,
     });
