@@ -1,0 +1,338 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DriftChange } from './change.js';
+import { classifyChanges, sortChanges } from './classify.js';
+import { checkClient } from './client-check.js';
+import {
+  buildErrorReport,
+  buildReport,
+  EXIT_CODE,
+  FAIL_ON_LEVELS,
+  type ClientCheckSummary,
+  type DriftReport,
+  type FailOn,
+  type SpecSummary,
+} from './drift-report.js';
+import { HeroSpecError, isUrl, loadSpec, type LoadedSpec } from './load-spec.js';
+import { canonicalJson } from './openapi-document.js';
+import { HeroDriftSetupError } from './optional-import.js';
+import { renderJsonReport } from './report-json.js';
+import { renderJunitReport } from './report-junit.js';
+import { renderMarkdownReport } from './report-markdown.js';
+import { HeroDriftUpdateError, updateVendoredSpec } from './update.js';
+
+/** Hero's published bundle, compared against when `--against` is not given. */
+export const DEFAULT_AGAINST = 'https://developer.herohealth.net/_bundle/apis/public-api/openapi.yaml';
+
+/** The vendored spec, relative to the repository or package root. */
+export const VENDORED_SPEC = join('openapi', 'hero-public-api.yaml');
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Where the CLI writes and which directory relative paths start from; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** @default process.cwd() */
+  cwd: string;
+}
+
+const USAGE = `Usage: hero-drift [options]
+
+Compares Hero's published OpenAPI spec with the one this package was built from,
+classifies every change for a client, and type-checks the client against types
+generated from Hero's spec.
+
+Options:
+  --against <file|url>   Hero's spec to compare with
+                         (default: ${DEFAULT_AGAINST})
+  --spec <file>          the vendored spec (default: <root>/${VENDORED_SPEC.split('\\').join('/')})
+  --root <dir>           repository or package root holding openapi/, src/, generated/
+                         (default: the root of this package)
+  --fail-on <level>      breaking | warning | any (default: breaking)
+  --markdown <file>      write the markdown report (e.g. $GITHUB_STEP_SUMMARY)
+  --json <file>          write the JSON report
+  --junit <file>         write the JUnit XML report
+  --skip-client-check    do not regenerate types and type-check the client
+  --client-src <dir>     sources to type-check (default: <root>/src)
+  --readme <file>        markdown whose \`\`\`ts blocks are type-checked (default: <root>/README.md)
+  --timeout-ms <n>       give up fetching a URL after n ms (default: ${DEFAULT_TIMEOUT_MS})
+  --update               after review: write Hero's spec over the vendored one and
+                         run \`npm run generate\` (SDK repository only)
+  --quiet                do not print the markdown report to stdout
+  -h, --help             show this help
+
+Exit codes:
+  0  no change at or above --fail-on (or --update done)
+  1  a change at or above --fail-on
+  2  usage error, or a package hero-drift needs is not installed
+  3  a spec could not be fetched, read or parsed; no verdict
+  4  --update could not write the spec or regenerate types
+`;
+
+/**
+ * Runs `hero-drift` with the given arguments (without `node` and the script) and resolves
+ * to its exit code ({@link EXIT_CODE}). Never calls `process.exit`: bin.ts does.
+ */
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const err = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const cwd = io.cwd ?? process.cwd();
+
+  const parsed = parseCliArgs(argv);
+  if ('error' in parsed) {
+    err(`hero-drift: ${parsed.error}\n\n${USAGE}`);
+    return EXIT_CODE.usage;
+  }
+  if (parsed.help) {
+    out(USAGE);
+    return EXIT_CODE.ok;
+  }
+
+  const rootDir = resolve(cwd, parsed.root ?? packageRoot());
+  const specPath = resolve(cwd, parsed.spec ?? join(rootDir, VENDORED_SPEC));
+  const against = isUrl(parsed.against) ? parsed.against : resolve(cwd, parsed.against);
+  const baselineSummary: SpecSummary = { source: displayPath(cwd, specPath) };
+  const againstSummary: SpecSummary = { source: isUrl(against) ? against : displayPath(cwd, against) };
+  const started = performance.now();
+
+  let report: DriftReport;
+  let current: LoadedSpec | undefined;
+  try {
+    const [baseline, loaded] = await Promise.all([
+      loadSpec(specPath),
+      loadSpec(against, { timeoutMs: parsed.timeoutMs }),
+    ]);
+    current = loaded;
+    const baselineSide = withVersion(baselineSummary, baseline);
+    const againstSide = withVersion(againstSummary, loaded);
+    const identical = canonicalJson(baseline.document) === canonicalJson(loaded.document);
+    const changes = identical
+      ? []
+      : await classifyChanges(
+          { document: baseline.document, label: baselineSide.source },
+          { document: loaded.document, label: againstSide.source },
+        );
+    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical);
+    report = buildReport({
+      baseline: baselineSide,
+      against: againstSide,
+      failOn: parsed.failOn,
+      changes: sortChanges([...changes, ...client.changes]),
+      clientCheck: client.summary,
+      durationMs: performance.now() - started,
+    });
+  } catch (error) {
+    if (error instanceof HeroDriftSetupError) {
+      err(`hero-drift: ${error.message}\n`);
+      return EXIT_CODE.usage;
+    }
+    if (!(error instanceof HeroSpecError)) throw error;
+    report = buildErrorReport({
+      baseline: baselineSummary,
+      against: againstSummary,
+      failOn: parsed.failOn,
+      error: error.message,
+      durationMs: performance.now() - started,
+    });
+    err(`hero-drift: ${error.message}\n`);
+  }
+
+  const markdown = renderMarkdownReport(report);
+  try {
+    await writeReports(parsed, cwd, report, markdown);
+  } catch (error) {
+    err(`hero-drift: could not write a report: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_CODE.usage;
+  }
+  if (!parsed.quiet) out(markdown);
+
+  if (!parsed.update || report.status === 'error' || current === undefined) return report.exitCode;
+  if (report.changes.length === 0) {
+    out('Nothing to update: the vendored spec already matches.\n');
+    return EXIT_CODE.ok;
+  }
+  return runUpdate(rootDir, specPath, current, cwd, out, err);
+}
+
+interface CliOptions {
+  against: string;
+  spec?: string;
+  root?: string;
+  failOn: FailOn;
+  markdown?: string;
+  json?: string;
+  junit?: string;
+  skipClientCheck: boolean;
+  clientSrc?: string;
+  readme?: string;
+  timeoutMs: number;
+  update: boolean;
+  quiet: boolean;
+  help: boolean;
+}
+
+function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        against: { type: 'string' },
+        spec: { type: 'string' },
+        root: { type: 'string' },
+        'fail-on': { type: 'string' },
+        markdown: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        'skip-client-check': { type: 'boolean' },
+        'client-src': { type: 'string' },
+        readme: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        update: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  const failOn = values['fail-on'] ?? 'breaking';
+  if (!(FAIL_ON_LEVELS as readonly string[]).includes(failOn)) {
+    return { error: `--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}; got "${failOn}"` };
+  }
+  const timeoutText = values['timeout-ms'];
+  const timeoutMs = timeoutText === undefined ? DEFAULT_TIMEOUT_MS : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    return { error: `--timeout-ms must be a positive whole number of milliseconds; got "${String(timeoutText)}"` };
+  }
+  for (const flag of ['against', 'spec', 'root', 'markdown', 'json', 'junit', 'client-src', 'readme'] as const) {
+    if (values[flag] === '') return { error: `--${flag} needs a value` };
+  }
+  const options: CliOptions = {
+    against: values.against ?? DEFAULT_AGAINST,
+    failOn: failOn as FailOn,
+    skipClientCheck: values['skip-client-check'] === true,
+    timeoutMs,
+    update: values.update === true,
+    quiet: values.quiet === true,
+    help: values.help === true,
+  };
+  const optional = {
+    spec: values.spec,
+    root: values.root,
+    markdown: values.markdown,
+    json: values.json,
+    junit: values.junit,
+    clientSrc: values['client-src'],
+    readme: values.readme,
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) Object.assign(options, { [key]: value });
+  }
+  return options;
+}
+
+async function runClientCheck(
+  options: CliOptions,
+  rootDir: string,
+  cwd: string,
+  spec: LoadedSpec,
+  label: string,
+  identical: boolean,
+): Promise<{ summary: ClientCheckSummary; changes: DriftChange[] }> {
+  const sourceDir = resolve(cwd, options.clientSrc ?? join(rootDir, 'src'));
+  const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, reason }, changes: [] });
+  if (options.skipClientCheck) return skipped('turned off with --skip-client-check');
+  if (identical) return skipped('the specs are identical');
+  if (!existsSync(sourceDir)) return skipped(`no sources at ${displayPath(cwd, sourceDir)}`);
+  const result = await checkClient({
+    document: spec.document,
+    label,
+    rootDir,
+    sourceDir,
+    ...(options.readme === undefined ? {} : { readmePath: resolve(cwd, options.readme) }),
+  });
+  const changes = result.diagnostics.map(
+    (diagnostic): DriftChange => ({
+      severity: 'breaking',
+      rule: 'client.compile-error',
+      source: 'typescript',
+      operations: [],
+      location: `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`,
+      message: diagnostic.message,
+      details: { file: diagnostic.file, line: diagnostic.line, column: diagnostic.column, code: diagnostic.code },
+    }),
+  );
+  return {
+    summary: { status: changes.length === 0 ? 'passed' : 'failed', filesChecked: result.filesChecked },
+    changes,
+  };
+}
+
+async function writeReports(options: CliOptions, cwd: string, report: DriftReport, markdown: string): Promise<void> {
+  const outputs: [string | undefined, () => string][] = [
+    [options.markdown, () => markdown],
+    [options.json, () => renderJsonReport(report)],
+    [options.junit, () => renderJunitReport(report)],
+  ];
+  for (const [target, render] of outputs) {
+    if (target === undefined) continue;
+    const path = resolve(cwd, target);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, render());
+  }
+}
+
+async function runUpdate(
+  rootDir: string,
+  specPath: string,
+  spec: LoadedSpec,
+  cwd: string,
+  out: (text: string) => void,
+  err: (text: string) => void,
+): Promise<number> {
+  try {
+    const result = await updateVendoredSpec({ rootDir, specPath, spec });
+    const lines = [
+      '',
+      `Updated ${displayPath(cwd, result.specPath)} (${result.linesBefore} → ${result.linesAfter} lines) from ${spec.source}.`,
+      'Ran npm run generate.',
+      result.generatedChanges.length === 0 ? 'generated/: no file changed.' : 'generated/ changes:',
+      ...result.generatedChanges.map((file) => `  ${file}`),
+      'Review with git diff, then commit.',
+      '',
+    ];
+    out(lines.join('\n'));
+    return EXIT_CODE.ok;
+  } catch (error) {
+    if (!(error instanceof HeroDriftUpdateError)) throw error;
+    err(`hero-drift: ${error.message}\n`);
+    return EXIT_CODE.updateFailed;
+  }
+}
+
+function withVersion(summary: SpecSummary, spec: LoadedSpec): SpecSummary {
+  return spec.version === undefined ? summary : { ...summary, version: spec.version };
+}
+
+function displayPath(cwd: string, path: string): string {
+  const fromCwd = relative(cwd, path);
+  return fromCwd.startsWith('..') || fromCwd === '' ? path : fromCwd.split('\\').join('/');
+}
+
+// src/drift/cli.ts and dist/drift/cli.js both sit below the package's package.json.
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}

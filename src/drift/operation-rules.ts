@@ -1,0 +1,385 @@
+import type { DriftChange, Severity } from './change.js';
+import {
+  escapePointerSegment,
+  isObject,
+  listOperations,
+  objectEntries,
+  pointerOf,
+  resolveRef,
+  type JsonObject,
+  type OpenApiDocument,
+  type OperationEntry,
+} from './openapi-document.js';
+import { compareSchemas, type Direction, type RuleFinding, type SchemaComparison } from './schema-rules.js';
+
+/** A finding from our rules, with the operations it touches. */
+export interface OperationFinding extends DriftChange {
+  bodyKey?: string;
+}
+
+/**
+ * Our own rules, for what openapi-diff does not compare: parameters, request-body
+ * presence, media types, schemas property by property (enums, types, required flags),
+ * security, servers, webhooks and documentation. Operations added or removed, response
+ * statuses and response headers come from openapi-diff (openapi-diff-adapter.ts).
+ */
+export function compareDocuments(before: OpenApiDocument, after: OpenApiDocument): OperationFinding[] {
+  const findings: OperationFinding[] = [];
+  const emitFor = (operations: string[]) => (finding: RuleFinding) =>
+    findings.push({ ...finding, source: 'hero-drift', operations });
+
+  compareTopLevel(before, after, emitFor([]));
+
+  const operationsBefore = listOperations(before);
+  const operationsAfter = listOperations(after);
+  for (const [key, operationBefore] of operationsBefore) {
+    const operationAfter = operationsAfter.get(key);
+    if (operationAfter !== undefined) compareOperation(before, after, operationBefore, operationAfter, emitFor([operationBefore.label]), false);
+  }
+
+  // openapi-diff does not read 3.1 `webhooks`; a webhook payload is data the client receives.
+  const webhooksBefore = listOperations(before, 'webhooks');
+  const webhooksAfter = listOperations(after, 'webhooks');
+  for (const [key, webhook] of webhooksBefore) {
+    const webhookAfter = webhooksAfter.get(key);
+    if (webhookAfter === undefined) {
+      emitFor([webhook.label])({
+        severity: 'breaking',
+        rule: 'webhook.removed',
+        location: webhook.pointer,
+        message: `Webhook ${webhook.label} was removed.`,
+      });
+    } else {
+      compareOperation(before, after, webhook, webhookAfter, emitFor([webhook.label]), true);
+    }
+  }
+  for (const [key, webhook] of webhooksAfter) {
+    if (!webhooksBefore.has(key)) {
+      emitFor([webhook.label])({
+        severity: 'non-breaking',
+        rule: 'webhook.added',
+        location: webhook.pointer,
+        message: `New webhook ${webhook.label}.`,
+      });
+    }
+  }
+  return findings;
+}
+
+type Emit = (finding: RuleFinding) => void;
+
+function compareTopLevel(before: OpenApiDocument, after: OpenApiDocument, emit: Emit): void {
+  const serversBefore = serverUrls(before.servers);
+  const serversAfter = serverUrls(after.servers);
+  if (JSON.stringify(serversBefore) !== JSON.stringify(serversAfter)) {
+    emit({
+      severity: 'warning',
+      rule: 'servers.changed',
+      location: '#/servers',
+      message:
+        `Server URLs changed (${serversBefore.join(', ') || 'none'} → ${serversAfter.join(', ') || 'none'}); ` +
+        "check the base URLs in the client's configuration.",
+      details: { before: serversBefore, after: serversAfter },
+    });
+  }
+  const infoBefore = isObject(before.info) ? before.info : {};
+  const infoAfter = isObject(after.info) ? after.info : {};
+  const infoKeys = [...new Set([...Object.keys(infoBefore), ...Object.keys(infoAfter)])]
+    .filter((key) => JSON.stringify(infoBefore[key]) !== JSON.stringify(infoAfter[key]))
+    .sort();
+  if (infoKeys.length > 0) {
+    emit({ severity: 'non-breaking', rule: 'docs.changed', location: '#/info', message: `info: ${infoKeys.join(', ')} changed.` });
+  }
+  for (const key of ['tags', 'externalDocs'] as const) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      emit({ severity: 'non-breaking', rule: 'docs.changed', location: pointerOf(key), message: `${key} changed.` });
+    }
+  }
+}
+
+function compareOperation(
+  before: OpenApiDocument,
+  after: OpenApiDocument,
+  operationBefore: OperationEntry,
+  operationAfter: OperationEntry,
+  emit: Emit,
+  isWebhook: boolean,
+): void {
+  const opBefore = operationBefore.operation;
+  const opAfter = operationAfter.operation;
+  const label = operationBefore.label;
+  const at = (...segments: string[]) => `${operationBefore.pointer}/${segments.map(escapePointerSegment).join('/')}`;
+  const finding = (severity: Severity, rule: string, location: string, message: string, details?: Record<string, unknown>): RuleFinding =>
+    details === undefined ? { severity, rule, location, message } : { severity, rule, location, message, details };
+
+  if (opBefore.operationId !== opAfter.operationId) {
+    // openapi-typescript keys `operations` by operationId, so code naming the old id stops compiling.
+    emit(finding('warning', 'operation.id.changed', at('operationId'),
+      `${label}: operationId ${String(opBefore.operationId)} → ${String(opAfter.operationId)}; types named after it move.`));
+  }
+  if (opBefore.deprecated !== true && opAfter.deprecated === true) {
+    emit(finding('warning', 'operation.deprecated', at('deprecated'), `${label} is now deprecated; plan a replacement.`));
+  }
+  const docKeys = ['summary', 'description', 'tags', 'externalDocs'].filter(
+    (key) => JSON.stringify(opBefore[key]) !== JSON.stringify(opAfter[key]),
+  );
+  if (docKeys.length > 0) emit(finding('non-breaking', 'docs.changed', operationBefore.pointer, `${label}: ${docKeys.join(', ')} changed.`));
+
+  const schemaComparison = (direction: Direction, bodyKey?: string): SchemaComparison =>
+    bodyKey === undefined ? { before, after, direction, emit } : { before, after, direction, emit, bodyKey };
+
+  compareParameters(before, after, operationBefore, operationAfter, emit, schemaComparison(isWebhook ? 'response' : 'request'));
+  compareRequestBody(before, after, operationBefore, operationAfter, emit, schemaComparison, isWebhook);
+  compareResponses(before, after, operationBefore, operationAfter, emit, schemaComparison, isWebhook);
+  if (!isWebhook) compareSecurity(before, after, operationBefore, operationAfter, emit);
+
+  if (JSON.stringify(serverUrls(opBefore.servers)) !== JSON.stringify(serverUrls(opAfter.servers))) {
+    emit(finding('warning', 'servers.changed', at('servers'), `${label}: operation-level server URLs changed.`));
+  }
+}
+
+function compareParameters(
+  before: OpenApiDocument,
+  after: OpenApiDocument,
+  operationBefore: OperationEntry,
+  operationAfter: OperationEntry,
+  emit: Emit,
+  comparison: SchemaComparison,
+): void {
+  const label = operationBefore.label;
+  const paramsBefore = effectiveParameters(before, operationBefore);
+  const paramsAfter = effectiveParameters(after, operationAfter);
+  for (const [key, parameter] of paramsBefore) {
+    const name = `${parameter.in} parameter ${String(parameter.name)}`;
+    const location = `${operationBefore.pointer}/parameters/${escapePointerSegment(key)}`;
+    const next = paramsAfter.get(key);
+    if (next === undefined) {
+      const message = `${label}: ${name} was removed; Hero may reject or ignore it.`;
+      emit({ severity: 'warning', rule: 'request.parameter.removed', location, message });
+      continue;
+    }
+    if (parameter.required !== true && next.required === true) {
+      emit({ severity: 'breaking', rule: 'request.parameter.now-required', location, message: `${label}: ${name} is now required.` });
+    } else if (parameter.required === true && next.required !== true) {
+      emit({ severity: 'non-breaking', rule: 'request.parameter.now-optional', location, message: `${label}: ${name} is no longer required.` });
+    }
+    if (JSON.stringify(parameter.description) !== JSON.stringify(next.description)) {
+      emit({ severity: 'non-breaking', rule: 'docs.changed', location, message: `${label}: ${name}: description changed.` });
+    }
+    compareSchemas(comparison, parameter.schema ?? {}, next.schema ?? {}, { pointer: `${location}/schema`, label: `${label} ${name}` });
+  }
+  for (const [key, parameter] of paramsAfter) {
+    if (paramsBefore.has(key)) continue;
+    const name = `${parameter.in} parameter ${String(parameter.name)}`;
+    const location = `${operationAfter.pointer}/parameters/${escapePointerSegment(key)}`;
+    if (parameter.required === true) {
+      const message = `${label}: new required ${name}; existing calls do not send it.`;
+      emit({ severity: 'breaking', rule: 'request.parameter.required-added', location, message });
+    } else {
+      emit({ severity: 'non-breaking', rule: 'request.parameter.optional-added', location, message: `${label}: new optional ${name}.` });
+    }
+  }
+}
+
+// Operation-level parameters override path-level ones with the same name and place
+// (OpenAPI 3.1 §4.8.9.1). Header names are case-insensitive (RFC 9110 §5.1).
+function effectiveParameters(document: OpenApiDocument, entry: OperationEntry): Map<string, JsonObject> {
+  const parameters = new Map<string, JsonObject>();
+  for (const list of [entry.pathItem.parameters, entry.operation.parameters]) {
+    if (!Array.isArray(list)) continue;
+    for (const raw of list) {
+      const parameter = resolveRef(document, raw).value;
+      if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') continue;
+      const name = parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name;
+      // Path parameters match by position, not name: `/a/{id}` and `/a/{aId}` are one route.
+      const key = parameter.in === 'path' ? `path:${pathParameterIndex(entry.path, parameter.name)}` : `${parameter.in}:${name}`;
+      parameters.set(key, parameter);
+    }
+  }
+  return parameters;
+}
+
+function pathParameterIndex(path: string, name: string): string {
+  const names = [...path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]);
+  const index = names.indexOf(name);
+  return index === -1 ? name : String(index);
+}
+
+function compareRequestBody(
+  before: OpenApiDocument,
+  after: OpenApiDocument,
+  operationBefore: OperationEntry,
+  operationAfter: OperationEntry,
+  emit: Emit,
+  comparison: (direction: Direction, bodyKey?: string) => SchemaComparison,
+  isWebhook: boolean,
+): void {
+  const label = operationBefore.label;
+  const what = isWebhook ? 'payload' : 'request body';
+  const location = `${operationBefore.pointer}/requestBody`;
+  const bodyBefore = resolveRef(before, operationBefore.operation.requestBody).value;
+  const bodyAfter = resolveRef(after, operationAfter.operation.requestBody).value;
+  if (!isObject(bodyBefore) && !isObject(bodyAfter)) return;
+  if (!isObject(bodyBefore) && isObject(bodyAfter)) {
+    if (bodyAfter.required === true && !isWebhook) {
+      emit({ severity: 'breaking', rule: 'request.body.required-added', location, message: `${label}: a request body is now required.` });
+    } else {
+      emit({ severity: 'non-breaking', rule: 'request.body.added', location, message: `${label}: new optional ${what}.` });
+    }
+    return;
+  }
+  if (isObject(bodyBefore) && !isObject(bodyAfter)) {
+    emit({ severity: isWebhook ? 'breaking' : 'warning', rule: 'request.body.removed', location, message: `${label}: the ${what} was removed.` });
+    return;
+  }
+  if (!isObject(bodyBefore) || !isObject(bodyAfter)) return;
+  if (!isWebhook && bodyBefore.required !== true && bodyAfter.required === true) {
+    emit({ severity: 'breaking', rule: 'request.body.now-required', location, message: `${label}: the request body is now required.` });
+  }
+  const direction: Direction = isWebhook ? 'response' : 'request';
+  compareContent(bodyBefore.content, bodyAfter.content, `${location}/content`, `${label} ${what}`, direction, emit, (mediaType) =>
+    comparison(direction, `${operationBefore.key} request ${mediaType}`),
+  );
+}
+
+function compareResponses(
+  before: OpenApiDocument,
+  after: OpenApiDocument,
+  operationBefore: OperationEntry,
+  operationAfter: OperationEntry,
+  emit: Emit,
+  comparison: (direction: Direction, bodyKey?: string) => SchemaComparison,
+  isWebhook: boolean,
+): void {
+  const responsesAfter = isObject(operationAfter.operation.responses) ? operationAfter.operation.responses : {};
+  // What a webhook receiver answers is sent by the client, so the direction flips.
+  const direction: Direction = isWebhook ? 'request' : 'response';
+  for (const [status, rawBefore] of objectEntries(operationBefore.operation.responses)) {
+    // Added or removed statuses are openapi-diff's findings; here only statuses on both sides.
+    if (!(status in responsesAfter)) continue;
+    const responseBefore = resolveRef(before, rawBefore).value;
+    const responseAfter = resolveRef(after, responsesAfter[status]).value;
+    if (!isObject(responseBefore) || !isObject(responseAfter)) continue;
+    const location = `${operationBefore.pointer}/responses/${escapePointerSegment(status)}`;
+    const label = `${operationBefore.label} ${status} response`;
+    if (JSON.stringify(responseBefore.description) !== JSON.stringify(responseAfter.description)) {
+      emit({ severity: 'non-breaking', rule: 'docs.changed', location, message: `${label}: description changed.` });
+    }
+    compareContent(responseBefore.content, responseAfter.content, `${location}/content`, label, direction, emit, (mediaType) =>
+      comparison(direction, `${operationBefore.key} response ${status} ${mediaType}`),
+    );
+    const headersAfter = isObject(responseAfter.headers) ? responseAfter.headers : {};
+    for (const [name, headerBefore] of objectEntries(responseBefore.headers)) {
+      if (!(name in headersAfter)) continue;
+      const resolvedBefore = resolveRef(before, headerBefore).value;
+      const resolvedAfter = resolveRef(after, headersAfter[name]).value;
+      if (!isObject(resolvedBefore) || !isObject(resolvedAfter)) continue;
+      compareSchemas(comparison(direction), resolvedBefore.schema ?? {}, resolvedAfter.schema ?? {}, {
+        pointer: `${location}/headers/${escapePointerSegment(name)}/schema`,
+        label: `${label} header ${name}`,
+      });
+    }
+  }
+}
+
+function compareContent(
+  contentBefore: unknown,
+  contentAfter: unknown,
+  location: string,
+  label: string,
+  direction: Direction,
+  emit: Emit,
+  comparisonFor: (mediaType: string) => SchemaComparison,
+): void {
+  const mediaAfter = isObject(contentAfter) ? contentAfter : {};
+  const mediaBefore = isObject(contentBefore) ? contentBefore : {};
+  for (const [mediaType, media] of Object.entries(mediaBefore)) {
+    const mediaLocation = `${location}/${escapePointerSegment(mediaType)}`;
+    if (!(mediaType in mediaAfter)) {
+      emit({
+        severity: 'breaking',
+        rule: `${direction}.media-type.removed`,
+        location: mediaLocation,
+        message:
+          direction === 'request'
+            ? `${label}: ${mediaType} is no longer accepted.`
+            : `${label}: no longer returned as ${mediaType}.`,
+      });
+      continue;
+    }
+    const next = mediaAfter[mediaType];
+    const schemaBefore = isObject(media) ? media.schema : undefined;
+    const schemaAfter = isObject(next) ? next.schema : undefined;
+    if (schemaBefore === undefined && schemaAfter === undefined) continue;
+    compareSchemas(comparisonFor(mediaType), schemaBefore ?? {}, schemaAfter ?? {}, { pointer: `${mediaLocation}/schema`, label });
+  }
+  for (const mediaType of Object.keys(mediaAfter)) {
+    if (mediaType in mediaBefore) continue;
+    emit({
+      severity: 'non-breaking',
+      rule: `${direction}.media-type.added`,
+      location: `${location}/${escapePointerSegment(mediaType)}`,
+      message: `${label}: also ${direction === 'request' ? 'accepts' : 'returned as'} ${mediaType}.`,
+    });
+  }
+}
+
+function compareSecurity(
+  before: OpenApiDocument,
+  after: OpenApiDocument,
+  operationBefore: OperationEntry,
+  operationAfter: OperationEntry,
+  emit: Emit,
+): void {
+  const requirementsBefore = describeSecurity(before, operationBefore.operation);
+  const requirementsAfter = describeSecurity(after, operationAfter.operation);
+  if (JSON.stringify(requirementsBefore) === JSON.stringify(requirementsAfter)) return;
+  // A change inherited from the top-level `security` is reported once, listing every operation.
+  const inherited = operationBefore.operation.security === undefined && operationAfter.operation.security === undefined;
+  const show = (requirements: string[]) => (requirements.length === 0 ? 'none' : requirements.join(' or '));
+  emit({
+    severity: 'breaking',
+    rule: 'security.changed',
+    location: inherited ? '#/security' : `${operationBefore.pointer}/security`,
+    message: `${inherited ? 'Document-wide' : operationBefore.label} security changed: ${show(requirementsBefore)} → ${show(requirementsAfter)}.`,
+    details: { before: requirementsBefore, after: requirementsAfter },
+  });
+}
+
+// Requirements are alternatives (OR) of schemes (AND). Each scheme is described by what a
+// client must send (type, place, header name, scopes), so renaming a scheme is not a change.
+function describeSecurity(document: OpenApiDocument, operation: JsonObject): string[] {
+  const requirements = Array.isArray(operation.security)
+    ? operation.security
+    : Array.isArray(document.security)
+      ? document.security
+      : [];
+  const schemes =
+    isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {};
+  return requirements
+    .filter(isObject)
+    .map((requirement) =>
+      Object.entries(requirement)
+        .map(([name, scopes]) => describeScheme(resolveRef(document, schemes[name]).value, name, scopes))
+        .sort()
+        .join(' + '),
+    )
+    .sort();
+}
+
+function describeScheme(scheme: unknown, name: string, scopes: unknown): string {
+  const scopeText = Array.isArray(scopes) && scopes.length > 0 ? ` scopes ${[...scopes].map(String).sort().join(',')}` : '';
+  if (!isObject(scheme)) return `undefined scheme ${name}${scopeText}`;
+  if (scheme.type === 'apiKey') return `apiKey in ${String(scheme.in)} ${String(scheme.name).toLowerCase()}${scopeText}`;
+  if (scheme.type === 'http') return `http ${String(scheme.scheme).toLowerCase()}${scopeText}`;
+  // OAuth flows and OpenID Connect URLs: compare the whole definition.
+  const { description: _description, ...definition } = scheme;
+  return `${String(scheme.type)} ${JSON.stringify(definition)}${scopeText}`;
+}
+
+function serverUrls(servers: unknown): string[] {
+  return Array.isArray(servers)
+    ? servers.filter(isObject).map((server) => String(server.url)).sort()
+    : [];
+}
+

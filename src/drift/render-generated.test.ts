@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSpecText } from './load-spec.js';
+import { listOperationRows, renderGeneratedFiles } from './render-generated.js';
+
+const base = parseSpecText(readFileSync(join(import.meta.dirname, 'fixtures', 'base.yaml'), 'utf8'), 'base.yaml');
+
+describe('renderGeneratedFiles', () => {
+  it('renders the types and the operation table under the generated banner', async () => {
+    const files = await renderGeneratedFiles(base, 'hero-public-api.yaml');
+    expect([...files.keys()]).toEqual(['hero-api.ts', 'operations.ts']);
+    for (const contents of files.values()) {
+      expect(contents.startsWith('// Generated from openapi/hero-public-api.yaml by scripts/generate.ts.')).toBe(true);
+    }
+    expect(files.get('operations.ts')).toContain('  { operationId: "getWidget", method: "GET", path: "/widgets/{id}" },');
+    const types = files.get('hero-api.ts') ?? '';
+    expect(types).toMatch(/export type SchemaWidget = components\['schemas'\]\['Widget'\];/);
+    // openapi-fetch's Readable<T> mangles readonly arrays, so the types must stay mutable.
+    expect(types).not.toContain('readonly ');
+  });
+});
+
+describe('listOperationRows', () => {
+  it('lists operations in document order and names one without an operationId by method and path', () => {
+    const document = structuredClone(base);
+    delete (document.paths as Record<string, Record<string, Record<string, unknown>>>)['/widgets']!['post']!['operationId'];
+    expect(listOperationRows(document)).toEqual([
+      { operationId: 'listWidgets', method: 'GET', path: '/widgets' },
+      { operationId: 'post /widgets', method: 'POST', path: '/widgets' },
+      { operationId: 'getWidget', method: 'GET', path: '/widgets/{id}' },
+    ]);
+  });
+});

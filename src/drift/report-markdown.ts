@@ -1,0 +1,119 @@
+import type { DriftChange, Severity } from './change.js';
+import type { DriftReport, SpecSummary } from './drift-report.js';
+
+// GitHub caps a pull-request comment at 65,536 characters; long tables also stop being read.
+const MAX_ROWS_PER_SECTION = 40;
+
+const HEADINGS: Record<Severity, string> = {
+  breaking: 'Breaking',
+  warning: 'Warnings',
+  'non-breaking': 'Non-breaking',
+};
+
+/**
+ * The report as GitHub-flavoured markdown for a job summary or a pull-request comment:
+ * verdict first, breaking changes and compile errors next, non-breaking ones folded away.
+ */
+export function renderMarkdownReport(report: DriftReport): string {
+  const lines: string[] = [];
+  if (report.status === 'error') {
+    lines.push('## Hero API drift: could not compare', '');
+    lines.push(`> ${escapeText(report.error ?? 'unknown error')}`, '');
+    lines.push(
+      `Exit code ${report.exitCode}: no verdict. This is not "no drift"; fix the cause and run again.`,
+      '',
+      ...sidesTable(report.baseline, report.against),
+    );
+    return `${lines.join('\n')}\n`;
+  }
+
+  lines.push(`## Hero API drift: ${headline(report)}`, '');
+  lines.push(...sidesTable(report.baseline, report.against));
+  lines.push(`| Spec changes | ${countsText(report)} |`);
+  lines.push(`| Client check | ${clientCheckText(report)} |`);
+  const level = `\`--fail-on ${report.failOn}\``;
+  lines.push(`| Result | ${report.exitCode === 1 ? `**fails** at ${level}` : `passes at ${level}`} (exit ${report.exitCode}) |`, '');
+
+  const specChanges = report.changes.filter((change) => change.source !== 'typescript');
+  const compileErrors = report.changes.filter((change) => change.source === 'typescript');
+  for (const severity of ['breaking', 'warning'] as const) {
+    const changes = specChanges.filter((change) => change.severity === severity);
+    if (changes.length > 0) lines.push(`### ${HEADINGS[severity]} (${changes.length})`, '', ...changeTable(changes), '');
+  }
+  if (compileErrors.length > 0) {
+    lines.push(`### Compile errors against the new types (${compileErrors.length})`, '');
+    lines.push('Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.', '');
+    for (const change of compileErrors.slice(0, MAX_ROWS_PER_SECTION)) {
+      const code = typeof change.details?.code === 'number' ? `TS${change.details.code} ` : '';
+      lines.push(`- \`${change.location}\` ${code}${escapeText(change.message)}`);
+    }
+    if (compileErrors.length > MAX_ROWS_PER_SECTION) {
+      lines.push(`- … and ${compileErrors.length - MAX_ROWS_PER_SECTION} more (see the JSON report)`);
+    }
+    lines.push('');
+  }
+  const nonBreaking = specChanges.filter((change) => change.severity === 'non-breaking');
+  if (nonBreaking.length > 0) {
+    const summary = `<summary>${HEADINGS['non-breaking']} (${nonBreaking.length})</summary>`;
+    lines.push('<details>', summary, '', ...changeTable(nonBreaking), '', '</details>', '');
+  }
+  if (report.changes.length === 0) {
+    lines.push('The vendored spec matches Hero\'s. Nothing to do.', '');
+  } else {
+    lines.push(
+      'After review, `npm run drift -- --update` (in the SDK repository) vendors the new spec and regenerates the types.',
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(report: DriftReport): string {
+  if (report.verdict === 'none') return 'no changes';
+  if (report.verdict === 'breaking') return 'breaking changes';
+  if (report.verdict === 'warning') return 'changes to review';
+  return 'non-breaking changes only';
+}
+
+function sidesTable(baseline: SpecSummary, against: SpecSummary): string[] {
+  const side = (summary: SpecSummary) =>
+    `\`${escapeCode(summary.source)}\`${summary.version === undefined ? '' : ` (version ${escapeText(summary.version)})`}`;
+  return ['| | |', '|---|---|', `| Vendored spec | ${side(baseline)} |`, `| Compared with | ${side(against)} |`];
+}
+
+// Compile errors are counted on the client-check row, so this row is the spec alone.
+function countsText(report: DriftReport): string {
+  const spec = report.changes.filter((change) => change.source !== 'typescript');
+  const count = (severity: Severity) => spec.filter((change) => change.severity === severity).length;
+  return `${count('breaking')} breaking, ${count('warning')} warning, ${count('non-breaking')} non-breaking`;
+}
+
+function clientCheckText(report: DriftReport): string {
+  const { clientCheck } = report;
+  const files = clientCheck.filesChecked === undefined ? '' : ` (${clientCheck.filesChecked} files)`;
+  if (clientCheck.status === 'skipped') return `skipped: ${escapeText(clientCheck.reason ?? 'not run')}`;
+  if (clientCheck.status === 'passed') return `compiles against the new types${files}`;
+  const errors = report.changes.filter((change) => change.source === 'typescript').length;
+  return `**${errors} compile error${errors === 1 ? '' : 's'}**${files}`;
+}
+
+function changeTable(changes: readonly DriftChange[]): string[] {
+  const rows = changes.slice(0, MAX_ROWS_PER_SECTION).map((change) => {
+    const operations =
+      change.operations.length <= 3
+        ? change.operations.map(escapeText).join('<br>')
+        : `${change.operations.slice(0, 2).map(escapeText).join('<br>')}<br>and ${change.operations.length - 2} more`;
+    return `| ${escapeText(change.message)} | ${operations || '—'} | \`${escapeCode(change.location)}\` | \`${change.rule}\` |`;
+  });
+  const more = changes.length > MAX_ROWS_PER_SECTION ? [`| … and ${changes.length - MAX_ROWS_PER_SECTION} more (see the JSON report) | | | |`] : [];
+  return ['| Change | Operations | Where | Rule |', '|---|---|---|---|', ...rows, ...more];
+}
+
+// Table cells end at `|` and at a newline; `<` would start HTML.
+function escapeText(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+
+function escapeCode(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
+}
