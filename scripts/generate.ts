@@ -2,14 +2,19 @@
  * `npm run generate`: openapi/hero-public-api.yaml → generated/ (types + operation table).
  * `npm run generate:check`: exits 1, naming the stale files, when generated/ is not what
  * the spec produces — CI runs it so a spec edit without regeneration fails the build.
+ * Rendering is shared with the drift check (src/drift/render-generated.ts), so a drift run
+ * compiles against types made exactly like the committed ones.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
+import { parse } from 'yaml';
+import type { OpenApiDocument } from '../src/drift/openapi-document.js';
+import { renderGeneratedFiles } from '../src/drift/render-generated.js';
 import { generatedDir, repoRoot, specPath } from './lib/paths.js';
-import { renderGenerated } from './lib/render-generated.js';
 
 const check = process.argv.includes('--check');
-const files = await renderGenerated(specPath, basename(specPath));
+const document = parse(await readFile(specPath, 'utf8')) as OpenApiDocument;
+const files = await renderGeneratedFiles(document, basename(specPath));
 
 if (check) {
   const stale: string[] = [];
