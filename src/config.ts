@@ -27,8 +27,11 @@ export interface HeroConnectionOptions {
   environment?: HeroEnvironment;
   /** Any base URL (a local Prism mock, a proxy). @default process.env.HERO_BASE_URL */
   baseUrl?: string;
-  /** The fetch to send requests with (tests, instrumentation). @default globalThis.fetch */
-  fetch?: typeof globalThis.fetch;
+  /**
+   * The fetch to send requests with (tests, instrumentation, a proxy agent). It is called
+   * with one `Request` per attempt. @default globalThis.fetch
+   */
+  fetch?: (request: Request) => Promise<Response>;
   /** Where to read `HERO_*` variables from; pass `{}` to ignore the process environment. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -38,7 +41,7 @@ export interface NormalizedConnection {
   readonly apiKey: string;
   readonly practiceGroupId: string;
   readonly baseUrl: string;
-  readonly fetch: typeof globalThis.fetch;
+  readonly fetch: (request: Request) => Promise<Response>;
 }
 
 const isEnvironment = (value: string): value is HeroEnvironment => Object.hasOwn(environments, value);

@@ -43,5 +43,8 @@ export function tagCalls(client: Client<paths>): Client<paths> {
       }
     };
   }
+  // `request(method, path, init)` is the same call with the method as an argument.
+  tagged.request = (method: string, path: string, init?: Record<string, unknown>) =>
+    (tagged[method.toUpperCase()] as AnyCall)(path, init);
   return tagged as unknown as Client<paths>;
 }

@@ -42,15 +42,13 @@ type LooseRequest = (
 /** The contract client: no retries (a retried 429 would hide what the target said), a per-request timeout. */
 export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const clientOptions: HeroClientOptions & Record<string, unknown> = {
+  const clientOptions: HeroClientOptions = {
     baseUrl: options.baseUrl,
     apiKey: options.apiKey,
     practiceGroupId: options.practiceGroupId,
     env: {},
-    // Until the transport honours these, the timeout below still bounds every request.
     retry: { maxAttempts: 1 },
     timeoutMs,
-    fetch: (input, init) => globalThis.fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
   };
   return createHeroClient(clientOptions);
 }
