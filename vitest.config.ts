@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // Examples import the package by name, exactly as the README shows them.
+  resolve: {
+    alias: [
+      { find: /^@hero-sdk\/hero-health\/testing$/, replacement: fromRoot('./src/testing.ts') },
+      { find: /^@hero-sdk\/hero-health$/, replacement: fromRoot('./src/index.ts') },
+    ],
+  },
   test: {
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'generated/**/*.test-d.ts'] },
     testTimeout: 20_000,

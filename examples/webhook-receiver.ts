@@ -3,14 +3,11 @@
  * verifies it, answers 204 for a good delivery and 4xx for a bad one.
  *
  * Run it:  HERO_WEBHOOK_SIGNING_KEY=... PORT=3000 npx tsx examples/webhook-receiver.ts
- * In your own code import from the package instead of `../src/...`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { HeroWebhookEvent } from '../src/webhooks/events.js';
-import { HeroWebhookVerificationError } from '../src/webhooks/verification-error.js';
-import { verifyWebhook } from '../src/webhooks/verify.js';
+import { HeroWebhookVerificationError, verifyWebhook, type HeroWebhookEvent } from '@hero-sdk/hero-health';
 
 /** Options for {@link startWebhookReceiver}. */
 export interface WebhookReceiverOptions {
@@ -89,6 +86,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   const { signingKey, port = 0, host = '127.0.0.1', path = '/webhooks/hero', maxBodyBytes = 1_048_576 } = options;
   const { toleranceSeconds = 300, onEvent = () => {}, onRejected = () => {} } = options;
 
+  // #region readme-handler
   const server = createServer(async (request, response) => {
     try {
       if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) return reply(response, 404, { error: 'not found' });
@@ -114,6 +112,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       else response.destroy();
     }
   });
+  // #endregion readme-handler
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

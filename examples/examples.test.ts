@@ -1,0 +1,68 @@
+/**
+ * Runs the README's examples against the local mock (Prism on the bundled spec), so the
+ * documentation cannot drift from what the package does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHeroClient, type HeroClientOptions } from '@hero-sdk/hero-health';
+import { startHeroMock, type HeroMock } from '@hero-sdk/hero-health/testing';
+import { reserveFirstSlot } from './book-appointment.js';
+import { capabilities, configuredClient } from './configure.js';
+import { registerPatient } from './register-patient.js';
+import { sendResultsReady } from './send-message.js';
+
+let mock: HeroMock;
+beforeAll(async () => {
+  mock = await startHeroMock();
+});
+afterAll(() => mock.stop());
+
+/** A client whose requests ask Prism for one named example or status. */
+const heroPreferring = (prefer?: string, options: HeroClientOptions = {}) =>
+  createHeroClient({
+    baseUrl: mock.url,
+    apiKey: 'test',
+    practiceGroupId: '1',
+    env: {},
+    retry: { maxAttempts: 1 },
+    ...options,
+    fetch: async (request) => {
+      if (prefer) request.headers.set('Prefer', prefer);
+      return fetch(request);
+    },
+  });
+
+describe('README examples', () => {
+  it('registerPatient: registered', async () => {
+    expect(await registerPatient(heroPreferring('example=registered'), '943 476 5919', '1992-01-01')).toMatch(/^registered: use patient \d+/);
+  });
+
+  it('registerPatient: verification required', async () => {
+    expect(await registerPatient(heroPreferring('example=verificationRequired'), '9434765919', '1992-01-01')).toMatch(
+      /^verification required: send the patient to https:\/\//,
+    );
+  });
+
+  it('registerPatient: bad input is reported by field and not sent', async () => {
+    expect(await registerPatient(heroPreferring(), '123 456 7891', '1992-02-30')).toMatch(/^fix the input: nhs_number .*check digit.*; dob/);
+  });
+
+  it('registerPatient: no PDS match and rate limiting', async () => {
+    expect(await registerPatient(heroPreferring('code=404'), '9434765919', '1992-01-01')).toBe('no PDS match: check the NHS number and date of birth');
+    expect(await registerPatient(heroPreferring('code=429'), '9434765919', '1992-01-01')).toMatch(/^rate limited: try again in 30000 ms/);
+  });
+
+  it('reserveFirstSlot reserves through the booking resource', async () => {
+    const reservation = await reserveFirstSlot(heroPreferring(), '98765', '4321');
+    expect(reservation.appointmentId).toMatch(/^\d+$/);
+    expect(reservation.heldUntil).toEqual(expect.any(String));
+  });
+
+  it('sendResultsReady returns the message id', async () => {
+    expect(await sendResultsReady(heroPreferring(), '98765')).toMatch(/^\d+$/);
+  });
+
+  it('the configured client works and the raw client reaches any operation', async () => {
+    expect(configuredClient(mock.url).baseUrl).toBe(mock.url);
+    expect(await capabilities(mock.url)).toBeTypeOf('object');
+  });
+});
