@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFreePort, HeroPrismError, startPrism, type PrismServer } from './prism.js';
+import { findFreePort, HeroPrismError, prismEntryPoint, startPrism, type PrismServer } from './prism.js';
 
 const specPath = fileURLToPath(new URL('../../contract-tests/fixtures/appointments.yaml', import.meta.url));
 const headers = { 'x-api-key': 'test-key', 'x-practice-group-id': '1' };
@@ -65,6 +67,25 @@ describe('startPrism', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('finds the Prism CLI installed next to this package', () => {
+    expect(prismEntryPoint()).toMatch(/[\\/]@stoplight[\\/]prism-cli[\\/]/);
+  });
+
+  it('says how to install Prism when it cannot be resolved (it is an optional peer dependency)', () => {
+    // A module outside any node_modules tree, as in a consumer that did not install Prism.
+    const outside = pathToFileURL(join(tmpdir(), 'hero-no-prism', 'index.js'));
+    const error = (() => {
+      try {
+        return prismEntryPoint(outside);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(HeroPrismError);
+    expect((error as HeroPrismError).message).toMatch(/@stoplight\/prism-cli is not installed.*npm install --save-dev @stoplight\/prism-cli@5/s);
+    expect((error as HeroPrismError).cause).toMatchObject({ code: 'MODULE_NOT_FOUND' });
   });
 
   it('refuses proxy mode without an upstream', async () => {

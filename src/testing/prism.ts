@@ -51,8 +51,8 @@ export class HeroPrismError extends HeroError {
   /** The tail of Prism's stdout and stderr. */
   readonly output: string;
 
-  constructor(message: string, output: string) {
-    super(output ? `${message}\n--- Prism output ---\n${output.trimEnd()}` : message);
+  constructor(message: string, output: string, options?: ErrorOptions) {
+    super(output ? `${message}\n--- Prism output ---\n${output.trimEnd()}` : message, options);
     this.output = output;
   }
 }
@@ -70,12 +70,14 @@ const PORT_ATTEMPTS = 3;
 export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   const mode = options.mode ?? 'mock';
   if (mode === 'proxy' && !options.upstream) throw new HeroPrismError('Prism proxy mode needs `upstream`', '');
+  // Before any port is probed: a missing Prism is the likeliest setup mistake.
+  const entryPoint = prismEntryPoint();
   // An explicit port gets one attempt; a port we picked may be taken between probe and bind.
   const attempts = options.port === undefined || options.port === 0 ? PORT_ATTEMPTS : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      return await startOnce(options, mode);
+      return await startOnce(options, mode, entryPoint);
     } catch (error) {
       lastError = error;
       if (!(error instanceof HeroPrismError) || !/EADDRINUSE/.test(error.output)) throw error;
@@ -84,7 +86,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
   throw lastError;
 }
 
-async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy'): Promise<PrismServer> {
+async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy', entryPoint: string): Promise<PrismServer> {
   const host = options.host ?? '127.0.0.1';
   // An explicit port is checked first: if another server holds it, polling would reach
   // that server and mistake it for Prism.
@@ -92,7 +94,7 @@ async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy'): Promise
   const port = options.port || (await findFreePort(host));
   const specPath = options.specPath instanceof URL ? fileURLToPath(options.specPath) : options.specPath;
   const errors = options.errors ?? mode === 'proxy';
-  const args = [prismEntryPoint(), mode, specPath];
+  const args = [entryPoint, mode, specPath];
   if (mode === 'proxy') args.push(options.upstream!);
   // -m false: one process, so the pid we signal is the one serving requests.
   args.push('-h', host, '-p', String(port), '-m', 'false', '-v', options.logLevel ?? 'warn', `--errors=${errors}`);
@@ -122,9 +124,25 @@ async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy'): Promise
   return { url, port, pid: child.pid!, output: () => output, stop };
 }
 
-/** Absolute path of Prism's CLI entry point, resolved from this package's dependencies. */
-export function prismEntryPoint(): string {
-  return createRequire(import.meta.url).resolve('@stoplight/prism-cli');
+/** What to run when Prism is missing; the version this package is tested with. */
+const PRISM_INSTALL_HINT = 'npm install --save-dev @stoplight/prism-cli@5';
+
+/**
+ * Absolute path of Prism's CLI entry point, resolved the way Node resolves this package's
+ * own imports (`from`, default this module). Prism is an optional peer dependency: the
+ * client does not need it, so a missing Prism throws {@link HeroPrismError} saying what to install.
+ */
+export function prismEntryPoint(from: string | URL = import.meta.url): string {
+  try {
+    return createRequire(from).resolve('@stoplight/prism-cli');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new HeroPrismError(
+      `@stoplight/prism-cli is not installed. The mock and proxy helpers need it; it is an optional peer dependency, so install it next to this package: ${PRISM_INSTALL_HINT}`,
+      '',
+      { cause: error },
+    );
+  }
 }
 
 /** Binds port 0 on `host`, reads the port the OS chose, and releases it. */
