@@ -1,0 +1,43 @@
+/**
+ * `npm run build`: the library (ESM + CommonJS + declarations) and the `hero-drift` bin (ESM only).
+ * Dependencies and peer dependencies stay external (tsup's default), so the optional
+ * drift tools are loaded from the consumer's install, never bundled.
+ */
+import { rmSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+// The two builds below run in parallel; tsup's `clean` in either could delete the other's
+// output, so dist/ is emptied once here, before both start.
+rmSync('dist', { recursive: true, force: true });
+
+const shared = {
+  platform: 'node',
+  target: 'node20',
+  // Keep `node:` specifiers as written; every supported Node version understands them.
+  removeNodeProtocol: false,
+  sourcemap: false,
+} as const;
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    // Shared chunks in CommonJS too (tsup enables them for ESM only by default): otherwise
+    // index.cjs and testing.cjs would each carry their own HeroError class, and
+    // `instanceof HeroError` would fail for errors thrown by the testing helpers.
+    splitting: true,
+    esbuildOptions(options, { format }) {
+      if (format !== 'cjs') return;
+      options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
+      options.inject = [...(options.inject ?? []), 'scripts/build/cjs-import-meta-url.ts'];
+    },
+  },
+  {
+    ...shared,
+    // The bin uses top-level await, which CommonJS cannot express.
+    entry: { 'drift/bin': 'src/drift/bin.ts' },
+    format: ['esm'],
+  },
+]);
