@@ -1,0 +1,320 @@
+/**
+ * Consumer smoke test: builds and packs this package as `npm publish` would, installs the
+ * tarball into a throwaway project outside the repository, and uses it as a new user
+ * would: `import` and `require`, a TypeScript type-check under node16 and bundler
+ * resolution, the PDS example against `startHeroMock()`, and the `hero-drift` bin.
+ * It catches what the repository's own tests cannot see: a missing file in `files`, an
+ * `exports` entry pointing nowhere, a path resolved from `src/` that breaks from `dist/`,
+ * a runtime import that is only a devDependency.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+const packageName = (JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
+// The Prism the repository is tested with, so the install is served from the npm cache.
+const prismVersion = (JSON.parse(await readFile(require.resolve('@stoplight/prism-cli/package.json'), 'utf8')) as { version: string }).version;
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// Under `npm test`, npm_execpath is npm's own CLI script: run it with this Node, as
+// src/drift/update.ts does. Otherwise use `npm` from PATH.
+const npmCommand: [string, string[]] =
+  process.env.npm_execpath !== undefined && /npm-cli\.[cm]?js$/.test(process.env.npm_execpath)
+    ? [process.execPath, [process.env.npm_execpath]]
+    : ['npm', []];
+
+/**
+ * The environment of every child: npm's lifecycle variables (`npm_config_*`, `npm_package_*`,
+ * `INIT_CWD`) describe the repository's `npm test` and must not steer an install in another
+ * project; `HERO_*` would change what `createHeroClient()` reads. The cache location is kept.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|INIT_CWD$|HERO_)/i.test(key) && key.toLowerCase() !== 'npm_config_cache') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const npm = (args: readonly string[], cwd: string) => run(npmCommand[0], [...npmCommand[1], ...args], cwd);
+const node = (args: readonly string[], cwd: string) => run(process.execPath, args, cwd);
+// Run through npm's .bin link and the file's shebang, as `npx hero-drift` would.
+const heroDrift = () => join(projectDir, 'node_modules', '.bin', 'hero-drift');
+
+/** Fails with the command's output, so a broken step explains itself. */
+function expectSuccess(result: RunResult, what: string): void {
+  if (result.code !== 0) throw new Error(`${what} exited with ${String(result.code)}\n${result.stdout}\n${result.stderr}`);
+}
+
+/** The last line of stdout parsed as JSON: each consumer script prints one result line. */
+function lastJsonLine(result: RunResult): unknown {
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line);
+}
+
+async function duBytes(path: string): Promise<number | undefined> {
+  const result = await run('du', ['-sk', path], tmpdir()).catch(() => undefined);
+  const kib = result?.code === 0 ? Number(result.stdout.split(/\s/)[0]) : Number.NaN;
+  return Number.isFinite(kib) ? kib * 1024 : undefined;
+}
+
+const npmAvailable = (await npm(['--version'], repoRoot).catch(() => undefined))?.code === 0;
+if (!npmAvailable) console.warn('consumer smoke test SKIPPED: npm cannot be run here, so the package cannot be packed.');
+
+// The package as a consumer sees it; filled in by beforeAll.
+let workDir = '';
+let projectDir = '';
+let installedDir = '';
+let packedFiles: string[] = [];
+
+// --- consumer sources ----------------------------------------------------------------
+
+const esmConsumer = `
+import { existsSync } from 'node:fs';
+import { createHeroClient, HeroConfigError, HeroError } from '${packageName}';
+import { bundledSpecPath, HeroPrismError } from '${packageName}/testing';
+
+let thrown;
+try {
+  createHeroClient({ apiKey: 'smoke-key', practiceGroupId: '1' }); // no environment or baseUrl
+} catch (error) {
+  thrown = error;
+}
+const hero = createHeroClient({ apiKey: 'smoke-key', practiceGroupId: '1', baseUrl: 'http://127.0.0.1:9' });
+console.log(JSON.stringify({
+  configErrorClass: thrown instanceof HeroConfigError,
+  configErrorBase: thrown instanceof HeroError,
+  configErrorName: thrown?.name,
+  registerPds: typeof hero.patients.registerPds,
+  testingSharesErrorBase: HeroPrismError.prototype instanceof HeroError,
+  bundledSpecPath,
+  bundledSpecExists: existsSync(bundledSpecPath),
+}));
+`;
+
+const cjsConsumer = esmConsumer
+  .replace(/^import \{ existsSync \} from 'node:fs';$/m, "const { existsSync } = require('node:fs');")
+  .replace(/^import \{ (.+) \} from '(.+)';$/gm, "const { $1 } = require('$2');");
+
+const pdsExample = `
+import { createHeroClient } from '${packageName}';
+import { startHeroMock } from '${packageName}/testing';
+
+const mock = await startHeroMock();
+try {
+  const hero = createHeroClient({ baseUrl: mock.url, apiKey: 'test-key', practiceGroupId: '1' });
+  const result = await hero.patients.registerPds({ nhs_number: '9000000009', dob: '1992-01-01' });
+  console.log(JSON.stringify(result));
+} finally {
+  await mock.stop();
+}
+`;
+
+// Type-only use: narrows the PDS result, and fails to compile if the types were \`any\`
+// (the @ts-expect-error lines would then be unused, which is an error).
+const typedConsumer = (importLine: (alias: string, specifier: string) => string) => `
+${importLine('pkg', packageName)}
+${importLine('testing', `${packageName}/testing`)}
+
+export async function registerAndPick(baseUrl: string): Promise<string> {
+  const hero = pkg.createHeroClient({ baseUrl, apiKey: 'test-key', practiceGroupId: '1' });
+  const result: pkg.PdsRegistrationResult = await hero.patients.registerPds({ nhs_number: '9000000009', dob: '1992-01-01' });
+  return result.outcome === 'registered' ? result.patientId : result.loginUrl;
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof pkg.HeroConfigError ? error.problems.join('; ') : String(error);
+}
+
+export async function withMock(): Promise<void> {
+  const mock: testing.HeroMock = await testing.startHeroMock({ port: 0 });
+  await mock.stop();
+}
+
+export function wrongOutcome(result: pkg.PdsRegistrationResult): string {
+  // @ts-expect-error loginUrl exists only once the result is narrowed to 'verification_required'
+  return result.loginUrl;
+}
+
+// @ts-expect-error registerPds needs an NHS number or demographics
+export const missingInput = (hero: pkg.HeroClient) => hero.patients.registerPds();
+`;
+
+const tsconfig = (options: Record<string, unknown>, include: string[]) =>
+  JSON.stringify(
+    {
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        // Our declarations and openapi-fetch's are checked as a consumer's compiler sees them.
+        skipLibCheck: false,
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM'],
+        types: [],
+        ...options,
+      },
+      include,
+    },
+    null,
+    2,
+  );
+
+// --- setup -----------------------------------------------------------------------------
+
+beforeAll(async () => {
+  if (!npmAvailable) return;
+  workDir = await mkdtemp(join(tmpdir(), 'hero-consumer-smoke-'));
+  // The '#' is on purpose: a file URL built by string concatenation would cut the path there.
+  projectDir = join(workDir, 'consumer#1');
+  await mkdir(projectDir);
+
+  expectSuccess(await npm(['run', 'build'], repoRoot), 'npm run build');
+  // --ignore-scripts: prepack would build a second time.
+  const packed = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], repoRoot);
+  expectSuccess(packed, 'npm pack');
+  const [info] = JSON.parse(packed.stdout) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+  if (info === undefined) throw new Error(`npm pack printed no package: ${packed.stdout}`);
+  packedFiles = info.files.map((file) => file.path);
+  const tarball = join(workDir, info.filename);
+
+  await writeFile(join(projectDir, 'package.json'), `${JSON.stringify({ name: 'hero-consumer', version: '0.0.0', private: true }, null, 2)}\n`);
+  const installed = await npm(
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', tarball, `@stoplight/prism-cli@${prismVersion}`],
+    projectDir,
+  );
+  expectSuccess(installed, 'npm install <tarball>');
+  installedDir = join(projectDir, 'node_modules', ...packageName.split('/'));
+
+  await Promise.all([
+    writeFile(join(projectDir, 'esm-consumer.mjs'), esmConsumer),
+    writeFile(join(projectDir, 'cjs-consumer.cjs'), cjsConsumer),
+    writeFile(join(projectDir, 'pds-example.mjs'), pdsExample),
+    writeFile(join(projectDir, 'consumer.mts'), typedConsumer((alias, specifier) => `import * as ${alias} from '${specifier}';`)),
+    writeFile(join(projectDir, 'consumer.cts'), typedConsumer((alias, specifier) => `import ${alias} = require('${specifier}');`)),
+    writeFile(join(projectDir, 'consumer.ts'), typedConsumer((alias, specifier) => `import * as ${alias} from '${specifier}';`)),
+    writeFile(join(projectDir, 'tsconfig.node16.json'), tsconfig({ module: 'node16', moduleResolution: 'node16' }, ['consumer.mts', 'consumer.cts'])),
+    writeFile(join(projectDir, 'tsconfig.bundler.json'), tsconfig({ module: 'preserve', moduleResolution: 'bundler' }, ['consumer.ts'])),
+  ]);
+
+  const [tarballBytes, installedBytes] = [(await stat(tarball)).size, await duBytes(installedDir)];
+  console.info(
+    `consumer smoke: ${info.filename} is ${tarballBytes} bytes packed (${info.files.length} files, ${info.unpackedSize} bytes unpacked); ` +
+      `installed ${packageName} takes ${installedBytes ?? 'unknown'} bytes on disk (du -sk)`,
+  );
+}, 150_000);
+
+afterAll(async () => {
+  if (workDir !== '') await rm(workDir, { recursive: true, force: true });
+});
+
+// --- checks ---------------------------------------------------------------------------
+
+describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, () => {
+  it('ships the builds, declarations, bundled spec and licence, and no sources or tests', () => {
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.cjs',
+        'dist/index.d.ts',
+        'dist/index.d.cts',
+        'dist/testing.js',
+        'dist/testing.cjs',
+        'dist/testing.d.ts',
+        'dist/testing.d.cts',
+        'dist/drift/bin.js',
+        'openapi/hero-public-api.yaml',
+        'LICENSE',
+        'CHANGELOG.md',
+        'package.json',
+      ]),
+    );
+    expect(packedFiles.filter((path) => /^(src|generated|scripts|contract-tests)\/|\.test\.|\.map$/.test(path))).toEqual([]);
+  });
+
+  it('loads from an ES module: createHeroClient works and errors are the exported classes', async () => {
+    const result = await node(['esm-consumer.mjs'], projectDir);
+    expectSuccess(result, 'node esm-consumer.mjs');
+    expect(lastJsonLine(result)).toEqual({
+      configErrorClass: true,
+      configErrorBase: true,
+      configErrorName: 'HeroConfigError',
+      registerPds: 'function',
+      testingSharesErrorBase: true,
+      bundledSpecPath: realpathSync(join(installedDir, 'openapi', 'hero-public-api.yaml')),
+      bundledSpecExists: true,
+    });
+  });
+
+  it('loads from CommonJS: the same checks pass through require(), including the spec path without import.meta', async () => {
+    const result = await node(['cjs-consumer.cjs'], projectDir);
+    expectSuccess(result, 'node cjs-consumer.cjs');
+    expect(lastJsonLine(result)).toEqual({
+      configErrorClass: true,
+      configErrorBase: true,
+      configErrorName: 'HeroConfigError',
+      registerPds: 'function',
+      testingSharesErrorBase: true,
+      bundledSpecPath: realpathSync(join(installedDir, 'openapi', 'hero-public-api.yaml')),
+      bundledSpecExists: true,
+    });
+  });
+
+  it('type-checks a consumer under node16 resolution, from ESM and from CommonJS', async () => {
+    expectSuccess(await node([tsc, '-p', 'tsconfig.node16.json'], projectDir), 'tsc -p tsconfig.node16.json');
+  });
+
+  it('type-checks a consumer under bundler resolution', async () => {
+    expectSuccess(await node([tsc, '-p', 'tsconfig.bundler.json'], projectDir), 'tsc -p tsconfig.bundler.json');
+  });
+
+  it('runs the PDS registration example against startHeroMock() and gets the registered outcome', async () => {
+    const result = await node(['pds-example.mjs'], projectDir);
+    expectSuccess(result, 'node pds-example.mjs');
+    expect(lastJsonLine(result)).toEqual({ outcome: 'registered', patientId: '98765' });
+  }, 60_000);
+
+  it('runs hero-drift from the installed package: no drift against its own bundled spec', async () => {
+    const spec = join(installedDir, 'openapi', 'hero-public-api.yaml');
+    const result = await run(heroDrift(), ['--against', spec, '--quiet', '--json', 'drift.json'], projectDir);
+    expectSuccess(result, 'hero-drift');
+    const report = JSON.parse(await readFile(join(projectDir, 'drift.json'), 'utf8')) as { status: string; changes: unknown[] };
+    expect(report.changes).toEqual([]);
+  });
+
+  it('has hero-drift name the optional openapi-diff package (exit 2) when a change needs it and it is not installed', async () => {
+    expect(existsSync(join(projectDir, 'node_modules', 'openapi-diff'))).toBe(false);
+    const document = parseYaml(await readFile(join(installedDir, 'openapi', 'hero-public-api.yaml'), 'utf8')) as { paths: Record<string, unknown> };
+    delete document.paths['/v1/patients/register'];
+    await writeFile(join(projectDir, 'changed.yaml'), stringifyYaml(document));
+    const result = await run(heroDrift(), ['--against', 'changed.yaml', '--quiet'], projectDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/hero-drift needs the openapi-diff package: npm install --save-dev openapi-diff/);
+  });
+});
