@@ -11,7 +11,8 @@
  * Needs `node --expose-gc --import tsx bench/soak.ts` (what `npm run soak` runs).
  * Options: --requests N (50000), --concurrency N (64), --seed N (1), --time-limit-seconds N (170),
  * --out <file> (reports/soak.json), --unsafe-idempotent-sends (self-check: marks sends as
- * idempotent so the client retries them after 500/reset/timeout; the duplicate check must then fail).
+ * idempotent so the client retries them after 500/reset/timeout; the duplicate check must then fail),
+ * --self-check-leak (self-check: keeps 100 bytes per call alive; the heap check must then fail).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -28,13 +29,13 @@ import { round } from './stats.js';
 import { formatTable } from './table.js';
 
 /**
- * Heap growth allowed from the end of warm-up to the end of the run, both after forced GC
- * with no call in flight. 45,000 calls after warm-up: a leak of 100 bytes per call
- * (far less than one retained Request or Response) would add 4.5 MB, while the growth
- * measured on clean runs was 0.3–1.4 MB at 50,000 calls and 0.5 MB at 150,000 (so it is
- * noise, not a trend). 4 MB flags any per-call leak of ~90 bytes or more.
+ * Heap growth allowed from the end of warm-up to the end of the run, both read after
+ * forced GCs with no call in flight. Clean runs here grew 0.06–0.09 MB over the 45,000
+ * calls after warm-up; a leak of 50 bytes per call (far less than one retained Request,
+ * Response or error) would add 2.1 MB. So 2 MB is ~20× the noise and flags a per-call
+ * leak of about 47 bytes or more. `--self-check-leak` proves the check can fail.
  */
-const HEAP_GROWTH_LIMIT_BYTES = 4 * 1024 * 1024;
+const HEAP_GROWTH_LIMIT_BYTES = 2 * 1024 * 1024;
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ const { values: flags } = parseArgs({
     'time-limit-seconds': { type: 'string', default: '170' },
     out: { type: 'string', default: join(repoRoot, 'reports', 'soak.json') },
     'unsafe-idempotent-sends': { type: 'boolean', default: false },
+    'self-check-leak': { type: 'boolean', default: false },
   },
 });
 const totalCalls = Number(flags.requests);
@@ -86,9 +88,12 @@ let succeeded = 0;
 const failuresByClass = new Map<string, number>();
 let untypedFailures = 0;
 let timedOut = false;
+// Only filled with --self-check-leak: a deliberate leak the heap check must catch.
+const deliberateLeak: string[] = [];
 
 async function oneCall(i: number): Promise<void> {
   const isSend = i % 2 === 1;
+  if (flags['self-check-leak']) deliberateLeak.push(`${i}`.padEnd(100, '.'));
   try {
     if (isSend) await hero.messages.send(sendMessageBody(`soak-${i}`), sendOptions);
     else await hero.booking.getAppointment(String(i));
@@ -116,9 +121,16 @@ async function runUntil(end: number): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, loop));
 }
 
-/** heapUsed after two forced GCs (the second collects what the first's finalizers freed). */
-function settledHeapBytes(): number {
-  gc!();
+/**
+ * heapUsed after forced GCs with a turn of the event loop between them, so sockets
+ * closed by the last calls finish closing and FinalizationRegistry callbacks (undici
+ * registers one per request signal) run and their targets can be collected.
+ */
+async function settledHeapBytes(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    gc!();
+    await new Promise((r) => setTimeout(r, 20));
+  }
   gc!();
   return process.memoryUsage().heapUsed;
 }
@@ -126,13 +138,13 @@ function settledHeapBytes(): number {
 // Warm-up (10%), then two halves; heap is read between phases, with nothing in flight.
 const warmupEnd = Math.floor(totalCalls * 0.1);
 const midEnd = warmupEnd + Math.floor((totalCalls - warmupEnd) / 2);
-const heapAtStart = settledHeapBytes();
+const heapAtStart = await settledHeapBytes();
 await runUntil(warmupEnd);
-const heapAfterWarmup = settledHeapBytes();
+const heapAfterWarmup = await settledHeapBytes();
 await runUntil(midEnd);
-const heapAtMiddle = settledHeapBytes();
+const heapAtMiddle = await settledHeapBytes();
 await runUntil(totalCalls);
-const heapAtEnd = settledHeapBytes();
+const heapAtEnd = await settledHeapBytes();
 const wallSeconds = (performance.now() - startedAt) / 1000;
 
 const serverReport = await server.ask<SoakServerReport>('report');
@@ -155,7 +167,10 @@ const checks = [
 ];
 
 console.log(`Soak: ${totalCalls} calls (half GET getAppointment, half POST messages.send), concurrency ${concurrency}, seed ${flags.seed}`);
-console.log(`client: timeoutMs 200, retry { baseDelayMs 5, maxDelayMs 50 }, default 3 attempts and retry budget${sendOptions ? ', SENDS MARKED IDEMPOTENT (self-check)' : ''}\n`);
+const selfChecks = [sendOptions ? 'SENDS MARKED IDEMPOTENT' : '', flags['self-check-leak'] ? 'DELIBERATE LEAK' : ''].filter(Boolean);
+console.log(
+  `client: timeoutMs 200, retry { baseDelayMs 5, maxDelayMs 50 }, default 3 attempts and retry budget${selfChecks.length ? ` (self-check: ${selfChecks.join(', ')})` : ''}\n`,
+);
 console.log(
   formatTable(
     ['calls', 'succeeded', 'failed', 'retries', 'wall s', 'calls/s', 'server received', 'server processed'],
@@ -180,7 +195,7 @@ await writeFile(
   `${JSON.stringify(
     {
       machine: describeMachine(repoRoot),
-      options: { totalCalls, concurrency, seed: Number(flags.seed), unsafeIdempotentSends: sendOptions !== undefined },
+      options: { totalCalls, concurrency, seed: Number(flags.seed), unsafeIdempotentSends: sendOptions !== undefined, selfCheckLeak: flags['self-check-leak'] },
       wallSeconds: round(wallSeconds, 2),
       succeeded,
       failed,
