@@ -1,0 +1,51 @@
+/**
+ * Builds the package entry (src/index.ts) the way a release would (tsup: esbuild, ESM,
+ * dependencies left external) into a scratch folder, so the bench measures the code
+ * users run. Running src/ under tsx is not the same: tsx compiles with esbuild's
+ * `keepNames`, which wraps every function created per call in a `__name()` call,
+ * a cost shipped code does not have.
+ */
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** Repo root (the folder holding package.json and node_modules). */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the scratch build goes; under reports/ (git-ignored) so `openapi-fetch` resolves from node_modules. */
+export const scratchBuildDir = fileURLToPath(new URL('../reports/.bench-build/', import.meta.url));
+
+/** The built entry module, and whether it came from an existing `dist/` or a scratch build. */
+export interface BuiltPackage {
+  readonly entryPath: string;
+  readonly source: 'dist' | 'scratch build';
+}
+
+/**
+ * Uses `dist/index.js` when a release build exists, else builds one with tsup into
+ * {@link scratchBuildDir}. Call {@link removeScratchBuild} when done.
+ */
+export async function buildPackage(): Promise<BuiltPackage> {
+  const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  if (existsSync(dist)) return { entryPath: dist, source: 'dist' };
+  const { build } = await import('tsup');
+  await build({
+    entry: { index: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
+    outDir: scratchBuildDir,
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    dts: false,
+    sourcemap: false,
+    splitting: false,
+    clean: true,
+    silent: true,
+    config: false,
+  });
+  return { entryPath: `${scratchBuildDir}index.js`, source: 'scratch build' };
+}
+
+/** Deletes the scratch build (never touches `dist/`). */
+export async function removeScratchBuild(): Promise<void> {
+  await rm(scratchBuildDir, { recursive: true, force: true });
+}

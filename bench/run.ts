@@ -1,0 +1,176 @@
+/**
+ * `npm run bench`: client overhead and related timings, printed as tables and written
+ * to reports/bench.json.
+ *
+ * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package), GET
+ *    (~1 KB JSON) and POST (JSON body), at concurrency 1 and 64, against a keep-alive
+ *    node:http server in a child process. Contenders alternate over rounds, order rotated.
+ * 2. Cold import of the package (built, and src/ under tsx).
+ * 3. ajv validator throughput (contract-tests/lib/validate.ts).
+ * 4. Wall time of the contract suite on Prism.
+ *
+ * Options: --rounds N (7), --requests-c1 N (2000), --requests-c64 N (6000), --warmup N (1000),
+ * --import-samples N (11), --source (bench src/ under tsx instead of the build),
+ * --skip-import, --skip-validator, --skip-contract, --out <file> (reports/bench.json).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPackage, removeScratchBuild, repoRoot, type BuiltPackage } from './build-package.js';
+import { measureColdImport, type ColdImportResult } from './cold-import.js';
+import { CONTENDER_NAMES, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
+import { measureContractSuite, type ContractWallResult } from './contract-wall.js';
+import { describeMachine } from './machine.js';
+import { spawnServer } from './spawn-server.js';
+import { formatTable } from './table.js';
+import { runScenario, type ScenarioResult } from './throughput.js';
+import { measureValidator, type ValidatorResult } from './validator-throughput.js';
+
+/** The overhead target of issue 8: facade within 5% of raw fetch per request. */
+const TARGET_RATIO = 1.05;
+
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '7' },
+    'requests-c1': { type: 'string', default: '2000' },
+    'requests-c64': { type: 'string', default: '6000' },
+    warmup: { type: 'string', default: '1000' },
+    'import-samples': { type: 'string', default: '11' },
+    source: { type: 'boolean', default: false },
+    'skip-import': { type: 'boolean', default: false },
+    'skip-validator': { type: 'boolean', default: false },
+    'skip-contract': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(repoRoot, 'reports', 'bench.json') },
+  },
+});
+const positive = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+const rounds = positive('rounds', flags.rounds);
+const requestsByConcurrency = new Map([
+  [1, positive('requests-c1', flags['requests-c1'])],
+  [64, positive('requests-c64', flags['requests-c64'])],
+]);
+const warmupRequests = positive('warmup', flags.warmup);
+
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+  console.warn('note: run with node --expose-gc (npm run bench does) so each batch starts after a GC\n');
+}
+const machine = describeMachine(repoRoot);
+console.log(`${machine.cpuModel}, ${machine.cpus} CPUs, node ${machine.node}, load ${machine.loadAverage.join(' ')}\n`);
+
+let scratchBuilt = false;
+const build = async (): Promise<BuiltPackage> => {
+  const result = await buildPackage();
+  scratchBuilt ||= result.source === 'scratch build';
+  return result;
+};
+const built: BuiltPackage | undefined = flags.source ? undefined : await build();
+const facadeFrom = built ? `${built.source} (${built.entryPath.replace(repoRoot, '')})` : 'src/ under tsx';
+try {
+  const { createHeroClient } = (await import(built ? built.entryPath : '../src/index.js')) as { createHeroClient: CreateHeroClient };
+
+  // 1. Throughput
+  const scenarios: ScenarioResult[] = [];
+  const server = await spawnServer(new URL('./bench-server.ts', import.meta.url).pathname);
+  try {
+    for (const kind of ['GET', 'POST'] as RequestKind[]) {
+      for (const [concurrency, requestsPerRound] of requestsByConcurrency) {
+        const name = `${kind === 'GET' ? 'GET 1 KB' : 'POST JSON'} c${concurrency}`;
+        process.stdout.write(`${name}: `);
+        const result = await runScenario({
+          name,
+          contenders: await createContenders(server.url, kind, createHeroClient),
+          concurrency,
+          requestsPerRound,
+          rounds,
+          warmupRequests,
+          onRound: () => process.stdout.write('.'),
+        });
+        process.stdout.write(` facade/raw ${result.facadeToRawWallRatio}\n`);
+        scenarios.push(result);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  console.log(`\nThroughput: medians of ${rounds} rounds; facade = ${facadeFrom}\n`);
+  console.log(
+    formatTable(
+      ['scenario', 'client', 'req/s', 'µs/req (wall)', 'p50 µs', 'p99 µs', 'CPU µs/req'],
+      scenarios.flatMap((s) =>
+        CONTENDER_NAMES.map((name) => {
+          const c = s.contenders[name];
+          return [s.name, name, c.requestsPerSecond, c.wallMicrosPerRequest, c.p50Micros, c.p99Micros, c.cpuMicrosPerRequest];
+        }),
+      ),
+    ),
+  );
+  console.log(`\nRatios: median over rounds of per-round ratios (target: facade/raw <= ${TARGET_RATIO})\n`);
+  console.log(
+    formatTable(
+      ['scenario', 'facade/raw wall', 'facade/raw CPU', 'facade/openapi-fetch wall', 'target met', 'per-round facade/raw'],
+      scenarios.map((s) => [
+        s.name,
+        s.facadeToRawWallRatio,
+        s.facadeToRawCpuRatio,
+        s.facadeToOpenapiFetchWallRatio,
+        s.facadeToRawWallRatio <= TARGET_RATIO ? 'yes' : 'no',
+        s.perRoundWallRatios.join(' '),
+      ]),
+    ),
+  );
+
+  // 2. Cold import
+  let coldImport: ColdImportResult[] | undefined;
+  if (!flags['skip-import']) {
+    const importBuild = built ?? (await build());
+    coldImport = measureColdImport({
+      builtEntryPath: importBuild.entryPath,
+      sourceEntryPath: join(repoRoot, 'src', 'index.ts'),
+      repoRoot,
+      samples: positive('import-samples', flags['import-samples']),
+    });
+    console.log(`\nCold import: medians of ${coldImport[0]?.samples} fresh processes each\n`);
+    console.log(
+      formatTable(
+        ['entry', 'import() in process ms', 'process ms', 'baseline process ms', 'process − baseline ms'],
+        coldImport.map((r) => [r.variant, r.inProcessMs, r.processMs, r.baselineProcessMs, r.processDeltaMs]),
+      ),
+    );
+  }
+
+  // 3. Validator
+  let validator: ValidatorResult[] | undefined;
+  if (!flags['skip-validator']) {
+    validator = await measureValidator(join(repoRoot, 'openapi', 'hero-public-api.yaml'));
+    console.log('\nContract validator (ajv) on spec examples\n');
+    console.log(
+      formatTable(
+        ['body', 'bytes', 'first call ms', 'validate ops/s', 'undeclared ops/s', 'issues'],
+        validator.map((r) => [r.body, r.bytes, r.firstCallMs, r.validateOpsPerSecond, r.undeclaredOpsPerSecond, r.issues]),
+      ),
+    );
+  }
+
+  // 4. Contract suite
+  let contract: ContractWallResult | undefined;
+  if (!flags['skip-contract']) {
+    const logPath = join(repoRoot, 'reports', 'bench-contract.log');
+    await mkdir(dirname(logPath), { recursive: true });
+    contract = await measureContractSuite(repoRoot, logPath);
+    console.log(`\nContract suite on Prism: ${contract.wallSeconds} s wall, exit code ${contract.exitCode} (output: reports/bench-contract.log)`);
+  }
+
+  const out = resolve(flags.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(
+    out,
+    `${JSON.stringify({ machine, facadeFrom, targetRatio: TARGET_RATIO, throughput: scenarios, coldImport, validator, contract }, null, 2)}\n`,
+  );
+  console.log(`\nWrote ${out.replace(`${repoRoot}`, '')}`);
+} finally {
+  if (scratchBuilt) await removeScratchBuild();
+}
