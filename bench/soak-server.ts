@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { APPOINTMENT_JSON, markerOf, SEND_MESSAGE_RESPONSE_JSON } from './fixtures.js';
 import { isProcessed, pickFault, seededRandom, type FaultKind } from './soak-faults.js';
+import { readBody } from '../src/test-helpers/fault-server.js';
 
 /** Tallies sent back to the parent. */
 export interface SoakServerReport {
@@ -30,15 +31,6 @@ const sendCounts = new Map<string, number>();
 let received = 0;
 let processedGets = 0;
 let unmarkedSends = 0;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 /** Counts the request as acted on (for a send: one more processing of its marker). */
 function process_(request: IncomingMessage, body: string): void {

@@ -70,7 +70,8 @@ export interface FaultServerOptions {
 
 const DEFAULT_FALLBACK: FaultAction = { type: 'respond', status: 200, body: {} };
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** Reads a request's whole body as UTF-8 text. */
+export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
