@@ -61,6 +61,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       fetch,
       headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
     }),
+    // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
+    { light: true },
   );
   const client: HeroClient = {
     patients: createPatientsResource(raw),

@@ -8,6 +8,7 @@ import type { Client } from 'openapi-fetch';
 import { operations } from '../generated/operations.js';
 import type { paths } from '../generated/hero-api.js';
 import { HeroResponseParseError } from './errors.js';
+import { LightRequest } from './transport/light-request.js';
 
 const operationIdByRoute = new Map<string, string>(operations.map((o) => [`${o.method} ${o.path}`, o.operationId]));
 
@@ -19,15 +20,32 @@ type AnyCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?
  * Wraps an openapi-fetch client: same API and types, plus call tagging, and a 2xx body
  * that is not JSON becomes {@link HeroResponseParseError} naming the operation instead of
  * a bare `SyntaxError` from `JSON.parse`.
+ *
+ * With `light: true` (the client's fetch must be the transport's, which understands
+ * {@link LightRequest}), openapi-fetch builds a {@link LightRequest} instead of an undici
+ * `Request`, but only while nothing else could see it: no middleware added with `use()`,
+ * and no per-call `fetch`, `Request` or `middleware`. Those get a real `Request`, as before.
  */
-export function tagCalls(client: Client<paths>): Client<paths> {
+export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): Client<paths> {
   const tagged: Record<string, unknown> = { ...client };
+  // Once middleware is added it may read, clone or replace the request: real Requests from then on.
+  let light = options.light === true;
+  tagged.use = (...middleware: Parameters<Client<paths>['use']>) => {
+    light = false;
+    client.use(...middleware);
+  };
   for (const method of methods) {
     const call = client[method] as unknown as AnyCall;
     tagged[method] = async (path: string, init?: Record<string, unknown>) => {
       const operationId = operationIdByRoute.get(`${method} ${path}`);
+      const useLight = light && (init === undefined || !('fetch' in init || 'Request' in init || 'middleware' in init));
       try {
-        return await call(path, { ...init, heroSchemaPath: path, heroOperationId: operationId });
+        return await call(
+          path,
+          useLight
+            ? { ...init, heroSchemaPath: path, heroOperationId: operationId, Request: LightRequest }
+            : { ...init, heroSchemaPath: path, heroOperationId: operationId },
+        );
       } catch (error) {
         if (error instanceof SyntaxError) {
           throw new HeroResponseParseError({

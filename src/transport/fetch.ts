@@ -5,6 +5,7 @@ import type { NormalizedTransportOptions, RedactedRequest } from './options.js';
 import { decideRetry } from './retry.js';
 import type { AttemptFailure } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
+import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
 import { sleep as abortableSleep } from './sleep.js';
 
@@ -34,23 +35,26 @@ function isFailure(result: Response | AttemptOutcome): result is AttemptOutcome 
 }
 
 /**
- * Sends one attempt of `request` with this attempt's signal (and buffered body).
- * Returns the response promise and the object that must stay reachable while the
- * attempt runs (see `inFlight` below).
+ * Sends one attempt: `target` (a Request, or the URL of a {@link LightRequest}) with
+ * this attempt's init (its signal, and the body). Returns the response promise and the
+ * object that must stay reachable while the attempt runs (see `inFlight` below).
  */
-type SendAttempt = (request: Request, init: RequestInit) => { readonly response: Promise<Response>; readonly keepAlive: unknown };
+type SendAttempt = (target: Request | string, init: RequestInit) => { readonly response: Promise<Response>; readonly keepAlive: unknown };
 
 // The built-in fetch takes the init directly: it builds its own Request from
-// (request, init) anyway, so building one here too would double that cost.
-const sendWithGlobalFetch: SendAttempt = (request, init) => ({ response: globalThis.fetch(request, init), keepAlive: undefined });
+// (target, init) anyway, so building one here too would double that cost.
+const sendWithGlobalFetch: SendAttempt = (target, init) => ({ response: globalThis.fetch(target, init), keepAlive: undefined });
 
 // A custom fetch gets one Request, as openapi-fetch's contract promises.
 function sendWith(fetch: TransportFetch): SendAttempt {
-  return (request, init) => {
-    const attemptRequest = new Request(request, init);
+  return (target, init) => {
+    const attemptRequest = new Request(target, init);
     return { response: fetch(attemptRequest), keepAlive: attemptRequest };
   };
 }
+
+// Given to `sleep` for calls without a caller signal; nothing ever aborts it.
+const neverAborted = new AbortController().signal;
 
 function pathnameOf(url: string): string {
   return new URL(url).pathname;
@@ -76,27 +80,48 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const { retry, timeoutMs, deadlineMs, hooks } = options;
   const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
 
-  return async function heroTransportFetch(request: Request): Promise<Response> {
-    const callerSignal = request.signal;
-    if (callerSignal.aborted) throw callerSignal.reason;
+  return async function heroTransportFetch(input: Request): Promise<Response> {
+    const meta = getRequestMeta(input);
+    const { url, method } = input;
+    // What each attempt sends. A LightRequest with no caller signal and a body that can
+    // be sent again as it is (none, or a string) goes out as `fetch(url, init)`. Anything
+    // else becomes a real Request, as before: its body and body-derived headers are what
+    // `Request` makes, and the abort listener below then lives on that Request's own
+    // signal, which dies with it, not on a caller signal that may be long-lived.
+    let target: Request | string;
+    let baseInit: RequestInit | undefined;
+    if (isLightRequest(input)) {
+      const init = lightRequestInit(input);
+      if (init.signal == null && (init.body == null || typeof init.body === 'string')) {
+        target = url;
+        baseInit = init;
+      } else {
+        target = new Request(url, init);
+      }
+    } else {
+      target = input;
+    }
+    const headers = typeof target === 'string' ? input.headers : target.headers;
+    const callerSignal = typeof target === 'string' ? undefined : target.signal;
+    if (callerSignal?.aborted) throw callerSignal.reason;
 
-    const meta = getRequestMeta(request);
-    const method = request.method;
     const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
     // Buffer once so each attempt sends its own copy; a stream can only be read once.
-    const body = retry.maxAttempts > 1 && request.body !== null ? await request.arrayBuffer() : undefined;
+    const body = typeof target !== 'string' && retry.maxAttempts > 1 && target.body !== null ? await target.arrayBuffer() : undefined;
+    const attemptInit = (signal: AbortSignal): RequestInit =>
+      baseInit !== undefined ? { ...baseInit, signal } : body === undefined ? { signal } : { signal, body };
 
     // Everything below is needed only on failure or with hooks; computed lazily
     // to keep the first-try success path free of extra work.
     let path: string | undefined;
-    const pathOf = (): string => (path ??= meta?.schemaPath ?? pathnameOf(request.url));
+    const pathOf = (): string => (path ??= meta?.schemaPath ?? pathnameOf(url));
     let view: RedactedRequest | undefined;
     const redacted = (): RedactedRequest =>
       (view ??= Object.freeze({
         method,
-        url: request.url,
+        url,
         path: pathOf(),
-        headers: Object.freeze(redactHeaders(request.headers)),
+        headers: Object.freeze(redactHeaders(headers)),
       }));
 
     // The attempt in flight. Holding the Request we built for a custom fetch matters:
@@ -106,8 +131,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     let inFlight: { readonly controller: AbortController; readonly keepAlive: unknown } | undefined;
     // Forward the caller's cancel to the attempt in flight. Left attached after
     // success, so a cancel still stops the body download; it dies with `request`.
-    const forwardAbort = (): void => inFlight?.controller.abort(callerSignal.reason);
-    callerSignal.addEventListener('abort', forwardAbort, { once: true });
+    const forwardAbort = (): void => inFlight?.controller.abort(callerSignal?.reason);
+    callerSignal?.addEventListener('abort', forwardAbort, { once: true });
 
     let lastError: HeroApiError | undefined;
     let lastRetryCost: number | undefined;
@@ -134,15 +159,15 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error });
         }
         try {
-          await sleep(decision.delayMs, callerSignal);
+          await sleep(decision.delayMs, callerSignal ?? neverAborted);
         } catch (thrown) {
-          if (callerSignal.aborted) throw callerSignal.reason;
+          if (callerSignal?.aborted) throw callerSignal.reason;
           throw thrown;
         }
-        if (callerSignal.aborted) throw callerSignal.reason;
+        if (callerSignal?.aborted) throw callerSignal.reason;
       }
     } catch (thrown) {
-      callerSignal.removeEventListener('abort', forwardAbort);
+      callerSignal?.removeEventListener('abort', forwardAbort);
       throw thrown;
     }
 
@@ -154,7 +179,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       const attemptController = new AbortController();
       const signal = attemptController.signal;
-      if (callerSignal.aborted) throw callerSignal.reason;
+      if (callerSignal?.aborted) throw callerSignal.reason;
       let expired = false;
       const timer =
         limitMs === Infinity
@@ -167,7 +192,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       // Classifies a rejection from sending or from reading an error body.
       const outcomeOf = (thrown: unknown): AttemptOutcome => {
         clearTimeout(timer);
-        if (callerSignal.aborted) throw callerSignal.reason;
+        if (callerSignal?.aborted) throw callerSignal.reason;
         if (expired) {
           if (limitKind === 'deadline') throw timeoutError('deadline');
           return { error: timeoutError('attempt'), failure: { kind: 'timeout' } };
@@ -182,7 +207,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       let response: Response;
       try {
-        const sent = send(request, body === undefined ? { signal } : { signal, body });
+        const sent = send(target, attemptInit(signal));
         inFlight = { controller: attemptController, keepAlive: sent.keepAlive };
         response = await sent.response;
       } catch (thrown) {
@@ -210,7 +235,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           method,
           path: pathOf(),
           operationId: meta?.operationId,
-          secrets: secretsOf(request.headers),
+          secrets: secretsOf(headers),
           nowMs: now(),
         });
         clearTimeout(timer);
