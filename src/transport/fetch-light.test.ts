@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HeroServerError } from '../errors.js';
+import { HeroServerError, HeroTimeoutError } from '../errors.js';
 import { startFaultServer } from '../test-helpers/fault-server.js';
 import type { FaultServer } from '../test-helpers/fault-server.js';
 import { TEST_API_KEY, createHarness } from '../test-helpers/transport-harness.js';
@@ -69,6 +69,19 @@ describe('a LightRequest from openapi-fetch', () => {
     expect(request).toBeInstanceOf(Request);
     expect([request?.method, request?.url, request?.headers.get('x-api-key')]).toEqual(['POST', `${server.url}/v1/things/7`, TEST_API_KEY]);
     expect(await request?.text()).toBe('{"n":2}');
+  });
+
+  it.each([
+    ['no signal key', {}],
+    ['a signal key set to undefined', { signal: undefined }],
+  ])('times out an attempt that hangs (init with %s)', async (_label, extra: RequestInit) => {
+    server.enqueue({ type: 'hang' });
+    const { fetch } = createHarness({ timeoutMs: 50, retry: { maxAttempts: 1 } });
+
+    const error = await fetch(lightRequest('GET', '/v1/things/7', extra)).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HeroTimeoutError);
+    expect(error).toMatchObject({ kind: 'attempt' });
   });
 
   it('is cancelled by the caller signal it carries', async () => {

@@ -92,7 +92,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     let baseInit: RequestInit | undefined;
     if (isLightRequest(input)) {
       const init = lightRequestInit(input);
-      if (init.signal == null && (init.body == null || typeof init.body === 'string')) {
+      if (!('signal' in init) && (init.body == null || typeof init.body === 'string')) {
         target = url;
         baseInit = init;
       } else {
@@ -108,8 +108,10 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
     // Buffer once so each attempt sends its own copy; a stream can only be read once.
     const body = typeof target !== 'string' && retry.maxAttempts > 1 && target.body !== null ? await target.arrayBuffer() : undefined;
+    // `{ signal, ...baseInit }` (literal first) is far cheaper for V8 than `{ ...baseInit, signal }`;
+    // baseInit has no signal then (the light path requires none), so ours is the one sent.
     const attemptInit = (signal: AbortSignal): RequestInit =>
-      baseInit !== undefined ? { ...baseInit, signal } : body === undefined ? { signal } : { signal, body };
+      baseInit !== undefined ? { signal, ...baseInit } : body === undefined ? { signal } : { signal, body };
 
     // Everything below is needed only on failure or with hooks; computed lazily
     // to keep the first-try success path free of extra work.
