@@ -5,7 +5,6 @@
  * `keepNames`, which wraps every function created per call in a `__name()` call,
  * a cost shipped code does not have.
  */
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -18,16 +17,15 @@ export const scratchBuildDir = fileURLToPath(new URL('../reports/.bench-build/',
 /** The built entry module, and whether it came from an existing `dist/` or a scratch build. */
 export interface BuiltPackage {
   readonly entryPath: string;
-  readonly source: 'dist' | 'scratch build';
+  readonly source: 'scratch build';
 }
 
 /**
- * Uses `dist/index.js` when a release build exists, else builds one with tsup into
- * {@link scratchBuildDir}. Call {@link removeScratchBuild} when done.
+ * Builds src/ with tsup into {@link scratchBuildDir}, always: an existing `dist/` may be
+ * stale (the tests rebuild it, a checkout does not), and a bench of old code is worse
+ * than none. Call {@link removeScratchBuild} when done.
  */
 export async function buildPackage(): Promise<BuiltPackage> {
-  const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-  if (existsSync(dist)) return { entryPath: dist, source: 'dist' };
   const { build } = await import('tsup');
   await build({
     entry: { index: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
