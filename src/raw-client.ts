@@ -5,18 +5,10 @@
  * openapi-fetch copies onto the Request, avoids the per-call cost of a middleware.
  */
 import type { Client } from 'openapi-fetch';
-import { operations } from '../generated/operations.js';
 import type { paths } from '../generated/hero-api.js';
 import { HeroResponseParseError } from './errors.js';
+import { operationIdsFor } from './operation-index.js';
 import { LightRequest } from './transport/light-request.js';
-
-// Per method, path template → operationId: no key string to build per call.
-const operationIdByMethod = new Map<string, Map<string, string>>();
-for (const o of operations) {
-  let byPath = operationIdByMethod.get(o.method);
-  if (byPath === undefined) operationIdByMethod.set(o.method, (byPath = new Map()));
-  byPath.set(o.path, o.operationId);
-}
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -42,9 +34,9 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
   };
   for (const method of methods) {
     const call = client[method] as unknown as AnyCall;
-    const operationIdByPath = operationIdByMethod.get(method);
+    const operationIdByPath = operationIdsFor(method);
     tagged[method] = async (path: string, init?: Record<string, unknown>) => {
-      const operationId = operationIdByPath?.get(path);
+      const operationId = operationIdByPath.get(path);
       try {
         return await call(path, tagInit(init, path, operationId, light));
       } catch (error) {

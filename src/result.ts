@@ -9,6 +9,7 @@
  */
 import type { components } from '../generated/hero-api.js';
 import { HeroResponseParseError } from './errors.js';
+import { describeOperation } from './operation-index.js';
 
 type WireResult = components['schemas']['RegisterPatientPdsResult'];
 
@@ -44,11 +45,10 @@ export function toPdsRegistrationResult(body: WireResult | undefined): PdsRegist
       return { outcome: 'verification_required', message: body.message, loginUrl: body.login_url };
     }
   }
+  const op = describeOperation('registerPatientPds');
   throw new HeroResponseParseError({
+    ...op,
     status: 200,
-    method: 'POST',
-    path: '/v1/patients/register_pds',
-    operationId: 'registerPatientPds',
-    message: 'POST /v1/patients/register_pds (registerPatientPds) answered 200 with neither `patient_id` nor `message` + `login_url`',
+    message: `${op.method} ${op.path} (${op.operationId}) answered 200 with neither \`patient_id\` nor \`message\` + \`login_url\``,
   });
 }

@@ -2,17 +2,9 @@
  * What every resource method shares: per-call options and turning openapi-fetch's
  * `{ data, response }` into the data or a typed error.
  */
-import { operations } from '../../generated/operations.js';
 import { HeroResponseParseError } from '../errors.js';
+import { describeOperation } from '../operation-index.js';
 import type { OperationName } from './types.js';
-
-const operationById = new Map<string, { method: string; path: string }>(operations.map((o) => [o.operationId, o]));
-
-/** Method and path template of an operation, for error messages. */
-export function describeOperation(operationId: OperationName): { operationId: string; method: string; path: string } {
-  const op = operationById.get(operationId);
-  return { operationId, method: op?.method ?? 'UNKNOWN', path: op?.path ?? operationId };
-}
 
 /** Options every facade call accepts. */
 export interface CallOptions {
