@@ -258,32 +258,27 @@ describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, (
     expect(packedFiles.filter((path) => /^(src|generated|scripts|contract-tests)\/|\.test\.|\.map$/.test(path))).toEqual([]);
   });
 
+  /** What both the ESM and the CJS consumer print: the same package, whichever way it is loaded. */
+  const expectedConsumerReport = () => ({
+    configErrorClass: true,
+    configErrorBase: true,
+    configErrorName: 'HeroConfigError',
+    registerPds: 'function',
+    testingSharesErrorBase: true,
+    bundledSpecPath: realpathSync(join(installedDir, 'openapi', 'hero-public-api.yaml')),
+    bundledSpecExists: true,
+  });
+
   it('loads from an ES module: createHeroClient works and errors are the exported classes', async () => {
     const result = await node(['esm-consumer.mjs'], projectDir);
     expectSuccess(result, 'node esm-consumer.mjs');
-    expect(lastJsonLine(result)).toEqual({
-      configErrorClass: true,
-      configErrorBase: true,
-      configErrorName: 'HeroConfigError',
-      registerPds: 'function',
-      testingSharesErrorBase: true,
-      bundledSpecPath: realpathSync(join(installedDir, 'openapi', 'hero-public-api.yaml')),
-      bundledSpecExists: true,
-    });
+    expect(lastJsonLine(result)).toEqual(expectedConsumerReport());
   });
 
   it('loads from CommonJS: the same checks pass through require(), including the spec path without import.meta', async () => {
     const result = await node(['cjs-consumer.cjs'], projectDir);
     expectSuccess(result, 'node cjs-consumer.cjs');
-    expect(lastJsonLine(result)).toEqual({
-      configErrorClass: true,
-      configErrorBase: true,
-      configErrorName: 'HeroConfigError',
-      registerPds: 'function',
-      testingSharesErrorBase: true,
-      bundledSpecPath: realpathSync(join(installedDir, 'openapi', 'hero-public-api.yaml')),
-      bundledSpecExists: true,
-    });
+    expect(lastJsonLine(result)).toEqual(expectedConsumerReport());
   });
 
   it('type-checks a consumer under node16 resolution, from ESM and from CommonJS', async () => {

@@ -1,7 +1,8 @@
 /**
- * Sends one request through this package's client and returns the response in one shape,
- * whether the client returns `{ data, error, response }` (openapi-fetch) or throws a
- * `HeroApiError` for non-2xx statuses (our transport). Nothing else in the suite cares which.
+ * Sends one request through this package's client and returns the response in one shape:
+ * a 2xx comes back as openapi-fetch's `{ data, response }`, anything else is thrown by the
+ * transport as a `HeroApiError` carrying status, headers and body. Nothing else in the
+ * suite cares which.
  */
 import { HeroApiError } from '../../src/errors.js';
 import { createHeroClient, type HeroClient, type HeroClientOptions } from '../../src/client.js';

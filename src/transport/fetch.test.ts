@@ -325,22 +325,10 @@ describe('final errors', () => {
     expect(JSON.stringify(error)).not.toContain(TEST_API_KEY);
   });
 
-  it('rethrows an unknown error from the underlying fetch unchanged and does not retry it', async () => {
-    const bug = new RangeError('bug in a custom fetch');
-    let calls = 0;
-    const { fetch } = createHarness({}, {
-      fetch: async () => {
-        calls += 1;
-        throw bug;
-      },
-    });
-
-    await expect(call(fetch, server.url, 'GET', '/v1/me')).rejects.toBe(bug);
-    expect(calls).toBe(1);
-  });
-
-  it('rethrows a TypeError that is not a network failure (no cause) and does not retry it', async () => {
-    const bug = new TypeError('Invalid header value');
+  it.each([
+    ['an unknown error from the underlying fetch', new RangeError('bug in a custom fetch')],
+    ['a TypeError that is not a network failure (no cause)', new TypeError('Invalid header value')],
+  ])('rethrows %s unchanged and does not retry it', async (_kind, bug) => {
     let calls = 0;
     const { fetch } = createHarness({}, {
       fetch: async () => {
