@@ -4,10 +4,10 @@
  * plain base-URL target, exactly as `HERO_CONTRACT_TARGET=<url> npm start` would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitCodeOf, formatConsoleReport, formatJUnit, summarize } from './lib/report.js';
-import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './lib/run.js';
-import { loadSpec } from './lib/spec.js';
-import { openTarget, parseTargetChoice } from './lib/targets.js';
+import { exitCodeOf, formatConsoleReport, formatJUnit, summarize } from '../src/contract/report.js';
+import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from '../src/contract/run.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
 import { appointmentsSpecPath, startAppointmentsServer, type AppointmentsServer, type Drift } from './fixtures/appointments-server.js';
 
 let server: AppointmentsServer | undefined;

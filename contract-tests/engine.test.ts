@@ -1,12 +1,12 @@
 /** Unit behaviour of the engine's pure parts, on the fixture spec. */
 import { describe, expect, it } from 'vitest';
-import { acceptedRejections, generateCases, notApplicableReason } from './lib/cases.js';
-import { makeInvalidBody } from './lib/invalid-body.js';
-import { buildRequest } from './lib/request.js';
-import { formatJUnit } from './lib/report.js';
-import { loadSpec } from './lib/spec.js';
-import { parseTargetChoice, type ContractTarget } from './lib/targets.js';
-import { createSpecValidator } from './lib/validate.js';
+import { acceptedRejections, generateCases, notApplicableReason } from '../src/contract/cases.js';
+import { makeInvalidBody } from '../src/contract/invalid-body.js';
+import { buildRequest } from '../src/contract/request.js';
+import { formatJUnit } from '../src/contract/report.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { parseTargetChoice, type ContractTarget } from '../src/contract/targets.js';
+import { createSpecValidator } from '../src/contract/validate.js';
 import { appointmentsSpecPath } from './fixtures/appointments-server.js';
 
 const spec = await loadSpec(appointmentsSpecPath);

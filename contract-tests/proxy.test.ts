@@ -4,9 +4,9 @@
  * the suite records the upstream's real answer and checks that with ajv.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSuiteContext, runSuite, type SuiteReport } from './lib/run.js';
-import { loadSpec } from './lib/spec.js';
-import { openTarget, parseTargetChoice } from './lib/targets.js';
+import { createSuiteContext, runSuite, type SuiteReport } from '../src/contract/run.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
 import { appointmentsSpecPath, startAppointmentsServer, type AppointmentsServer, type Drift } from './fixtures/appointments-server.js';
 
 let server: AppointmentsServer | undefined;

@@ -8,10 +8,10 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { loadSpec } from '../contract-tests/lib/spec.js';
-import { openTarget, parseTargetChoice } from '../contract-tests/lib/targets.js';
-import { createSuiteContext, runSuite, skippedReport } from '../contract-tests/lib/run.js';
-import { exitCodeOf, formatConsoleReport, writeReports } from '../contract-tests/lib/report.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
+import { createSuiteContext, runSuite, skippedReport } from '../src/contract/run.js';
+import { exitCodeOf, formatConsoleReport, writeReports } from '../src/contract/report.js';
 import { repoRoot, specPath as defaultSpecPath } from './lib/paths.js';
 
 const usage = `Usage: npm start -- [options]

@@ -3,8 +3,8 @@
  * so vitest's reporters (and JUnit) name every operationId and status.
  */
 import { describe, it } from 'vitest';
-import { generateCases, type ContractCase } from '../lib/cases.js';
-import { runCase, type CaseResult } from '../lib/run.js';
+import { generateCases, type ContractCase } from '../../src/contract/cases.js';
+import { runCase, type CaseResult } from '../../src/contract/run.js';
 import type { ContractSetup } from './context.js';
 
 /** A test name that reads as a behaviour. */

@@ -8,8 +8,8 @@
  * answers live in the CLI process.
  */
 import type { TestProject } from 'vitest/node';
-import { loadSpec } from '../lib/spec.js';
-import { openTarget, parseTargetChoice, type ContractTarget } from '../lib/targets.js';
+import { loadSpec } from '../../src/contract/spec.js';
+import { openTarget, parseTargetChoice, type ContractTarget } from '../../src/contract/targets.js';
 import { contractSpecPath } from './spec-path.js';
 
 /** What test files receive from {@link setup} through `inject('heroContract')`. */

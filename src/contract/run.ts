@@ -3,7 +3,7 @@
  * a result: passed, failed (with problems naming field and expected schema), or not
  * applicable on this target (with the reason).
  */
-import type { HeroClient } from '../../src/client.js';
+import type { HeroClient } from '../client.js';
 import { acceptedRejections, generateCases, notApplicableReason, type CaseKind, type ContractCase } from './cases.js';
 import { checkResponse, documentedResponse, isPrismError, prismViolations, type Findings } from './check.js';
 import { makeInvalidBody } from './invalid-body.js';

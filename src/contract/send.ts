@@ -4,8 +4,8 @@
  * transport as a `HeroApiError` carrying status, headers and body. Nothing else in the
  * suite cares which.
  */
-import { HeroApiError } from '../../src/errors.js';
-import { createHeroClient, type HeroClient, type HeroClientOptions } from '../../src/client.js';
+import { HeroApiError } from '../errors.js';
+import { createHeroClient, type HeroClient, type HeroClientOptions } from '../client.js';
 
 /** A response as the suite checks it. */
 export interface SentResponse {

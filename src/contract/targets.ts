@@ -3,7 +3,7 @@
  * any base URL, optionally behind a Prism validation proxy. Remote targets are probed first
  * so an unreachable one is reported as skipped, never as passed.
  */
-import { startPrism, type PrismServer } from '../../src/testing/prism.js';
+import { startPrism, type PrismServer } from '../testing/prism.js';
 import type { LoadedSpec } from './spec.js';
 import { startUpstreamTap, type UpstreamTap } from './tap.js';
 
