@@ -40,7 +40,11 @@ type LooseRequest = (
   init: { params: ClientRequest['params']; body?: unknown; headers?: Record<string, string | null>; parseAs: 'text' },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
-/** The contract client: no retries (a retried 429 would hide what the target said), a per-request timeout. */
+/**
+ * The contract client: no retries (a retried 429 would hide what the target said), a
+ * per-request timeout, and redirects not followed: fetch would resend `x-api-key` to
+ * wherever a target redirects, and a redirect is itself an answer the spec must document.
+ */
 export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const clientOptions: HeroClientOptions = {
@@ -50,6 +54,7 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     env: {},
     retry: { maxAttempts: 1 },
     timeoutMs,
+    fetch: (request) => globalThis.fetch(request, { redirect: 'manual' }),
   };
   return createHeroClient(clientOptions);
 }
