@@ -198,7 +198,7 @@ function checkNegative(ctx: SuiteContext, c: ContractCase, response: SentRespons
   const warnings: string[] = [];
   if (!expected.includes(response.status)) {
     const body = response.body === undefined ? '' : `; body: ${JSON.stringify(response.body).slice(0, 300)}`;
-    const what = c.kind === 'invalid-body' ? 'a body that violates the schema' : `a request without ${c.header}`;
+    const what = c.kind === 'invalid-body' ? `a body that violates the schema (${c.invalidBody?.how ?? ''})` : c.kind === 'unknown-id' ? 'an id that does not exist' : `a request without ${c.header}`;
     problems.push(`${what} got ${response.status}, expected ${expected.join(' or ')}${body}`);
     return { problems, warnings };
   }
