@@ -44,6 +44,14 @@ describe('validation proxy (--via-proxy)', () => {
     expect(result.problems).toContainEqual(expect.stringMatching(/^Prism: response\.body/));
   });
 
+  it('reports what the target really answered when Prism cannot relay it (an empty 200, which Prism turns into its own 500)', async () => {
+    const result = find(await runViaProxy('empty-200'), 'getAppointment 200');
+    expect(result.outcome).toBe('failed');
+    expect(result.problems).toContainEqual('live response: 200 has no body; the spec documents application/json');
+    expect(result.problems).toContainEqual(expect.stringMatching(/^note: the target answered 200; Prism's proxy answered 5\d\d$/));
+    expect(result.problems.join('\n')).not.toMatch(/status 500, expected 200/);
+  });
+
   it('fails a case whose upstream answered 501, because Prism served a mock instead of the live answer', async () => {
     const result = find(await runViaProxy('not-implemented'), 'getAppointment 200');
     expect(result.outcome).toBe('failed');
