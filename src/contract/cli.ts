@@ -197,7 +197,6 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   print(`${options.quiet ? text.split('\n').filter((l) => /^(RESULT|!!)/.test(l)).join('\n') : text}\n`);
   const written = await writeReports(report, files);
   out(`Reports: ${written.join(', ')}\n`);
-  if (env.HERO_CONTRACT_CPU) out(`cpu ${JSON.stringify(process.cpuUsage())}\n`);
   out(`Wall time including target start/stop: ${((performance.now() - wallStart) / 1000).toFixed(1)} s.\n`);
   return code;
 }

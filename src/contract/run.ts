@@ -65,7 +65,7 @@ export interface SuiteContext {
 
 /** Compiles the validator and creates the clients for one target. */
 export function createSuiteContext(spec: LoadedSpec, target: ContractTarget, validator = createSpecValidator(spec)): SuiteContext {
-  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId };
+  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId, followRedirects: target.kind === 'prism' };
   const client = createContractClient({ baseUrl: target.baseUrl, ...credentials });
   const directClient = target.directUrl === target.baseUrl ? client : createContractClient({ baseUrl: target.directUrl, ...credentials });
   return { spec, validator, target, client, directClient };

@@ -45,7 +45,7 @@ type LooseRequest = (
  * per-request timeout, and redirects not followed: fetch would resend `x-api-key` to
  * wherever a target redirects, and a redirect is itself an answer the spec must document.
  */
-export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number }): HeroClient {
+export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number; followRedirects?: boolean }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const clientOptions: HeroClientOptions = {
     baseUrl: options.baseUrl,
@@ -54,7 +54,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     env: {},
     retry: { maxAttempts: 1 },
     timeoutMs,
-    fetch: (request) => globalThis.fetch(request, { redirect: 'manual' }),
+    // The embedded mock (our own child process, placeholder key) keeps the client's faster default fetch.
+    ...(!options.followRedirects && { fetch: (request: Request) => globalThis.fetch(request, { redirect: 'manual' }) }),
   };
   return createHeroClient(clientOptions);
 }
