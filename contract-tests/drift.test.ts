@@ -19,7 +19,8 @@ afterEach(async () => {
 async function runAgainst(drift: Drift): Promise<SuiteReport> {
   server = await startAppointmentsServer(drift);
   const spec = await loadSpec(appointmentsSpecPath);
-  const opened = await openTarget(parseTargetChoice({ target: server.url }), spec, { env: {} });
+  // A loopback stand-in: a bare --allow-writes is enough, as on the command line.
+  const opened = await openTarget(parseTargetChoice({ target: server.url, allowWrites: true }), spec, { env: {} });
   if (!opened.ok) throw new Error(opened.reason);
   try {
     return await runSuite(createSuiteContext(spec, opened.target));
