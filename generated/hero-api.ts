@@ -2237,12 +2237,8 @@ export interface components {
             /** @description Make `customer_stripe_id` the patient's default customer (see Get Default Customer). */
             set_default_customer?: boolean;
         };
-        /** @description Body of Create Invoice. `patient_id` or `appointment_id` must be given (Hero's description says so). */
-        InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & ({
-            patient_id: string;
-        } | {
-            appointment_id: string;
-        });
+        /** @description Body of Create Invoice. `patient_id` and `appointment_id` are each optional in Hero's field list, but Hero's description says one of them must be given; the `anyOf` states only that rule and declares no field of its own. The generated TypeScript type cannot express it (ajv and Prism enforce it). */
+        InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & (unknown | unknown);
         /** @description A line of an invoice. Hero's docs list these fields without saying which combinations are valid; Stripe prices and products come from List Products, which is not documented. */
         InvoiceItem: {
             /** @description Not explained in Hero's docs. */

@@ -56,10 +56,8 @@ export interface BatchMessageCreateRequest extends Schema<'BatchMessageCreateReq
 export interface SnomedValidateRequest extends Schema<'SnomedValidateRequest'> {}
 /** Body of `createCustomer`. */
 export interface CustomerCreateRequest extends Schema<'CustomerCreateRequest'> {}
-/** Fields of `createInvoice`'s body, before the rule that `patient_id` or `appointment_id` is given. */
-export interface InvoiceCreateFields extends Schema<'InvoiceCreateFields'> {}
-/** Body of `createInvoice`: `patient_id` or `appointment_id` must be given (Hero's description). */
-export type InvoiceCreateRequest = InvoiceCreateFields & ({ patient_id: string } | { appointment_id: string });
+/** Body of `createInvoice`. Give `patient_id` or `appointment_id` (Hero's rule; the type cannot say it, the API checks it). */
+export interface InvoiceCreateRequest extends Schema<'InvoiceCreateRequest'> {}
 /** Body of `updateInvoice`. */
 export interface InvoiceUpdateRequest extends Schema<'InvoiceUpdateRequest'> {}
 /** Body of `linkInvoice`. */
