@@ -58,8 +58,9 @@ function deref(document: Json, schema: unknown): Schema {
   for (let hops = 0; typeof current.$ref === 'string'; hops += 1) {
     if (hops > 20) throw new Error(`$ref loop at ${String(current.$ref)}`);
     const pointer = (current.$ref as string).replace(/^#\//, '').split('/');
-    current = pointer.reduce<unknown>((node, key) => (node as Json)[key], document) as Schema;
-    if (current === undefined) throw new Error(`unresolved $ref ${String(schema)}`);
+    const ref = current.$ref as string;
+    current = pointer.reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document) as Schema;
+    if (current === undefined) throw new Error(`unresolved $ref ${ref}`);
   }
   return current;
 }
