@@ -9,10 +9,3 @@ export class HeroContractUsageError extends HeroError {
   override name = 'HeroContractUsageError' as const;
 }
 
-/**
- * A package the contract suite needs at run time is not installed. The client itself does
- * not need it, so it is an optional peer dependency; the message says what to install.
- */
-export class HeroContractSetupError extends HeroError {
-  override name = 'HeroContractSetupError' as const;
-}
