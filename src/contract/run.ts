@@ -80,6 +80,17 @@ const resultBase = (c: ContractCase) => ({
   status: c.status,
 });
 
+// One request per operation and request example, shared by its status cases (nothing mutates it).
+const builtRequests = new WeakMap<SuiteContext, Map<string, ReturnType<typeof buildRequest>>>();
+function requestFor(ctx: SuiteContext, c: ContractCase): ReturnType<typeof buildRequest> {
+  let cache = builtRequests.get(ctx);
+  if (!cache) builtRequests.set(ctx, (cache = new Map()));
+  const key = `${c.operation.pointer}|${c.requestExample ?? ''}`;
+  let built = cache.get(key);
+  if (!built) cache.set(key, (built = buildRequest(ctx.spec, c.operation, c.requestExample)));
+  return built;
+}
+
 /** Runs one case. Never throws: a failed request is a failed case. */
 export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseResult> {
   const started = performance.now();
@@ -96,7 +107,7 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   if (na) return finish('not-applicable', { problems: [], warnings: [] }, { reason: na });
 
   const op = c.operation;
-  const built = buildRequest(ctx.spec, op, c.requestExample);
+  const built = requestFor(ctx, c);
   const headers: Record<string, string | null> = { ...built.headers };
   const path = { ...built.path };
   let body = built.body?.value;
