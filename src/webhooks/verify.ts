@@ -77,7 +77,9 @@ function requireHeader(headers: WebhookHeaders, name: string, malformed: 'malfor
  * order (after Stripe's `Webhooks.ts`): body is raw bytes; both headers
  * present and well-formed; HMAC-SHA256 over `"{timestamp}.{raw body}"` with
  * the signing key matches `X-Herohealth-Signature` (constant-time compare); the
- * timestamp is within `toleranceSeconds` of `now`; the body is a JSON event.
+ * timestamp is within `toleranceSeconds` of `now`; the body is a JSON object (a leading BOM
+ * is ignored). A payload that differs from the documented shape is still returned, typed and
+ * normalised with `deviations` listed, or as the `unknown` event (see `validateWebhookEvent`).
  *
  * Throws {@link HeroWebhookVerificationError} (answer 4xx) naming the failed
  * check in `reason`, or {@link HeroError} for unusable options (your bug).
@@ -133,11 +135,14 @@ export function verifyWebhook(options: VerifyWebhookOptions): HeroWebhookEvent {
 
   let payload: unknown;
   try {
-    payload = JSON.parse(typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body));
+    // TextDecoder drops a leading UTF-8 BOM from bytes; a string body may still start with one.
+    const text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
+    payload = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
     throw new HeroWebhookVerificationError('malformed_payload', 'the signed body is not valid UTF-8 JSON', { cause });
   }
+  // Authenticity decides: any JSON object comes back typed (or as `unknown`), with differences noted.
   const check = validateWebhookEvent(payload);
-  if (!check.ok) throw new HeroWebhookVerificationError('malformed_payload', check.message);
+  if (!check.ok) throw new HeroWebhookVerificationError('payload_not_object', check.message);
   return check.event;
 }
