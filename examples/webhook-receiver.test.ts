@@ -119,7 +119,7 @@ describe('example webhook receiver over 127.0.0.1', () => {
 
 /** Posts a prepared delivery to the receiver. */
 function post(delivery: WebhookDelivery) {
-  return fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: delivery.body });
+  return fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: new Uint8Array(delivery.body) });
 }
 
 describe('example webhook receiver: every authentic variant in, every tampered one out', () => {
