@@ -14,6 +14,7 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {}
@@ -55,7 +56,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const transport = normalizeTransportOptions(options);
   // One transport per client: its retry budget is shared by every call of this client.
   const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
-  const raw = tagCalls(
+  // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
+  const raw = guardPatientIdentifiers(tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
@@ -63,7 +65,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },
-  );
+  ));
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),

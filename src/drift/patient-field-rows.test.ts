@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from './openapi-document.js';
-import { listFieldSearchOperations, listPatientFieldRows, patientFieldKind } from './patient-field-rows.js';
+import { patientFieldKind } from '../validation/patient-field-names.js';
+import { listFieldSearchOperations, listPatientFieldRows } from './patient-field-rows.js';
 
 const heroSpec = parse(readFileSync(join(import.meta.dirname, '..', '..', 'openapi', 'hero-public-api.yaml'), 'utf8')) as OpenApiDocument;
 

@@ -4,10 +4,8 @@
  * the client must check them — derived from the spec, not from a hand-kept list. A new
  * operation with `nhs_number` in its body is checked as soon as `npm run generate` runs.
  */
+import { patientFieldKind, type PatientFieldKind } from '../validation/patient-field-names.js';
 import { HTTP_METHODS, isObject, objectEntries, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
-
-/** What a field holds, from its name. */
-export type PatientFieldKind = 'nhs_number' | 'date_of_birth' | 'postcode';
 
 /** One field to check: where it is in an operation's request, and how to check it. */
 export interface PatientFieldRow {
@@ -21,24 +19,6 @@ export interface PatientFieldRow {
   format?: string;
   /** Whether the schema allows JSON `null`. */
   nullable: boolean;
-}
-
-// Wire names, snake and camel case; matched exactly so that e.g. `dob_verified` is not a date.
-const KIND_BY_NAME: Readonly<Record<string, PatientFieldKind>> = {
-  nhs_number: 'nhs_number',
-  nhsNumber: 'nhs_number',
-  dob: 'date_of_birth',
-  date_of_birth: 'date_of_birth',
-  dateOfBirth: 'date_of_birth',
-  birth_date: 'date_of_birth',
-  postcode: 'postcode',
-  post_code: 'postcode',
-  postal_code: 'postcode',
-};
-
-/** The kind of patient identifier a field name denotes, if any. */
-export function patientFieldKind(name: string): PatientFieldKind | undefined {
-  return Object.hasOwn(KIND_BY_NAME, name) ? KIND_BY_NAME[name] : undefined;
 }
 
 function typeAllowsNull(schema: JsonObject): boolean {
