@@ -57,6 +57,8 @@ describe('validateDateOfBirth', () => {
 
   it('throws a HeroError for an invalid injected today', () => {
     expect(() => validateDateOfBirth('1992-01-01', { today: new Date('nope') })).toThrow(HeroError);
+    expect(() => validateDateOfBirth('1992-01-01', { today: '2024-01-01' as never })).toThrow(HeroError);
+    expect(validateDateOfBirth('1992-01-01', null as never).ok).toBe(true);
   });
 });
 

@@ -41,8 +41,8 @@ function utcDateString(instant: Date): string {
  * @example validateDateOfBirth('2023-02-29') // { ok: false, problem: 'not_a_date', ... }
  */
 export function validateDateOfBirth(input: unknown, options: DateOfBirthOptions = {}): DateOfBirthCheck {
-  const today = options.today ?? new Date();
-  if (Number.isNaN(today.getTime())) throw new HeroError('validateDateOfBirth: options.today is an invalid Date');
+  const today = options?.today ?? new Date();
+  if (!(today instanceof Date) || Number.isNaN(today.getTime())) throw new HeroError('validateDateOfBirth: options.today must be a valid Date');
   if (typeof input !== 'string') {
     return { ok: false, problem: 'not_a_string', message: 'must be a string in the form YYYY-MM-DD' };
   }

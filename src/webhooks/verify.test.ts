@@ -205,7 +205,7 @@ describe('verifyWebhook rejects', () => {
 
 describe('verifyWebhook options', () => {
   it('treat an unusable key, tolerance or clock as a HeroError, not a bad delivery', () => {
-    for (const overrides of [{ signingKey: '' }, { toleranceSeconds: -1 }, { toleranceSeconds: Number.NaN }, { now: new Date('nope') }]) {
+    for (const overrides of [{ signingKey: '' }, { signingKey: 42 }, { toleranceSeconds: -1 }, { toleranceSeconds: Number.NaN }, { toleranceSeconds: '300' }, { now: new Date('nope') }, { now: 1710504060000 }] as Partial<VerifyWebhookOptions>[]) {
       let caught: unknown;
       try {
         verify(overrides);
@@ -215,6 +215,11 @@ describe('verifyWebhook options', () => {
       expect(caught).toBeInstanceOf(HeroError);
       expect(caught).not.toBeInstanceOf(HeroWebhookVerificationError);
     }
+  });
+
+  it('treat a missing options object as a HeroError naming what to pass', () => {
+    expect(() => verifyWebhook(undefined as never)).toThrow(/verifyWebhook: pass an options object/);
+    expect(() => verifyWebhook(null as never)).toThrow(HeroError);
   });
 
   it('default the tolerance to 300 seconds and the clock to now', () => {

@@ -32,14 +32,14 @@ export interface VerifyWebhookOptions {
 }
 
 /** Throws a configuration mistake as a plain HeroError: it is our caller's bug, not a bad delivery. */
-function assertUsableOptions(signingKey: unknown, toleranceSeconds: number, now: Date): void {
+function assertUsableOptions(signingKey: unknown, toleranceSeconds: unknown, now: unknown): void {
   if (!(typeof signingKey === 'string' || signingKey instanceof Uint8Array) || signingKey.length === 0) {
     throw new HeroError('verifyWebhook: signingKey must be a non-empty string or Uint8Array');
   }
-  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
+  if (typeof toleranceSeconds !== 'number' || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw new HeroError('verifyWebhook: toleranceSeconds must be a finite number >= 0');
   }
-  if (Number.isNaN(now.getTime())) throw new HeroError('verifyWebhook: now is an invalid Date');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new HeroError('verifyWebhook: now must be a valid Date');
 }
 
 /** The body as bytes, or a precise `body_not_raw` error. */
@@ -89,6 +89,7 @@ function requireHeader(headers: WebhookHeaders, name: string, malformed: 'malfor
  * switch (event.event) { case 'appointment.confirmed': ...; case 'unknown': ... }
  */
 export function verifyWebhook(options: VerifyWebhookOptions): HeroWebhookEvent {
+  if (typeof options !== 'object' || options === null) throw new HeroError('verifyWebhook: pass an options object { rawBody, headers, signingKey }');
   const { headers, signingKey, toleranceSeconds = 300, now = new Date() } = options;
   assertUsableOptions(signingKey, toleranceSeconds, now);
   const body = toBodyBytes(options.rawBody);
