@@ -6,7 +6,7 @@
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../../generated/hero-api.js';
 import { operationIdsFor } from '../operation-index.js';
-import { carriesPatientIdentifiers, checkPatientIdentifiers } from './patient-identifiers.js';
+import { carriesPatientIdentifiers, checkPatientIdentifiers, type CheckedRequest } from './patient-identifiers.js';
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -25,10 +25,16 @@ export function guardPatientIdentifiers(client: Client<paths>): Client<paths> {
     for (const [path, operationId] of operationIdsFor(method)) if (carriesPatientIdentifiers(operationId)) guardedPaths.add(path);
     if (guardedPaths.size === 0) continue;
     const operationIdByPath = operationIdsFor(method);
-    guarded[method] = async (path: string, init?: Record<string, unknown>) => {
+    // Not async: a pass-through call must not pay for an extra promise (this runs on every call).
+    guarded[method] = (path: string, init?: Record<string, unknown>) => {
       if (!guardedPaths.has(path) || init === undefined) return call(path, init);
       const params = init.params as Record<string, unknown> | undefined;
-      const checked = checkPatientIdentifiers(operationIdByPath.get(path)!, init.body, params?.query);
+      let checked: CheckedRequest;
+      try {
+        checked = checkPatientIdentifiers(operationIdByPath.get(path)!, init.body, params?.query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       if (checked.body === init.body && checked.query === params?.query) return call(path, init);
       return call(path, {
         ...init,
