@@ -164,3 +164,17 @@ describe('checkPatientIdentifiers', () => {
     );
   });
 });
+
+describe('checkPatientIdentifiers: false', () => {
+  it('sends identifiers unchecked (for a contract suite testing the server), but registerPds still checks', async () => {
+    const unchecked = createHeroClient({ apiKey: 'hk_test_guard_key', practiceGroupId: '42', baseUrl: server.url, env: {}, checkPatientIdentifiers: false });
+    await unchecked.patients.search({ nhs_number: BAD_NHS });
+    expect(new URL(server.requests[0]!.url, server.url).searchParams.get('nhs_number')).toBe(BAD_NHS);
+    server.reset();
+    await refused(() => unchecked.patients.registerPds({ nhs_number: BAD_NHS, dob: '1992-01-01' }));
+  });
+
+  it('must be a boolean', () => {
+    expect(() => createHeroClient({ apiKey: 'k', practiceGroupId: '1', baseUrl: server.url, env: {}, checkPatientIdentifiers: 'no' as never })).toThrow(/`checkPatientIdentifiers` must be true or false/);
+  });
+});
