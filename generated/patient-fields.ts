@@ -8,7 +8,7 @@
  */
 export const patientFields = [
   {"operationId":"registerPatientPds","in":"body","path":["nhs_number"],"kind":"nhs_number","nullable":false},
-  {"operationId":"registerPatientPds","in":"body","path":["dob"],"kind":"date_of_birth","format":"date","nullable":false},
+  {"operationId":"registerPatientPds","in":"body","path":["dob"],"kind":"date_of_birth","format":"date","nullable":true},
   {"operationId":"registerPatientPds","in":"body","path":["postcode"],"kind":"postcode","nullable":false},
   {"operationId":"registerPatient","in":"body","path":["nhs_number"],"kind":"nhs_number","nullable":false},
   {"operationId":"registerPatient","in":"body","path":["dob"],"kind":"date_of_birth","nullable":false},

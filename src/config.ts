@@ -23,7 +23,7 @@ export interface HeroConnectionOptions {
   apiKey?: string;
   /** Practice group the calls act for, sent as `x-practice-group-id`. @default process.env.HERO_PRACTICE_GROUP_ID */
   practiceGroupId?: string;
-  /** One of Hero's environments. Ignored when `baseUrl` is given. */
+  /** One of Hero's environments. Ignored when `baseUrl` is given. @default process.env.HERO_ENVIRONMENT (below HERO_BASE_URL) */
   environment?: HeroEnvironment;
   /** Any base URL (a local Prism mock, a proxy). @default process.env.HERO_BASE_URL */
   baseUrl?: string;
@@ -147,7 +147,7 @@ export function normalizeConnection(options: HeroConnectionOptions): NormalizedC
     problems.push('a practice group ID is required: pass `practiceGroupId` or set HERO_PRACTICE_GROUP_ID');
   }
 
-  const baseUrl = pickBaseUrl(options, env.HERO_BASE_URL, allowInsecureHttp === true, problems);
+  const baseUrl = pickBaseUrl(options, env, allowInsecureHttp === true, problems);
 
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') problems.push('no fetch is available: pass `fetch` (Node >= 20 has one built in)');
@@ -156,8 +156,16 @@ export function normalizeConnection(options: HeroConnectionOptions): NormalizedC
   return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl!, fetch };
 }
 
-/** `baseUrl`, else `environment`, else HERO_BASE_URL: checked, or `undefined` with the problem listed. */
-function pickBaseUrl(options: HeroConnectionOptions, envBaseUrl: string | undefined, allowInsecureHttp: boolean, problems: string[]): string | undefined {
+/**
+ * `baseUrl`, else `environment`, else HERO_BASE_URL, else HERO_ENVIRONMENT (the variable is to
+ * HERO_BASE_URL what `environment` is to `baseUrl`: the URL wins). Checked, or `undefined` with the problem listed.
+ */
+function pickBaseUrl(
+  options: HeroConnectionOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  allowInsecureHttp: boolean,
+  problems: string[],
+): string | undefined {
   const { baseUrl, environment } = options;
   if (baseUrl !== undefined && typeof baseUrl !== 'string') {
     problems.push(`\`baseUrl\` must be a string (received ${typeName(baseUrl)})`);
@@ -169,8 +177,17 @@ function pickBaseUrl(options: HeroConnectionOptions, envBaseUrl: string | undefi
     problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
     return undefined;
   }
-  if (envBaseUrl !== undefined && envBaseUrl.trim() !== '') return checkBaseUrl(envBaseUrl.trim(), 'HERO_BASE_URL', allowInsecureHttp, problems);
+  const envBaseUrl = env.HERO_BASE_URL?.trim();
+  if (envBaseUrl) return checkBaseUrl(envBaseUrl, 'HERO_BASE_URL', allowInsecureHttp, problems);
+  const envEnvironment = env.HERO_ENVIRONMENT?.trim().toLowerCase();
+  if (envEnvironment) {
+    if (isEnvironment(envEnvironment)) return environments[envEnvironment];
+    problems.push(`HERO_ENVIRONMENT must be one of ${Object.keys(environments).join(', ')}`);
+    return undefined;
+  }
   // No silent default: a forgotten setting must not send patient data to production.
-  problems.push(`a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_BASE_URL`);
+  problems.push(
+    `a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_ENVIRONMENT or HERO_BASE_URL`,
+  );
   return undefined;
 }
