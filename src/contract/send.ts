@@ -54,6 +54,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     env: {},
     retry: { maxAttempts: 1 },
     timeoutMs,
+    // The suite tests the target's own validation, so invalid NHS numbers etc. must reach it.
+    checkPatientIdentifiers: false,
     // The embedded mock (our own child process, placeholder key) keeps the client's faster default fetch.
     ...(!options.followRedirects && { fetch: (request: Request) => globalThis.fetch(request, { redirect: 'manual' }) }),
   };
