@@ -3,15 +3,13 @@
  * timer and error mapping must still hold then. Also: no listener growth with concurrency.
  * Real timers where waiting is the point; nothing asserts how fast anything was.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient } from '../client.js';
 import { HeroError, HeroNetworkError, HeroTimeoutError } from '../errors.js';
+import { exposeGc } from '../test-helpers/gc.js';
 import { startFaultServer, type FaultAction, type FaultServer } from '../test-helpers/fault-server.js';
 
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+const collectGarbage = exposeGc();
 
 let server: FaultServer;
 beforeAll(async () => {
