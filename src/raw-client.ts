@@ -96,6 +96,9 @@ function checkParams(method: string, path: string, init: Record<string | symbol,
  * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
  */
 function tagInit(init: Record<string | symbol, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string | symbol, unknown> {
+  // openapi-fetch keeps `parseAs` to itself; the transport needs it to guard the right body
+  // reads (and none for a stream). Copied onto the Request as `heroParseAs`, like the tags.
+  if (init?.parseAs !== undefined) init = { heroParseAs: init.parseAs, ...init };
   if (init !== undefined && ('heroSchemaPath' in init || 'heroOperationId' in init)) {
     return { ...init, heroSchemaPath: path, heroOperationId: operationId };
   }

@@ -7,15 +7,16 @@
  * `HeroNetworkError`, an expired timer `HeroTimeoutError`), and (3) reject at once when
  * the timer expires, even if aborting the fetch does not end the read.
  *
- * Cheap by design: no new Response, no extra stream; one small object and a few own
- * properties on the Response (shared functions, no per-call closures). `response.body`
- * (openapi-fetch's `parseAs: 'stream'`) hands the stream over: the timer stops there and
- * the caller owns the read. `clone()`s are not guarded.
+ * Cheap by design: no new Response, no extra stream; one small object and one or two own
+ * properties on the Response (shared functions, no per-call closures). Only the methods
+ * openapi-fetch will call for the call's `parseAs` are replaced (`json` and `text` for the
+ * default); {@link readersFor} says which. With `parseAs: 'stream'` the transport stops
+ * the timer at once instead: the stream is the caller's to read. `clone()`s are not guarded.
  */
 
 /** What the transport supplies for one guarded body. */
 export interface BodyGuardHooks {
-  /** Stops the attempt's timer. Called once, when reading ends either way or the stream is handed over. */
+  /** Stops the attempt's timer. Called once, when reading ends either way. */
   settle(): void;
   /** The error a failed read becomes (`thrown` is `undefined` when the timer expired first). */
   toError(thrown: unknown): unknown;
@@ -84,22 +85,33 @@ for (const name of ['text', 'json', 'arrayBuffer', 'blob', 'bytes', 'formData'] 
     return guard.read(original as Reader, this);
   });
 }
-const guardedEntries = [...guardedReaders.entries()];
-const bodyGetter = Object.getOwnPropertyDescriptor(Response.prototype, 'body')?.get;
-const bodyDescriptor: PropertyDescriptor = {
-  configurable: true,
-  get(this: Response) {
-    (this as Guarded)[kGuard].finish();
-    return bodyGetter?.call(this) as ReadableStream<Uint8Array> | null;
-  },
-};
+const guardedText = guardedReaders.get('text')!;
+const guardedJson = guardedReaders.get('json')!;
+const allGuarded = [...guardedReaders.entries()];
+
+/**
+ * The read methods to guard for openapi-fetch's `parseAs`, or `undefined` for `'stream'`
+ * (no read method: the caller owns the stream). By default openapi-fetch calls `json()`
+ * or, without a Content-Length, `text()`; an unknown value gets every read method.
+ */
+export function readersFor(parseAs: unknown): 'default' | 'all' | ReadMethod | undefined {
+  if (parseAs === undefined || parseAs === 'json' || parseAs === 'text') return 'default';
+  if (parseAs === 'stream') return undefined;
+  return parseAs === 'arrayBuffer' || parseAs === 'blob' ? parseAs : 'all';
+}
 
 /** Guards `response`'s body reads in place (see the module comment); returns the handle. */
-export function guardBody(response: Response, hooks: BodyGuardHooks): BodyGuardHandle {
+export function guardBody(response: Response, readers: 'default' | 'all' | ReadMethod, hooks: BodyGuardHooks): BodyGuardHandle {
   const guard = new BodyGuard(hooks);
   const target = response as unknown as Record<string | symbol, unknown>;
   target[kGuard] = guard;
-  for (const [name, reader] of guardedEntries) target[name] = reader;
-  Object.defineProperty(response, 'body', bodyDescriptor);
+  if (readers === 'default') {
+    target.text = guardedText;
+    target.json = guardedJson;
+  } else if (readers === 'all') {
+    for (const [name, reader] of allGuarded) target[name] = reader;
+  } else {
+    target[readers] = guardedReaders.get(readers);
+  }
   return guard;
 }

@@ -1,7 +1,7 @@
 import { errorFromResponse, HeroInputError, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf } from '../errors.js';
 import type { HeroApiError } from '../errors.js';
 import { createUrlScope } from '../url/url-scope.js';
-import { guardBody, type BodyGuardHandle } from './body-guard.js';
+import { guardBody, readersFor, type BodyGuardHandle } from './body-guard.js';
 import { collectErrorCodes, isNetworkFailure, primaryErrorCode } from './network-error.js';
 import type { NormalizedTransportOptions, RedactedRequest } from './options.js';
 import { redactedResponse } from './redacted-response.js';
@@ -252,8 +252,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       if (response.ok) {
         // The timer keeps running while the body is read (openapi-fetch reads it after we
         // return): a stalled body times out, a reset mid-body is a HeroNetworkError.
-        if (timer !== undefined && hasNoBodyToRead(response, method)) clearTimeout(timer);
-        else bodyGuard = guardBody(response, { settle: () => clearTimeout(timer), toError: bodyReadError });
+        const readers = readersFor((input as { heroParseAs?: unknown }).heroParseAs);
+        if (readers === undefined || (timer !== undefined && hasNoBodyToRead(response, method))) clearTimeout(timer);
+        else bodyGuard = guardBody(response, readers, { settle: () => clearTimeout(timer), toError: bodyReadError });
         return response;
       }
       try {

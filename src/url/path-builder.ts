@@ -12,9 +12,6 @@ import { rulesForTemplate } from './parameter-rules.js';
 export const MAX_PATH_PARAM_LENGTH = 1000;
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
-// C0 controls, DEL and C1 controls: never part of an id, and some proxies treat them specially.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** `.` and `..` are dot segments; a server (or the URL parser) may decode `%2e` first, even twice. */
 function isDotSegment(value: string): boolean {
@@ -26,6 +23,23 @@ function isDotSegment(value: string): boolean {
   }
   decoded = decoded.replace(/%2e/gi, '.');
   return decoded === '.' || decoded === '..';
+}
+
+/**
+ * One pass over the text: C0 controls, DEL and C1 controls (never part of an id; some
+ * proxies treat them specially) and lone surrogates (`encodeURIComponent` would throw).
+ */
+function characterProblem(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return 'must not contain control characters';
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return 'must be well-formed Unicode text';
+      i++;
+    }
+  }
+  return undefined;
 }
 
 /** Describes a non-string value without repeating it (it may be patient data). */
@@ -51,9 +65,9 @@ export function pathParamProblem(value: unknown, pattern: RegExp | undefined): s
 
   if (text === '') return 'must not be empty';
   if (text.length > MAX_PATH_PARAM_LENGTH) return `must be at most ${MAX_PATH_PARAM_LENGTH} characters (received ${text.length})`;
-  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode text';
-  if (CONTROL.test(text)) return 'must not contain control characters';
-  if (isDotSegment(text)) return "must not be '.' or '..' (in any percent-encoding)";
+  const problem = characterProblem(text);
+  if (problem !== undefined) return problem;
+  if ((text.includes('.') || text.includes('%')) && isDotSegment(text)) return "must not be '.' or '..' (in any percent-encoding)";
   if (pattern !== undefined && !pattern.test(text)) return `does not match the pattern ${pattern.source} the API gives for it`;
   return undefined;
 }
@@ -64,22 +78,51 @@ export function pathParamProblem(value: unknown, pattern: RegExp | undefined): s
  * (by name, never by value). Patterns come from the spec when `template` is one of its paths.
  */
 export function buildPath(template: string, params: unknown): string {
-  const patterns = rulesForTemplate(template)?.pathPatterns;
+  const compiled = compiledTemplate(template);
   const source = typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : undefined;
-  const issues: HeroInputIssue[] = [];
-  // A replacer function, not a replacement string: `$&`, `` $` `` in a value stay literal,
-  // and one pass means a value containing `{id}` is never expanded again.
-  const path = template.replace(PLACEHOLDER, (_match, name: string) => {
+  let issues: HeroInputIssue[] | undefined;
+  let path = compiled.literals[0]!;
+  for (let i = 0; i < compiled.names.length; i++) {
+    const name = compiled.names[i]!;
     const value = source !== undefined && Object.hasOwn(source, name) ? source[name] : undefined;
-    const problem = pathParamProblem(value, patterns?.get(name));
-    if (problem !== undefined) {
-      issues.push({ field: name, message: problem });
-      return '';
-    }
-    return encodeURIComponent(typeof value === 'string' ? value : String(value));
-  });
-  if (issues.length > 0) throw new HeroInputError(issues, `path parameters of ${template}`);
+    const problem = pathParamProblem(value, compiled.patterns[i]);
+    if (problem !== undefined) (issues ??= []).push({ field: name, message: problem });
+    // Concatenation, never `String.replace` with a replacement string: `$&` and `` $` `` in a
+    // value stay literal, and a value containing `{id}` is never expanded again.
+    else path += encodeURIComponent(typeof value === 'string' ? value : String(value));
+    path += compiled.literals[i + 1]!;
+  }
+  if (issues !== undefined) throw new HeroInputError(issues, `path parameters of ${template}`);
   return path;
+}
+
+/** A template split at its placeholders: `literals[0] name[0] literals[1] …`, with each name's pattern. */
+interface CompiledTemplate {
+  readonly literals: readonly string[];
+  readonly names: readonly string[];
+  readonly patterns: readonly (RegExp | undefined)[];
+}
+
+// Spec templates only (a fixed set); other templates are split on every call, so a caller
+// building paths dynamically cannot grow this map.
+const compiledSpecTemplates = new Map<string, CompiledTemplate>();
+
+function compiledTemplate(template: string): CompiledTemplate {
+  const cached = compiledSpecTemplates.get(template);
+  if (cached !== undefined) return cached;
+  const rules = rulesForTemplate(template);
+  const literals: string[] = [];
+  const names: string[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    literals.push(template.slice(last, match.index));
+    names.push(match[1]!);
+    last = match.index + match[0].length;
+  }
+  literals.push(template.slice(last));
+  const compiled = { literals, names, patterns: names.map((name) => rules?.pathPatterns.get(name)) };
+  if (rules !== undefined) compiledSpecTemplates.set(template, compiled);
+  return compiled;
 }
 
 /** True when a template has `{name}` placeholders to fill. */
