@@ -54,6 +54,14 @@ describe('a 2xx body that stalls', () => {
     expect(await pending).toBeInstanceOf(HeroTimeoutError);
   });
 
+  it('guards the read openapi-fetch makes for other parseAs values too', async () => {
+    server.setFallback({ type: 'stall-body' });
+    const hero = client({ timeoutMs: 150 });
+    for (const parseAs of ['text', 'arrayBuffer', 'blob'] as const) {
+      expect(await hero.raw.GET('/v1/me', { parseAs }).catch((e: unknown) => e)).toBeInstanceOf(HeroTimeoutError);
+    }
+  });
+
   it("the caller's cancel wins over the timer, with the signal's reason", async () => {
     server.setFallback({ type: 'stall-body' });
     const controller = new AbortController();
