@@ -29,7 +29,7 @@ describe('listOperationParameters', () => {
     document.components.schemas.Digits = { type: 'string', pattern: '^\\d+$' };
     document.components.parameters.Id.schema = { $ref: '#/components/schemas/Digits' };
     document.paths['/widgets/{id}'].parameters = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^x$' } }, { name: 'q', in: 'query', schema: { type: 'string' } }];
-    const rows = listOperationParameters(document);
+    const rows = listOperationParameters(document as typeof base);
     expect(rows.get('getWidget')).toEqual({ path: { id: '^\\d+$' }, query: ['q'] });
   });
 });
