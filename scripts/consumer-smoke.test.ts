@@ -248,6 +248,8 @@ describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, (
         'dist/testing.cjs',
         'dist/testing.d.ts',
         'dist/testing.d.cts',
+        'dist/generated/hero-api.d.ts',
+        'dist/generated/hero-api.d.cts',
         'dist/drift/bin.js',
         'openapi/hero-public-api.yaml',
         'LICENSE',
