@@ -164,7 +164,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   return runUpdate(rootDir, specPath, current, cwd, out, err);
 }
 
-interface CliOptions {
+export interface CliOptions {
   against: string;
   spec?: string;
   root?: string;
@@ -183,7 +183,8 @@ interface CliOptions {
   help: boolean;
 }
 
-function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
+/** Parses `hero-drift` arguments; exported so the workflow examples can be checked against it. */
+export function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
   let values;
   try {
     ({ values } = parseArgs({
