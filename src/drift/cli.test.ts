@@ -160,6 +160,9 @@ describe('hero-drift usage errors', () => {
     [['--frobnicate'], /Unknown option '--frobnicate'/],
     [['--timeout-ms', 'soon'], /--timeout-ms must be a positive whole number/],
     [['extra-positional'], /positional/],
+    [['--mode', 'partner'], /--mode must be consumer or repository/],
+    [['--project', 'tsconfig.json', '--root', '.'], /--root is for repository mode and cannot be combined with --project/],
+    [['--mode', 'consumer', '--client-src', 'src'], /--client-src is for repository mode/],
   ])('exits 2 for %j', async (args, message) => {
     const result = await usage(args);
     expect(result.exitCode).toBe(EXIT_CODE.usage);
