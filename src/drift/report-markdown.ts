@@ -42,7 +42,12 @@ export function renderMarkdownReport(report: DriftReport): string {
   }
   if (compileErrors.length > 0) {
     lines.push(`### Compile errors against the new types (${compileErrors.length})`, '');
-    lines.push('Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.', '');
+    lines.push(
+      report.clientCheck.mode === 'consumer'
+        ? `Each is a line of your project (${escapeText(report.clientCheck.project ?? 'tsconfig.json')}) that stops compiling against this package re-typed from Hero's spec.`
+        : 'Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.',
+      '',
+    );
     for (const change of compileErrors.slice(0, MAX_ROWS_PER_SECTION)) {
       const code = typeof change.details?.code === 'number' ? `TS${change.details.code} ` : '';
       lines.push(`- \`${change.location}\` ${code}${escapeText(change.message)}`);
