@@ -21,7 +21,6 @@ import {
   node,
   npmIsAvailable,
   packPackageOnce,
-  releasePackedPackage,
   run,
   type RunResult,
 } from './lib/consumer-project.js';
@@ -158,15 +157,10 @@ beforeAll(async () => {
   projectDir = join(workDir, 'consumer#1');
   await mkdir(projectDir);
 
-  let info;
-  try {
-    info = await packPackageOnce();
-    packedFiles = info.files;
-    await writeFile(join(projectDir, 'package.json'), `${JSON.stringify({ name: 'hero-consumer', version: '0.0.0', private: true }, null, 2)}\n`);
-    await installInto(projectDir, info.tarball, [`@stoplight/prism-cli@${prismVersion}`]);
-  } finally {
-    await releasePackedPackage();
-  }
+  const info = await packPackageOnce();
+  packedFiles = info.files;
+  await writeFile(join(projectDir, 'package.json'), `${JSON.stringify({ name: 'hero-consumer', version: '0.0.0', private: true }, null, 2)}\n`);
+  await installInto(projectDir, info.tarball, [`@stoplight/prism-cli@${prismVersion}`]);
   installedDir = join(projectDir, 'node_modules', ...packageName.split('/'));
 
   await Promise.all([

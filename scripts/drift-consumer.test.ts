@@ -19,7 +19,6 @@ import {
   installInto,
   npmIsAvailable,
   packPackageOnce,
-  releasePackedPackage,
   run,
 } from './lib/consumer-project.js';
 import { repoRoot } from './lib/paths.js';
@@ -79,12 +78,8 @@ beforeAll(async () => {
   await writeFile(join(projectDir, 'package.json'), `${JSON.stringify({ name: 'partner-app', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
   // The peers as the README's install table gives them, at the versions this repository tests with.
   const peers = await Promise.all(['openapi-diff', 'typescript', 'openapi-typescript'].map(async (name) => `${name}@${await installedVersion(name)}`));
-  try {
-    const packed = await packPackageOnce();
-    await installInto(projectDir, packed.tarball, peers);
-  } finally {
-    await releasePackedPackage();
-  }
+  const packed = await packPackageOnce();
+  await installInto(projectDir, packed.tarball, peers);
   await Promise.all([
     writeFile(join(projectDir, 'tsconfig.json'), `${JSON.stringify(partnerTsconfig, null, 2)}\n`),
     writeFile(join(projectDir, 'src', 'notify.ts'), notifySource),

@@ -6,13 +6,15 @@
  * Several test files may start at the same moment in different vitest workers; two
  * `npm run build`s at once would delete each other's dist/. The first caller therefore takes
  * a lock directory (mkdir is atomic), builds and packs into it and writes `packed.json`;
- * the others wait for that file. The lock is keyed by the repository and by the parent
- * process (the vitest run), so a later run never reuses an older tarball.
+ * the others, at once or later in the same run, wait for that file or reuse it. The
+ * directory is keyed by the repository and by the parent process (the vitest run), so a
+ * later run never reuses an older tarball; each run deletes the directories of runs whose
+ * process has ended, so at most the latest run's tarball is left in the temporary folder.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -81,21 +83,35 @@ export interface PackedPackage {
 
 const PACK_WAIT_MS = 240_000;
 
-// One marker per caller (test files may share a process when vitest uses threads).
-const caller = `${process.pid}-${randomUUID()}`;
+const repoKey = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+const PACK_PREFIX = `hero-sdk-pack-${repoKey}-`;
 
 function packDir(): string {
-  const repo = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
-  return join(tmpdir(), `hero-sdk-pack-${repo}-${process.ppid}`);
+  return join(tmpdir(), `${PACK_PREFIX}${process.ppid}`);
 }
 
-/**
- * Builds and packs this package as `npm publish` would, once per test run; every caller
- * gets the same tarball. Call {@link releasePackedPackage} once the tarball is installed.
- */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
+  }
+}
+
+// Tarballs of earlier runs of this repository's tests, whose vitest process has ended.
+async function removeStalePacks(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(PACK_PREFIX)) continue;
+    const pid = Number(name.slice(PACK_PREFIX.length));
+    if (Number.isInteger(pid) && pid !== process.ppid && !isRunning(pid)) await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+/** Builds and packs this package as `npm publish` would, once per test run; every caller gets the same tarball. */
 export async function packPackageOnce(): Promise<PackedPackage> {
   const dir = packDir();
-  const users = join(dir, 'users');
   const result = join(dir, 'packed.json');
   const failure = join(dir, 'failed.txt');
   let owner = false;
@@ -105,12 +121,13 @@ export async function packPackageOnce(): Promise<PackedPackage> {
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
   }
-  await mkdir(users, { recursive: true });
-  await writeFile(join(users, caller), '');
   if (owner) {
+    await removeStalePacks();
     try {
       const packed = await buildAndPack(dir);
-      await writeFile(result, JSON.stringify(packed));
+      // Written aside, then renamed: a waiting caller never reads half a file.
+      await writeFile(`${result}.tmp`, JSON.stringify(packed));
+      await rename(`${result}.tmp`, result);
       return packed;
     } catch (error) {
       await writeFile(failure, error instanceof Error ? error.message : String(error));
@@ -124,14 +141,6 @@ export async function packPackageOnce(): Promise<PackedPackage> {
     await sleep(250);
   }
   throw new Error(`waited ${PACK_WAIT_MS} ms for another test file to pack the package into ${dir}`);
-}
-
-/** This caller no longer needs the tarball; the last one out removes it. */
-export async function releasePackedPackage(): Promise<void> {
-  const dir = packDir();
-  await rm(join(dir, 'users', caller), { force: true });
-  const left = await readdir(join(dir, 'users')).catch(() => []);
-  if (left.length === 0) await rm(dir, { recursive: true, force: true });
 }
 
 async function buildAndPack(dir: string): Promise<PackedPackage> {
