@@ -6,6 +6,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { HeroConfigError } from './errors.js';
 import { tagCalls } from './raw-client.js';
 import { createBookingResource, type BookingResource } from './resources/booking.js';
 import { createLinksResource, type LinksResource } from './resources/links.js';
@@ -14,9 +15,20 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
+import { createPathSerializer } from './url/path-builder.js';
+import { buildQuery } from './url/query-builder.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
-export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {}
+export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
+  /**
+   * Check every NHS number, date of birth and postcode in a request before sending it
+   * (`HeroInputError`, nothing sent). Turn it off only to send invalid data on purpose: the
+   * contract suite does, to test the server's own validation. `registerPds` checks its input either way.
+   * @default true
+   */
+  checkPatientIdentifiers?: boolean;
+}
 
 /** The client returned by {@link createHeroClient}. */
 export interface HeroClient {
@@ -51,19 +63,29 @@ export interface HeroClient {
  * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
+  const { checkPatientIdentifiers = true } = options;
+  if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options);
   // One transport per client: its retry budget is shared by every call of this client.
-  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
-  const raw = tagCalls(
+  // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
+  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl } : { baseUrl: connection.baseUrl });
+  const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
       headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
+      // Every path parameter is checked and encoded as one segment, every query key as one parameter.
+      pathSerializer: createPathSerializer(connection.baseUrl),
+      querySerializer: buildQuery,
+      // Hero does not redirect: a 3xx is a HeroRedirectError, never followed (the transport enforces it too).
+      redirect: 'manual',
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },
   );
+  // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
+  const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),

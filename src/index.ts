@@ -11,6 +11,7 @@ export {
   HeroNotFoundError,
   HeroRateLimitError,
   HeroServerError,
+  HeroRedirectError,
   HeroNetworkError,
   HeroTimeoutError,
   HeroResponseParseError,
@@ -29,6 +30,7 @@ export type {
   ResponseHookEvent,
   RetryHookEvent,
   RedactedRequest,
+  RedactedResponse,
 } from './transport/options.js';
 export type { RetryReason } from './transport/retry.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
@@ -88,6 +90,7 @@ export {
   type KnownHeroWebhookEvent,
   type KnownHeroWebhookEventType,
   type UnknownHeroWebhookEvent,
+  type WebhookPayloadDeviation,
 } from './webhooks/events.js';
 export type { WebhookHeaders } from './webhooks/webhook-headers.js';
 export type { paths, components, operations } from '../generated/hero-api.js';
