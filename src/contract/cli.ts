@@ -11,7 +11,7 @@ import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
 import { runSelfChecks } from './self-check.js';
 import { loadSpec, type LoadedSpec } from './spec.js';
-import { describePlan, openPlanned, parseTargetChoice, planTarget, type TargetPlan, type WritesFlag } from './targets.js';
+import { describePlan, openPlanned, parseTargetChoice, planTarget, type TargetChoice, type TargetPlan, type WritesFlag } from './targets.js';
 import { HeroContractUsageError } from './usage-error.js';
 import { createSpecValidator } from './validate.js';
 
@@ -141,17 +141,35 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     return 0;
   }
 
+  let choice: TargetChoice;
+  try {
+    choice = parseTargetChoice({ target: options.target, url: options.url, viaProxy: options.viaProxy, allowWrites: options.allowWrites });
+  } catch (error) {
+    if (!(error instanceof HeroContractUsageError)) throw error;
+    err(`hero-contract: ${error.message}\n`);
+    return 1;
+  }
+  const specPath = options.spec ? resolve(cwd, options.spec) : bundledSpecPath();
+  // The embedded mock takes longest to become ready (Prism loads its modules, then the spec),
+  // so it boots in its own process first while this one parses the spec and compiles every
+  // schema. It is Prism's own process on loopback: nothing is sent to any target by starting it.
+  const prism: Promise<PrismServer> | undefined = choice.kind === 'prism' && !choice.viaProxy ? startPrism({ specPath }) : undefined;
+  prism?.catch(() => {});
+  const stopPrism = async () => void (await prism?.then((p) => p.stop(), () => {}));
+
   let spec: LoadedSpec;
   try {
-    spec = await loadSpec(options.spec ? resolve(cwd, options.spec) : bundledSpecPath());
+    spec = await loadSpec(specPath);
   } catch (error) {
+    await stopPrism();
     err(`hero-contract: could not read the spec: ${(error as Error).message}\n`);
     return 1;
   }
   let plan: TargetPlan;
   try {
-    plan = planTarget(parseTargetChoice({ target: options.target, url: options.url, viaProxy: options.viaProxy, allowWrites: options.allowWrites }), spec, env);
+    plan = planTarget(choice, spec, env);
   } catch (error) {
+    await stopPrism();
     if (!(error instanceof HeroContractUsageError)) throw error;
     err(`hero-contract: ${error.message}\n`);
     return 1;
@@ -166,9 +184,6 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     ...(options.markdown && { markdown: resolve(cwd, options.markdown) }),
   };
 
-  // The embedded mock boots in its own process while this one compiles every schema.
-  const prism: Promise<PrismServer> | undefined = plan.kind === 'prism' ? startPrism({ specPath: spec.specPath }) : undefined;
-  prism?.catch(() => {});
   const validator = createSpecValidator(spec);
   const selfChecks = runSelfChecks(spec, validator);
 

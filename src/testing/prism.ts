@@ -58,7 +58,8 @@ export class HeroPrismError extends HeroError {
 }
 
 const MAX_OUTPUT_CHARS = 16_000;
-const POLL_INTERVAL_MS = 100;
+// Readiness is polled on loopback: a refused connect costs microseconds, a long interval is dead time.
+const POLL_INTERVAL_MS = 25;
 const PORT_ATTEMPTS = 3;
 
 /**
