@@ -14,9 +14,19 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
+import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
-export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {}
+export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
+  /**
+   * Client-wide pacing, on by default: the rate is learned from 429s, a 429 holds every
+   * call back, and at most 64 calls are in flight. Give the limit from your partner
+   * agreement to pace at it exactly, a Redis URL (or HERO_RATE_LIMIT_REDIS_URL) to share
+   * it across processes, or `false` to turn pacing off. See docs/rate-limits.md.
+   */
+  rateLimit?: RateLimitOptions | false;
+}
 
 /** The client returned by {@link createHeroClient}. */
 export interface HeroClient {
@@ -39,6 +49,12 @@ export interface HeroClient {
   readonly baseUrl: string;
   /** The practice group sent as `x-practice-group-id`. */
   readonly practiceGroupId: string;
+  /** The rate controller's state (rate in force, calls in flight and queued), or `undefined` when off. */
+  rateLimitSnapshot(): RateControllerSnapshot | undefined;
+  /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
+  close(): Promise<void>;
+  /** Same as {@link close}, for `await using hero = createHeroClient()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -53,8 +69,13 @@ export interface HeroClient {
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options);
-  // One transport per client: its retry budget is shared by every call of this client.
-  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
+  const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
+  const rateController = rateLimit === false ? false : createRateController(rateLimit);
+  // One transport per client: its retry budget and rate controller are shared by every call of this client.
+  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch, rateController } : { rateController });
+  const close = async (): Promise<void> => {
+    if (rateController) await rateController.close();
+  };
   const raw = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
@@ -73,6 +94,9 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     raw,
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
+    rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
+    close,
+    [Symbol.asyncDispose]: close,
   };
   // The key lives only in openapi-fetch's closure; make sure logging the client cannot reveal it.
   Object.defineProperty(client, inspect.custom, {

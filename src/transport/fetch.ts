@@ -8,6 +8,8 @@ import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
 import { sleep as abortableSleep } from './sleep.js';
+import { createRateController, startPacedCall, type RateController } from './rate-controller.js';
+import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
 
 /** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
 export type TransportFetch = (input: Request) => Promise<Response>;
@@ -22,6 +24,8 @@ export interface TransportFetchDeps {
   random?: (() => number) | undefined;
   /** Wall clock in ms, for the deadline and HTTP-date `Retry-After`. @default Date.now */
   now?: (() => number) | undefined;
+  /** The client's rate controller, or `false` for none. @default a local one with default settings */
+  rateController?: RateController | false | undefined;
 }
 
 /** What one failed attempt produced: the error to throw and what the retry policy needs. */
@@ -79,6 +83,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const now = deps.now ?? Date.now;
   const { retry, timeoutMs, deadlineMs, hooks } = options;
   const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
+  // Rate limit: one controller per client (rate-controller.ts).
+  const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
     const meta = getRequestMeta(input);
@@ -138,19 +144,36 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     let lastError: HeroApiError | undefined;
     let lastRetryCost: number | undefined;
+    // Rate limit: a permit before each attempt; throttles hold the client and are retried
+    // outside maxAttempts and the budget, within the call's deadline.
+    const paced = rate && startPacedCall(rate, { signal: callerSignal, deadlineAt, deadlineMs, now, maxWaitMs: rate.maxWaitMs, retry, random });
 
     try {
       for (let attempt = 1; ; attempt++) {
+        if (paced && !(await paced.acquire())) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
         if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
 
-        const result = await attemptOnce(attempt);
+        let result: Response | AttemptOutcome | undefined;
+        try {
+          result = await attemptOnce(attempt);
+        } finally {
+          paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
+        }
         if (!isFailure(result)) return result;
 
-        const decision = decideRetry({ attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure }, retry, random);
+        const throttled = paced?.throttleDecision(result.failure);
+        const decision =
+          throttled ??
+          decideRetry(
+            { attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure },
+            // Throttled attempts do not count towards maxAttempts.
+            paced?.throttles ? { ...retry, maxAttempts: retry.maxAttempts + paced.throttles } : retry,
+            random,
+          );
         if (!decision.retry) throw result.error;
         // No point waiting for an attempt the deadline would cut short.
         if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) throw result.error;
-        if (budget !== undefined) {
+        if (budget !== undefined && throttled === undefined) {
           const cost = budget.tryAcquire(decision.reason);
           if (cost === undefined) throw result.error;
           lastRetryCost = cost;
@@ -247,13 +270,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       }
     }
 
-    function timeoutError(kind: 'attempt' | 'deadline'): HeroTimeoutError {
+    function timeoutError(kind: 'attempt' | 'deadline', limitMs?: number): HeroTimeoutError {
       return new HeroTimeoutError({
         method,
         path: pathOf(),
         operationId: meta?.operationId,
         kind,
-        timeoutMs: kind === 'deadline' ? deadlineMs : timeoutMs,
+        timeoutMs: limitMs ?? (kind === 'deadline' ? deadlineMs : timeoutMs),
         cause: kind === 'deadline' ? lastError : undefined,
       });
     }
