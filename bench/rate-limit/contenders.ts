@@ -64,7 +64,15 @@ function hero(setup: ContenderSetup): RateContender {
     env: setup.redisUrl === undefined ? {} : { HERO_RATE_LIMIT_REDIS_URL: setup.redisUrl },
     rateLimit: { maxInFlight: setup.maxInFlight, ...(setup.known ?? {}) },
   });
-  return { send: async (marker) => void (await client.messages.send(sendMessageBody(marker))), close: () => client.close() };
+  // HERO_BENCH_TRACE=1 prints the controller's state every second (tuning aid).
+  const trace = process.env.HERO_BENCH_TRACE ? setInterval(() => console.log(JSON.stringify(client.rateLimitSnapshot())), 1000) : undefined;
+  return {
+    send: async (marker) => void (await client.messages.send(sendMessageBody(marker))),
+    close: () => {
+      clearInterval(trace);
+      return client.close();
+    },
+  };
 }
 
 /** Hero's getting-started sample (`postWithRetry`), verbatim apart from reading the body. */

@@ -29,7 +29,7 @@ export interface RedisRateLimitStoreOptions {
   readonly client?: RedisClientLike;
   /** Name of the shared limit; every process using the same key shares one schedule. */
   readonly key: string;
-  /** A Redis command slower than this counts as a failure (local pacing takes over). @default 250 */
+  /** A Redis command slower than this counts as a failure (local pacing takes over). @default 1000 */
   readonly commandTimeoutMs?: number;
   /** State of an idle limit is dropped after this long. @default 3600000 */
   readonly idleExpiryMs?: number;
@@ -165,7 +165,7 @@ async function importIoredis(): Promise<new (url: string, options: Record<string
 export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): RateLimitStore {
   if (!options.key) throw new HeroConfigError('createRedisRateLimitStore needs a `key`');
   if (options.url === undefined && options.client === undefined) throw new HeroConfigError('createRedisRateLimitStore needs a `url` or a `client`');
-  const timeoutMs = options.commandTimeoutMs ?? 250;
+  const timeoutMs = options.commandTimeoutMs ?? 1000;
   const ttlMs = options.idleExpiryMs ?? 3_600_000;
   const curve = curveArgs(DEFAULT_RATE_CURVE);
   const key = options.key;
