@@ -22,7 +22,7 @@ import { describeMachine } from '../machine.js';
 import { spawnServer } from '../spawn-server.js';
 import { formatTable } from '../table.js';
 import type { RateContenderName } from './contenders.js';
-import type { LimitedServerStats } from './limited-server.js';
+import type { LimitedServerStats } from '../../src/test-helpers/limited-server.js';
 import type { WorkerJob, WorkerReport } from './worker.js';
 
 const { values: flags } = parseArgs({
@@ -125,7 +125,7 @@ function exited(child: ChildProcess, withinMs: number): Promise<boolean> {
 }
 
 async function runScenario(s: Scenario, index: number, redis: RedisServer | undefined): Promise<ScenarioResult> {
-  const server = await spawnServer(new URL('./limited-server.ts', import.meta.url).pathname, [String(rate), String(burst)]);
+  const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst)]);
   const workers = await Promise.all(Array.from({ length: s.processes }, forkWorker));
   // A practice group per scenario: with only the Redis URL set, the shared key is
   // derived from it, so scenarios never share learned state.

@@ -113,7 +113,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
     // Buffer once so each attempt sends its own copy; a stream can only be read once.
-    const body = typeof target !== 'string' && retry.maxAttempts > 1 && target.body !== null ? await target.arrayBuffer() : undefined;
+    // (With a rate controller a 429 is retried whatever maxAttempts says.)
+    const body = typeof target !== 'string' && (retry.maxAttempts > 1 || rate !== undefined) && target.body !== null ? await target.arrayBuffer() : undefined;
     // `{ signal, ...baseInit }` (literal first) is far cheaper for V8 than `{ ...baseInit, signal }`;
     // baseInit has no signal then (the light path requires none), so ours is the one sent.
     const attemptInit = (signal: AbortSignal): RequestInit =>
