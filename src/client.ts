@@ -16,6 +16,7 @@ import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
+import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
@@ -51,6 +52,12 @@ export interface HeroClient {
   readonly practiceGroupId: string;
   /** The rate controller's state (rate in force, calls in flight and queued), or `undefined` when off. */
   rateLimitSnapshot(): RateControllerSnapshot | undefined;
+  /**
+   * Runs `task` once per item, a bounded number at a time, under this client's rate
+   * controller; reports progress and one result per item, and never repeats an item:
+   * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
+   */
+  bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
   /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
   close(): Promise<void>;
   /** Same as {@link close}, for `await using hero = createHeroClient()`. */
@@ -95,6 +102,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
+    bulk: (items, task, bulkOptions) =>
+      runBulk(items, task, { allowedPerSecond: rateController ? () => rateController.snapshot().requestsPerSecond : undefined, ...bulkOptions }),
     close,
     [Symbol.asyncDispose]: close,
   };
