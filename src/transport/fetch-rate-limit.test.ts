@@ -21,7 +21,7 @@ const limited = { type: 'respond', status: 429, headers: { 'retry-after': '0' } 
 describe('throttles under the rate controller', () => {
   it('retries a 429 past maxAttempts and an empty retry budget: Hero did nothing', async () => {
     server.enqueue(limited, limited, limited, { type: 'respond', status: 200, body: { id: '1' } });
-    const { fetch } = createHarness({ retry: { maxAttempts: 1, budget: { capacity: 0 } } });
+    const { fetch } = createHarness({ retry: { maxAttempts: 2, budget: { capacity: 0 } } });
 
     const response = await call(fetch, server.url, 'POST', SEND, { body });
 
@@ -65,12 +65,22 @@ describe('throttles under the rate controller', () => {
     await controller.close();
   });
 
-  it('with rateLimit off, a 429 counts as an ordinary attempt again', async () => {
+  it('does not retry a 429 when maxAttempts is 1 (retries off), but still holds the client', async () => {
     server.enqueue(limited, { type: 'respond', status: 200 });
-    const { fetch } = createHarness({ retry: { maxAttempts: 1 } }, { rateController: false });
+    const controller = createRateController(DEFAULT_RATE_LIMIT);
+    const { fetch } = createHarness({ retry: { maxAttempts: 1 } }, { rateController: controller });
 
     await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroRateLimitError);
     expect(server.requests).toHaveLength(1);
+    await controller.close();
+  });
+
+  it('with rateLimit off, a 429 counts as an ordinary attempt again', async () => {
+    server.enqueue(limited, limited, { type: 'respond', status: 200 });
+    const { fetch } = createHarness({ retry: { maxAttempts: 2 } }, { rateController: false });
+
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroRateLimitError);
+    expect(server.requests).toHaveLength(2);
   });
 });
 

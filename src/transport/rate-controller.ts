@@ -285,7 +285,8 @@ export interface PacedCall {
   /**
    * For a throttle (429, or 503 with Retry-After), the retry decision: Hero did
    * nothing, so it is retried whatever the attempt count or retry budget, while the
-   * call's wait limit allows. `undefined` for any other failure.
+   * call's wait limit allows (unless `maxAttempts` is 1: retries off). `undefined`
+   * for any other failure.
    */
   throttleDecision(failure: AttemptFailure): RetryDecision | undefined;
   /** Attempts that were throttled, which do not count towards `maxAttempts`. */
@@ -350,6 +351,8 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
     throttleDecision(failure) {
       if (!isThrottle(failure)) return undefined;
       const reason = failure.status === 429 ? 'rate-limited' : 'service-unavailable';
+      // `maxAttempts: 1` means "never retry", throttles included: the caller handles them.
+      if (retry.maxAttempts === 1) return { retry: false, reason: 'attempts-exhausted' };
       if (holdMs > retry.maxRetryAfterMs) return { retry: false, reason: 'retry-after-too-long' };
       if (now() + holdMs >= waitUntil) return { retry: false, reason: 'attempts-exhausted' };
       return { retry: true, reason, delayMs: holdMs };
