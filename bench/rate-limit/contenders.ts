@@ -65,7 +65,10 @@ function hero(setup: ContenderSetup): RateContender {
     rateLimit: { maxInFlight: setup.maxInFlight, ...(setup.known ?? {}) },
   });
   // HERO_BENCH_TRACE=1 prints the controller's state every second (tuning aid).
-  const trace = process.env.HERO_BENCH_TRACE ? setInterval(() => console.log(JSON.stringify(client.rateLimitSnapshot())), 1000) : undefined;
+  const t0 = performance.now();
+  const trace = process.env.HERO_BENCH_TRACE
+    ? setInterval(() => console.log(((performance.now() - t0) / 1000).toFixed(2), JSON.stringify(client.rateLimitSnapshot())), 250)
+    : undefined;
   return {
     send: async (marker) => void (await client.messages.send(sendMessageBody(marker))),
     close: () => {

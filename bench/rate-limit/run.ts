@@ -61,6 +61,7 @@ const scenario = (contender: RateContenderName, processes: number, concurrency: 
 const ALL: Scenario[] = [
   scenario('hero', 1, 8),
   scenario('hero', 1, 64),
+  scenario('hero', 1, 64, false, true),
   scenario('hero', 4, 64),
   scenario('hero', 4, 64, true),
   scenario('hero', 4, 64, true, true),

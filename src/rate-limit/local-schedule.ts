@@ -49,11 +49,21 @@ const WINDOW_MS = 1000;
 const LEARNED_BURST_SECONDS = 0.1;
 const START_BURST = 5;
 
+/**
+ * Back-to-back sends the client allows itself at a known limit with burst `burst`:
+ * half of it. Sending whole bursts exactly at the limit leaves nothing for jitter
+ * (a send delayed in the network or a stalled server lands on an empty bucket), and
+ * every 429 then holds the whole client for its Retry-After.
+ */
+export function sendingBurst(burst: number): number {
+  return Math.max(1, Math.ceil(burst / 2));
+}
+
 /** Creates the schedule of one process, starting at `now`. */
 export function createLocalSchedule(options: LocalScheduleOptions, now: number): RateSchedule {
   const curve = options.curve ?? DEFAULT_RATE_CURVE;
   const known = options.requestsPerSecond;
-  const knownBurst = options.burst ?? 1;
+  const knownBurst = sendingBurst(options.burst ?? 1);
   let state: RateCurveState = { epochAt: now, wMax: 0 };
   // GCRA: the theoretical arrival time of the next send.
   let tat = now;

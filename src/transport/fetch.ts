@@ -152,10 +152,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     try {
       for (let attempt = 1; ; attempt++) {
         if (paced && !(await paced.acquire())) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
-        if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
-
         let result: Response | AttemptOutcome | undefined;
         try {
+          if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
           result = await attemptOnce(attempt);
         } finally {
           paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
