@@ -53,8 +53,8 @@ describe('throttle', () => {
 
   it('lowers the learned rate once per episode: answers to requests sent before the decrease do not lower it again', () => {
     const schedule = createLocalSchedule({}, 0);
-    // Slow start, then one second of sends at whatever the schedule allows.
-    for (let t = 0; t < 3000; t++) drain(schedule, t, 2);
+    // Slow start, then sends at whatever the schedule allows, all answered at once.
+    for (let t = 0; t < 3000; t++) for (let n = drain(schedule, t, 2); n > 0; n--) schedule.succeeded(t);
     const before = schedule.rateAt(3000);
     schedule.throttled(2990, 1000, 3000);
     const after = schedule.rateAt(4000);
@@ -65,10 +65,13 @@ describe('throttle', () => {
     expect(schedule.rateAt(4002)).toBeCloseTo(after, 0);
   });
 
-  it('restarts just below the rate actually achieved, not the (higher) rate the bucket allowed', () => {
+  it('restarts just below the rate Hero accepted, not the (higher) rate the bucket allowed or the client sent', () => {
     const schedule = createLocalSchedule({}, 0);
-    // Demand of 40 sends/s for 3 s while the allowed rate climbs far above it.
-    for (let i = 0; i < 120; i++) schedule.tryTake(i * 25);
+    // 80 sends/s for 3 s while the allowed rate climbs far above it; Hero accepts half.
+    for (let i = 0; i < 240; i++) {
+      schedule.tryTake(i * 12.5);
+      if (i % 2 === 0) schedule.succeeded(i * 12.5);
+    }
     expect(schedule.rateAt(3000)).toBeGreaterThan(200);
     schedule.throttled(2975, 1000, 3000);
 
@@ -97,7 +100,8 @@ describe('rate curve', () => {
     const c = DEFAULT_RATE_CURVE;
     const k = Math.cbrt((c.plateau - c.beta) / c.cubicScale) * 1000;
     expect(rateAt(state, 0)).toBeCloseTo(100 * c.beta);
-    expect(rateAt(state, k)).toBeCloseTo(100 * c.plateau);
+    // The plateau, plus the additive increase that lets lone learners converge to fair shares.
+    expect(rateAt(state, k)).toBeCloseTo(100 * c.plateau + (c.additivePerSecond * k) / 1000);
     expect(rateAt(state, 3 * k)).toBeGreaterThan(100);
   });
 });

@@ -22,6 +22,8 @@ export interface RateSchedule {
    * Returns the time the hold ends.
    */
   throttled(sentAt: number, holdMs: number, now: number): number;
+  /** Records a successful answer: the learned ceiling is what Hero actually accepted. */
+  succeeded(now: number): void;
   /** The rate in force at `now`, requests/s (`Infinity` when unlimited). */
   rateAt(now: number): number;
   /** End of the current hold (ms), or 0. */
@@ -38,10 +40,12 @@ export interface LocalScheduleOptions {
   readonly curve?: RateCurveParams | undefined;
 }
 
-// Sends are counted per window of this length; the rate achieved over the last window
-// is estimated from this window's count and a share of the previous one (a sliding
-// window counter), the same arithmetic the Redis script does.
+// Successes are counted per window of this length; the rate achieved over the last
+// window is estimated from this window's count and a share of the previous one (a
+// sliding window counter), as the Redis script does with sends.
 const WINDOW_MS = 1000;
+// Fewer successes than this in the window are too few to measure a rate from.
+const MIN_SAMPLES = 5;
 // Back-to-back sends the learned schedule allows: a tenth of a second's worth. Until
 // the first throttle at least 5, so a handler's handful of parallel calls never
 // waits for the pacer; after it, processes that each learn alone must not all burst
@@ -87,15 +91,15 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
     }
   }
 
-  function countSend(at: number): void {
+  /** Successes counted over the last window (a share of the previous one included). */
+  function answersInWindow(at: number): number {
     roll(at);
-    windowCount++;
+    return previousCount * Math.max(0, 1 - (at - windowStart) / WINDOW_MS) + windowCount;
   }
 
-  /** Sends per second over the last window, or since the curve began when shorter. */
+  /** Successes per second over the last window, or since the curve began when shorter. */
   function measuredRate(at: number): number {
-    roll(at);
-    const sent = previousCount * Math.max(0, 1 - (at - windowStart) / WINDOW_MS) + windowCount;
+    const sent = answersInWindow(at);
     const spanMs = Math.min(WINDOW_MS, Math.max(100, at - state.epochAt));
     return (sent * 1000) / spanMs;
   }
@@ -108,6 +112,10 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       const rate = currentRate(at);
       return rate >= curve.maxRps ? Infinity : rate;
     },
+    succeeded(at) {
+      roll(at);
+      windowCount++;
+    },
     tryTake(now, ownHoldUntil = 0) {
       let at = now;
       if (holdUntil > now) {
@@ -116,7 +124,6 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       }
       const rate = currentRate(at);
       if (rate >= curve.maxRps) {
-        countSend(at);
         tat = at;
         return undefined;
       }
@@ -125,7 +132,6 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       // A send may run up to (burst - 1) intervals ahead of the schedule.
       const allowedAt = tat - (burst - 1) * interval;
       if (allowedAt > at) return allowedAt;
-      countSend(at);
       tat = Math.max(tat, at) + interval;
       return undefined;
     },
@@ -134,9 +140,11 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       if (sentAt >= episodeAt) {
         episodeAt = at;
         if (known === undefined) {
-          const achieved = measuredRate(at);
           const allowed = rateAt(state, sentAt, curve);
-          state = { epochAt: holdUntil, wMax: Math.max(curve.minRps, Math.min(achieved, allowed)) };
+          // Too few answers to measure (the first burst of a job, or of several processes
+          // starting together): halve what was allowed instead.
+          const ceiling = answersInWindow(at) < MIN_SAMPLES ? allowed / 2 : Math.min(measuredRate(at), allowed);
+          state = { epochAt: holdUntil, wMax: Math.max(curve.minRps, ceiling) };
         }
       }
       // Nothing queued before the hold may go out in a burst after it.

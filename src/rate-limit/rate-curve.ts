@@ -32,6 +32,12 @@ export interface RateCurveParams {
   readonly plateau: number;
   /** Cubic growth scale, per s³, relative to `wMax`. */
   readonly cubicScale: number;
+  /**
+   * Additive increase, requests/s per second since the throttle. The cubic is scaled to
+   * each process's own ceiling; this term is the same for all, so processes that learn
+   * alone converge to fair shares instead of keeping the shares luck gave them.
+   */
+  readonly additivePerSecond: number;
   /** Rate never goes below this, requests/s. */
   readonly minRps: number;
   /** Above this the rate is treated as unlimited, requests/s. */
@@ -44,6 +50,7 @@ export const DEFAULT_RATE_CURVE: RateCurveParams = Object.freeze({
   beta: 0.95,
   plateau: 0.99,
   cubicScale: 0.0002,
+  additivePerSecond: 0.3,
   minRps: 0.5,
   maxRps: 10_000,
 });
@@ -64,6 +71,6 @@ export function rateAt(state: RateCurveState, now: number, params: RateCurvePara
   }
   const k = Math.cbrt((params.plateau - params.beta) / params.cubicScale);
   const s = t / 1000 - k;
-  const rate = state.wMax * (params.plateau + params.cubicScale * s * s * s);
+  const rate = state.wMax * (params.plateau + params.cubicScale * s * s * s) + (params.additivePerSecond * t) / 1000;
   return Math.min(params.maxRps, Math.max(params.minRps, rate));
 }

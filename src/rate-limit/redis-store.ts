@@ -41,7 +41,7 @@ type RateCommand = (key: string, ...args: (string | number)[]) => Promise<string
 const INSTALL_HINT = 'npm install ioredis';
 
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the curve:
-// initialRps, doublingMs, beta, plateau, cubicScale, minRps, maxRps, startBurst, burstSeconds.
+// initialRps, doublingMs, beta, plateau, cubicScale, minRps, maxRps, startBurst, burstSeconds, additivePerSecond.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -51,7 +51,7 @@ local holdMs = tonumber(ARGV[4]) or 0
 local sentAgo = tonumber(ARGV[5]) or 0
 local ttl = tonumber(ARGV[6])
 local r0, dbl, beta, plateau, cubic = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-local minRps, maxRps, startBurst, burstSec = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+local minRps, maxRps, startBurst, burstSec, additive = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local s = redis.call('HMGET', key, 'tat', 'hold', 'epoch', 'wmax', 'episode', 'wstart', 'wcount', 'pcount')
@@ -69,7 +69,7 @@ local function rate_at(at)
   local dt = math.max(0, at - epoch)
   if wmax == 0 then return math.min(maxRps, r0 * 2 ^ (dt / dbl)) end
   local x = dt / 1000 - ((plateau - beta) / cubic) ^ (1 / 3)
-  return math.min(maxRps, math.max(minRps, wmax * (plateau + cubic * x * x * x)))
+  return math.min(maxRps, math.max(minRps, wmax * (plateau + cubic * x * x * x) + additive * dt / 1000))
 end
 local function roll(at)
   if at - wstart >= 2000 then pcount = 0; wcount = 0; wstart = at
@@ -107,8 +107,11 @@ else
     if not known then
       roll(now)
       local span = math.min(1000, math.max(100, now - epoch))
-      local achieved = (pcount * math.max(0, 1 - (now - wstart) / 1000) + wcount) * 1000 / span
-      wmax = math.max(minRps, math.min(achieved, rate_at(sentAt)))
+      local count = pcount * math.max(0, 1 - (now - wstart) / 1000) + wcount
+      local allowed = rate_at(sentAt)
+      local ceiling = allowed / 2
+      if count >= 5 then ceiling = math.min(count * 1000 / span, allowed) end
+      wmax = math.max(minRps, ceiling)
       epoch = hold
     end
   end
@@ -125,7 +128,18 @@ const START_BURST = 5;
 const BURST_SECONDS = 0.1;
 
 function curveArgs(curve: RateCurveParams): number[] {
-  return [curve.initialRps, curve.doublingMs, curve.beta, curve.plateau, curve.cubicScale, curve.minRps, curve.maxRps, START_BURST, BURST_SECONDS];
+  return [
+    curve.initialRps,
+    curve.doublingMs,
+    curve.beta,
+    curve.plateau,
+    curve.cubicScale,
+    curve.minRps,
+    curve.maxRps,
+    START_BURST,
+    BURST_SECONDS,
+    curve.additivePerSecond,
+  ];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -142,7 +142,8 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           inFlight--;
         }
         let until = 0;
-        if (throttledMs !== undefined) {
+        if (throttledMs === undefined) local.succeeded(now());
+        else {
           const at = now();
           until = local.throttled(sentAt, throttledMs, at);
           sharedHoldUntil = Math.max(sharedHoldUntil, until);
