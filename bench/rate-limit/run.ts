@@ -9,7 +9,7 @@
  * (`--parallel`) without touching each other's numbers. Prints a table, writes
  * reports/bench-rate-limit.json and a Markdown table for docs/performance.md.
  *
- * Options: --sends N (1500), --rate N (50), --burst N (10), --parallel N (2),
+ * Options: --sends N (1500), --rate N (50), --burst N (10), --parallel N (1; more at once disturb each other's timing on a small machine),
  * --only <text> (scenarios whose name contains it), --out <file>.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
     sends: { type: 'string', default: '1500' },
     rate: { type: 'string', default: '50' },
     burst: { type: 'string', default: '10' },
-    parallel: { type: 'string', default: '2' },
+    parallel: { type: 'string', default: '1' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench-rate-limit.json') },
   },
