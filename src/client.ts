@@ -6,6 +6,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { HeroConfigError } from './errors.js';
 import { tagCalls } from './raw-client.js';
 import { createBookingResource, type BookingResource } from './resources/booking.js';
 import { createLinksResource, type LinksResource } from './resources/links.js';
@@ -17,6 +18,7 @@ import { normalizeTransportOptions, type TransportOptions } from './transport/op
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
+import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
@@ -27,6 +29,13 @@ export interface HeroClientOptions extends HeroConnectionOptions, TransportOptio
    * it across processes, or `false` to turn pacing off. See docs/rate-limits.md.
    */
   rateLimit?: RateLimitOptions | false;
+  /**
+   * Check every NHS number, date of birth and postcode in a request before sending it
+   * (`HeroInputError`, nothing sent). Turn it off only to send invalid data on purpose: the
+   * contract suite does, to test the server's own validation. `registerPds` checks its input either way.
+   * @default true
+   */
+  checkPatientIdentifiers?: boolean;
 }
 
 /** The client returned by {@link createHeroClient}. */
@@ -66,7 +75,7 @@ export interface HeroClient {
 
 /**
  * Creates a Hero client. Credentials come from options or `HERO_API_KEY`,
- * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL`; anything missing or malformed throws
+ * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL` / `HERO_ENVIRONMENT`; anything missing or malformed throws
  * {@link HeroConfigError} at once, before any request.
  *
  * @example
@@ -74,6 +83,8 @@ export interface HeroClient {
  * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
+  const { checkPatientIdentifiers = true } = options;
+  if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options);
   const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
@@ -83,7 +94,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const close = async (): Promise<void> => {
     if (rateController) await rateController.close();
   };
-  const raw = tagCalls(
+  const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
@@ -92,6 +103,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },
   );
+  // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
+  const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),

@@ -1,5 +1,6 @@
 /**
- * Messages: single messages (SMS, email, NHS App, Hero) and batches.
+ * Messages: single messages (SMS, email, NHS App, Hero), batches, templates and the
+ * messages Hero sends automatically.
  *
  * Sending is never retried after a timeout, a dropped connection or a 5xx, because Hero
  * documents no idempotency key and a repeat can reach the patient twice; 429 and 503 are
@@ -31,6 +32,18 @@ export interface MessagesResource {
     /** Messages sent for a batch. */
     sends(id: string, query?: QueryParams<'listBatchMessageSends'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageSends'>>;
   };
+  /** Message templates. Hero documents only the `has_follow_up` filter, not the response. */
+  readonly templates: {
+    /** Lists the practice group's templates. */
+    list(query?: QueryParams<'listTemplates'>, options?: CallOptions): Promise<SuccessBody<'listTemplates'>>;
+  };
+  /** Messages Hero sends automatically for the practice. Hero documents no response fields. */
+  readonly automated: {
+    /** Lists automated messages, filtered by recipient, status or notification type. */
+    list(query?: QueryParams<'listAutomatedMessages'>, options?: CallOptions): Promise<SuccessBody<'listAutomatedMessages'>>;
+    /** One automated message. */
+    get(id: string, options?: CallOptions): Promise<SuccessBody<'getAutomatedMessage'>>;
+  };
 }
 
 /** Builds `hero.messages` over the typed client. */
@@ -47,6 +60,13 @@ export function createMessagesResource(raw: Client<paths>): MessagesResource {
         expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
       sends: (id, query, options) =>
         expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+    },
+    templates: {
+      list: (query, options) => expectData('listTemplates', raw.GET('/v1/templates', { params: { query: query ?? {} }, ...callInit(options) })),
+    },
+    automated: {
+      list: (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: query ?? {} }, ...callInit(options) })),
+      get: (id, options) => expectData('getAutomatedMessage', raw.GET('/v2/automated_messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     },
   };
 }
