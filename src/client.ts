@@ -19,6 +19,8 @@ import { createRateController, type RateControllerSnapshot } from './transport/r
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
+import { createPathSerializer } from './url/path-builder.js';
+import { buildQuery } from './url/query-builder.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
@@ -90,7 +92,11 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
-  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch, rateController } : { rateController });
+  // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
+  const fetch = createTransportFetch(
+    transport,
+    options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
+  );
   const close = async (): Promise<void> => {
     if (rateController) await rateController.close();
   };
@@ -99,6 +105,11 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       baseUrl: connection.baseUrl,
       fetch,
       headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
+      // Every path parameter is checked and encoded as one segment, every query key as one parameter.
+      pathSerializer: createPathSerializer(connection.baseUrl),
+      querySerializer: buildQuery,
+      // Hero does not redirect: a 3xx is a HeroRedirectError, never followed (the transport enforces it too).
+      redirect: 'manual',
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },

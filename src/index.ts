@@ -11,6 +11,7 @@ export {
   HeroNotFoundError,
   HeroRateLimitError,
   HeroServerError,
+  HeroRedirectError,
   HeroNetworkError,
   HeroTimeoutError,
   HeroResponseParseError,
@@ -29,6 +30,7 @@ export type {
   ResponseHookEvent,
   RetryHookEvent,
   RedactedRequest,
+  RedactedResponse,
 } from './transport/options.js';
 export type { RetryReason } from './transport/retry.js';
 export type { RateLimitOptions } from './rate-limit/options.js';

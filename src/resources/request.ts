@@ -4,6 +4,7 @@
  */
 import { HeroResponseParseError } from '../errors.js';
 import { describeOperation } from '../operation-index.js';
+import { kFacadeCall } from '../raw-client.js';
 import type { OperationName } from './types.js';
 
 /** Options every facade call accepts. */
@@ -27,12 +28,16 @@ export interface MutationOptions extends CallOptions {
  * The openapi-fetch init fields for a call. `heroIdempotent` is not a fetch option:
  * openapi-fetch copies unknown init keys onto the Request, where the transport reads it.
  */
-const noInit: { signal?: AbortSignal } = Object.freeze({});
+const noInit = Object.freeze({ [kFacadeCall]: true as const }) as { signal?: AbortSignal };
 
+/**
+ * Every facade init carries `kFacadeCall`, so `hero.raw` (which the facade calls through)
+ * refuses query keys the operation does not declare. `hero.raw` itself sends any key.
+ */
 export function callInit(options: MutationOptions | undefined): { signal?: AbortSignal } {
   // No allocation when there are no options: this runs on every call.
   if (!options) return noInit;
-  const init: { signal?: AbortSignal; heroIdempotent?: boolean } = {};
+  const init: { signal?: AbortSignal; heroIdempotent?: boolean; [kFacadeCall]: true } = { [kFacadeCall]: true };
   if (options.signal) init.signal = options.signal;
   if (options.idempotent) init.heroIdempotent = true;
   return init;

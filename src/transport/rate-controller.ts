@@ -347,7 +347,9 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
       // Without Retry-After, the usual jittered backoff, so processes that each learn
       // alone do not all come back at the same moment.
       holdMs = failure.retryAfterMs ?? computeBackoffDelayMs(throttles, retry.baseDelayMs, retry.maxDelayMs, options.random);
-      ownHoldUntil = held.done(holdMs);
+      // A Retry-After past maxRetryAfterMs is thrown to the caller at once; the other calls
+      // are held no longer than the client would ever wait itself.
+      ownHoldUntil = held.done(Math.min(holdMs, retry.maxRetryAfterMs));
     },
     throttleDecision(failure) {
       if (!isThrottle(failure)) return undefined;
