@@ -71,8 +71,6 @@ export interface HeroClient {
   bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
   /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
   close(): Promise<void>;
-  /** Same as {@link close}, for `await using hero = createHeroClient()`. */
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -129,8 +127,11 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     bulk: (items, task, bulkOptions) =>
       runBulk(items, task, { allowedPerSecond: rateController ? () => rateController.snapshot().requestsPerSecond : undefined, ...bulkOptions }),
     close,
-    [Symbol.asyncDispose]: close,
   };
+  // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is
+  // left out of the HeroClient type: naming it there would oblige every consumer to compile
+  // with lib "esnext.disposable", which the consumer smoke test rightly refuses.
+  if (typeof Symbol.asyncDispose === 'symbol') Object.defineProperty(client, Symbol.asyncDispose, { value: close });
   // The key lives only in openapi-fetch's closure; make sure logging the client cannot reveal it.
   Object.defineProperty(client, inspect.custom, {
     value: () => `HeroClient { baseUrl: '${connection.baseUrl}', practiceGroupId: '${connection.practiceGroupId}', apiKey: [redacted] }`,
