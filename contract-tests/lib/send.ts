@@ -40,7 +40,7 @@ type LooseRequest = (
   init: { params: ClientRequest['params']; body?: unknown; headers?: Record<string, string | null>; parseAs: 'text' },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
-/** The contract client: no retries (a retried 429 would hide what the target said), a per-request timeout. */
+/** The contract client: no retries (a retried 429 would hide what the target said), no pacing, a per-request timeout. */
 export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const clientOptions: HeroClientOptions = {
@@ -49,6 +49,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     practiceGroupId: options.practiceGroupId,
     env: {},
     retry: { maxAttempts: 1 },
+    // No pacing either: a 429 case must not hold the following cases for its Retry-After.
+    rateLimit: false,
     timeoutMs,
     // The suite tests the target's own validation, so invalid NHS numbers etc. must reach it.
     checkPatientIdentifiers: false,
