@@ -1,7 +1,8 @@
 /**
- * `npm run build`: the library (ESM + CommonJS + declarations) and the `hero-drift` bin (ESM only).
- * Dependencies and peer dependencies stay external (tsup's default), so the optional
- * drift tools are loaded from the consumer's install, never bundled.
+ * `npm run build`: the library (ESM + CommonJS + declarations) and the `hero-drift` and
+ * `hero-contract` bins (ESM only). Dependencies and peer dependencies stay external (tsup's
+ * default), so the optional drift tools, Prism and ajv are loaded from the consumer's
+ * install, never bundled.
  */
 import { rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
@@ -42,8 +43,8 @@ export default defineConfig([
   },
   {
     ...shared,
-    // The bin uses top-level await, which CommonJS cannot express.
-    entry: { 'drift/bin': 'src/drift/bin.ts' },
+    // The bins use top-level await, which CommonJS cannot express.
+    entry: { 'drift/bin': 'src/drift/bin.ts', 'contract/bin': 'src/contract/bin.ts' },
     format: ['esm'],
   },
 ]);

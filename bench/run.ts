@@ -6,7 +6,7 @@
  *    (~1 KB JSON) and POST (JSON body), at concurrency 1 and 64, against a keep-alive
  *    node:http server in a child process. Contenders alternate over rounds, order rotated.
  * 2. Cold import of the package (built, and src/ under tsx).
- * 3. ajv validator throughput (contract-tests/lib/validate.ts).
+ * 3. ajv validator throughput (src/contract/validate.ts).
  * 4. Wall time of the contract suite on Prism.
  *
  * Options: --rounds N (7), --requests-c1 N (2000), --requests-c64 N (6000), --warmup N (1000),

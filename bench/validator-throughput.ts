@@ -1,11 +1,11 @@
 /**
- * Throughput of the contract suite's ajv validator (contract-tests/lib/validate.ts) on
+ * Throughput of the contract suite's ajv validator (src/contract/validate.ts) on
  * response bodies taken from the spec's own examples, plus one 50-item page built from
  * the listAppointmentTypes example. Measures `validate` (schema check) and `undeclared`
  * (drift walk), the two calls the suite makes per response.
  */
-import { loadSpec } from '../contract-tests/lib/spec.js';
-import { createSpecValidator } from '../contract-tests/lib/validate.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { createSpecValidator } from '../src/contract/validate.js';
 import { round } from './stats.js';
 
 /** One body's figures. */

@@ -4,9 +4,9 @@
  * the suite records the upstream's real answer and checks that with ajv.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSuiteContext, runSuite, type SuiteReport } from './lib/run.js';
-import { loadSpec } from './lib/spec.js';
-import { openTarget, parseTargetChoice } from './lib/targets.js';
+import { createSuiteContext, runSuite, type SuiteReport } from '../src/contract/run.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
 import { appointmentsSpecPath, startAppointmentsServer, type AppointmentsServer, type Drift } from './fixtures/appointments-server.js';
 
 let server: AppointmentsServer | undefined;
@@ -42,6 +42,14 @@ describe('validation proxy (--via-proxy)', () => {
     expect(result.outcome).toBe('failed');
     expect(result.problems).toContainEqual(expect.stringMatching(/^live response: body \/start_time: .*#\/components\/schemas\/Appointment/));
     expect(result.problems).toContainEqual(expect.stringMatching(/^Prism: response\.body/));
+  });
+
+  it('reports what the target really answered when Prism cannot relay it (an empty 200, which Prism turns into its own 500)', async () => {
+    const result = find(await runViaProxy('empty-200'), 'getAppointment 200');
+    expect(result.outcome).toBe('failed');
+    expect(result.problems).toContainEqual('live response: 200 has no body; the spec documents application/json');
+    expect(result.problems).toContainEqual(expect.stringMatching(/^note: the target answered 200; Prism's proxy answered 5\d\d$/));
+    expect(result.problems.join('\n')).not.toMatch(/status 500, expected 200/);
   });
 
   it('fails a case whose upstream answered 501, because Prism served a mock instead of the live answer', async () => {

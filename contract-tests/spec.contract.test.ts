@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { operations as clientOperations } from '../generated/operations.js';
-import { generateCases } from './lib/cases.js';
-import { runSelfChecks } from './lib/self-check.js';
-import { loadSpec } from './lib/spec.js';
-import { createSpecValidator } from './lib/validate.js';
+import { generateCases } from '../src/contract/cases.js';
+import { runSelfChecks } from '../src/contract/self-check.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { createSpecValidator } from '../src/contract/validate.js';
 import { contractSpecPath } from './setup/spec-path.js';
 
 const spec = await loadSpec(contractSpecPath);

@@ -12,25 +12,32 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   expectSuccess,
   installedVersion,
   installInto,
   node,
+  npm,
   npmIsAvailable,
   packPackageOnce,
   run,
   type RunResult,
 } from './lib/consumer-project.js';
 import { repoRoot } from './lib/paths.js';
+import { startFaultServer, type FaultServer } from '../src/test-helpers/fault-server.js';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 const packageName = (JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
 // The Prism the repository is tested with, so the install is served from the npm cache.
 const prismVersion = await installedVersion('@stoplight/prism-cli');
+// hero-contract's optional peers, at the versions the repository is tested with.
+const ajvVersion = await installedVersion('ajv');
+const ajvFormatsVersion = await installedVersion('ajv-formats');
+// `npx hero-contract …` as a partner types it; --no: never download a package of that name.
+const npxHeroContract = (args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) => npm(['exec', '--no', '--', 'hero-contract', ...args], projectDir, extraEnv);
 
 // Run through npm's .bin link and the file's shebang, as `npx hero-drift` would.
 const heroDrift = () => join(projectDir, 'node_modules', '.bin', 'hero-drift');
@@ -160,7 +167,7 @@ beforeAll(async () => {
   const info = await packPackageOnce();
   packedFiles = info.files;
   await writeFile(join(projectDir, 'package.json'), `${JSON.stringify({ name: 'hero-consumer', version: '0.0.0', private: true }, null, 2)}\n`);
-  await installInto(projectDir, info.tarball, [`@stoplight/prism-cli@${prismVersion}`]);
+  await installInto(projectDir, info.tarball, [`@stoplight/prism-cli@${prismVersion}`, `ajv@${ajvVersion}`, `ajv-formats@${ajvFormatsVersion}`]);
   installedDir = join(projectDir, 'node_modules', ...packageName.split('/'));
 
   await Promise.all([
@@ -202,6 +209,7 @@ describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, (
         'dist/generated/hero-api.d.ts',
         'dist/generated/hero-api.d.cts',
         'dist/drift/bin.js',
+        'dist/contract/bin.js',
         'openapi/hero-public-api.yaml',
         'LICENSE',
         'CHANGELOG.md',
@@ -268,5 +276,42 @@ describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, (
     const result = await run(heroDrift(), ['--against', 'changed.yaml', '--quiet'], projectDir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/hero-drift needs the openapi-diff package: npm install --save-dev openapi-diff/);
+  });
+
+  describe('hero-contract from the installed package', () => {
+    let recorder: FaultServer | undefined;
+    afterEach(async () => {
+      await recorder?.close();
+      recorder = undefined;
+    });
+    const methodsSeen = (server: FaultServer) => [...new Set(server.requests.map((r) => r.method))].sort();
+
+    it('npx hero-contract: the embedded mock of the bundled spec passes (exit 0) and the reports are written', async () => {
+      const result = await npxHeroContract(['--quiet', '--markdown', 'summary.md']);
+      expectSuccess(result, 'npx hero-contract');
+      expect(result.stdout).toMatch(/^hero-contract → embedded mock on 127\.0\.0\.1/);
+      expect(result.stdout).toContain('RESULT: PASS');
+      const report = JSON.parse(await readFile(join(projectDir, 'reports', 'contract.json'), 'utf8')) as { exitCode: number; specPath: string };
+      expect(report).toMatchObject({ exitCode: 0, specPath: join(installedDir, 'openapi', 'hero-public-api.yaml') });
+      expect(await readFile(join(projectDir, 'summary.md'), 'utf8')).toMatch(/^## Hero contract suite: ✅ PASS/);
+    }, 120_000);
+
+    it('npx hero-contract --target <loopback URL> with HERO_API_KEY sends only GET requests, with the key', async () => {
+      recorder = await startFaultServer();
+      const result = await npxHeroContract(['--target', recorder.url, '--quiet'], { HERO_API_KEY: 'consumer-key', HERO_PRACTICE_GROUP_ID: '42' });
+      // The recorder answers {} to everything, so cases fail (exit 1); what matters is what was sent.
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toContain('read-only: GET and HEAD only');
+      expect(methodsSeen(recorder)).toEqual(['GET']);
+      expect(recorder.requests.some((r) => r.headers['x-api-key'] === 'consumer-key')).toBe(true);
+    }, 60_000);
+
+    it('npx hero-contract --target <loopback URL> --allow-writes also sends writes there', async () => {
+      recorder = await startFaultServer();
+      const result = await npxHeroContract(['--target', recorder.url, '--allow-writes', '--quiet'], { HERO_API_KEY: 'consumer-key', HERO_PRACTICE_GROUP_ID: '42' });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toContain(`writes allowed to 127.0.0.1:${recorder.port}`);
+      expect(methodsSeen(recorder)).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH']));
+    }, 60_000);
   });
 });

@@ -3,8 +3,8 @@
  * globalSetup. One validator per test file's module graph; every schema compiles once in it.
  */
 import { inject } from 'vitest';
-import { createSuiteContext, type SuiteContext } from '../lib/run.js';
-import { loadSpec, type LoadedSpec } from '../lib/spec.js';
+import { createSuiteContext, type SuiteContext } from '../../src/contract/run.js';
+import { loadSpec, type LoadedSpec } from '../../src/contract/spec.js';
 import { contractSpecPath } from './spec-path.js';
 
 /** The spec, and the suite context when the target is usable (else why it is not). */

@@ -3,8 +3,8 @@
  * so vitest's reporters (and JUnit) name every operationId and status.
  */
 import { describe, it } from 'vitest';
-import { generateCases, type ContractCase } from '../lib/cases.js';
-import { runCase, type CaseResult } from '../lib/run.js';
+import { generateCases, type ContractCase } from '../../src/contract/cases.js';
+import { runCase, type CaseResult } from '../../src/contract/run.js';
 import type { ContractSetup } from './context.js';
 
 /** A test name that reads as a behaviour. */
@@ -17,7 +17,9 @@ export function caseTitle(c: ContractCase): string {
     case 'missing-header':
       return `${c.operation.operationId} without ${c.header} is rejected as documented`;
     case 'invalid-body':
-      return `${c.operation.operationId} with a body that violates its schema is rejected with 400 or 422`;
+      return `${c.operation.operationId} with an invalid body (${c.invalidBody?.how ?? 'schema violated'}) is rejected with 400 or 422`;
+    case 'unknown-id':
+      return `${c.operation.operationId} with an id that does not exist answers the documented 404`;
   }
 }
 
@@ -49,6 +51,7 @@ export function defineCaseTests(setup: ContractSetup, title: string, select: (c:
           it(caseTitle(c), async (t) => {
             const result = await runCase(ctx, c);
             if (result.outcome === 'not-applicable') t.skip(`not applicable: ${result.reason}`);
+            if (result.outcome === 'inconclusive') t.skip(`inconclusive: ${result.reason}`);
             for (const warning of result.warnings) {
               console.warn(`drift warning — ${c.id}: ${warning}`);
               await t.annotate(warning, 'drift warning');

@@ -3,13 +3,14 @@
  * embedded Prism, or probes a remote target) and hands it to every test file via `provide`.
  *
  * Target from HERO_CONTRACT_TARGET (prism | hero-mock | staging | base URL), with
- * HERO_CONTRACT_URL overriding hero-mock/staging URLs and HERO_CONTRACT_ALLOW_WRITES=1.
+ * HERO_CONTRACT_URL overriding hero-mock/staging/production URLs and HERO_CONTRACT_ALLOW_WRITES
+ * (`1` for a loopback target, else the host name, as `--allow-writes=<host>`).
  * `--via-proxy` is a CLI-only mode (`npm start -- --via-proxy`): its recordings of live
  * answers live in the CLI process.
  */
 import type { TestProject } from 'vitest/node';
-import { loadSpec } from '../lib/spec.js';
-import { openTarget, parseTargetChoice, type ContractTarget } from '../lib/targets.js';
+import { loadSpec } from '../../src/contract/spec.js';
+import { openTarget, parseTargetChoice, type ContractTarget } from '../../src/contract/targets.js';
 import { contractSpecPath } from './spec-path.js';
 
 /** What test files receive from {@link setup} through `inject('heroContract')`. */
@@ -29,7 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const choice = parseTargetChoice({
     target: process.env.HERO_CONTRACT_TARGET,
     url: process.env.HERO_CONTRACT_URL,
-    allowWrites: process.env.HERO_CONTRACT_ALLOW_WRITES === '1',
+    allowWrites: process.env.HERO_CONTRACT_ALLOW_WRITES === '1' || process.env.HERO_CONTRACT_ALLOW_WRITES || false,
   });
   const opened = await openTarget(choice, spec);
   if (!opened.ok) {

@@ -47,9 +47,10 @@ export function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
+/** Runs a command; `extraEnv` is added after {@link childEnv} filtered the parent's (e.g. a test key). */
+export function run(command: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...childEnv(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -59,7 +60,7 @@ export function run(command: string, args: readonly string[], cwd: string): Prom
   });
 }
 
-export const npm = (args: readonly string[], cwd: string) => run(npmCommand[0], [...npmCommand[1], ...args], cwd);
+export const npm = (args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) => run(npmCommand[0], [...npmCommand[1], ...args], cwd, extraEnv);
 export const node = (args: readonly string[], cwd: string) => run(process.execPath, args, cwd);
 
 /** Fails with the command's output, so a broken step explains itself. */

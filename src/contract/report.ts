@@ -3,7 +3,8 @@
  * a JSON summary, and the exit code (0 only when every required case passed).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { formatMarkdown } from './report-markdown.js';
 import type { CaseResult, SuiteReport } from './run.js';
 
 /** Counts of one kind of case. */
@@ -11,6 +12,8 @@ export interface KindCounts {
   total: number;
   passed: number;
   failed: number;
+  /** Answered 429 where another status was expected: retry later. */
+  inconclusive: number;
   notApplicable: number;
   skipped: number;
 }
@@ -27,50 +30,59 @@ export interface Summary {
   readonly byKind: Record<'response' | 'negative' | 'self-check', KindCounts>;
   readonly warnings: number;
   readonly passed: boolean;
+  /** Every case that ran was rate limited: nothing was learnt, so the run is not a pass. */
+  readonly allInconclusive: boolean;
 }
 
 const kindGroup = (r: CaseResult): keyof Summary['byKind'] => (r.kind === 'response' || r.kind === 'self-check' ? r.kind : 'negative');
 
 /** Computes the {@link Summary} of a report. */
 export function summarize(report: SuiteReport): Summary {
-  const empty = (): KindCounts => ({ total: 0, passed: 0, failed: 0, notApplicable: 0, skipped: 0 });
+  const empty = (): KindCounts => ({ total: 0, passed: 0, failed: 0, inconclusive: 0, notApplicable: 0, skipped: 0 });
   const byKind = { response: empty(), negative: empty(), 'self-check': empty() };
   for (const r of report.results) {
     const k = byKind[kindGroup(r)];
     k.total++;
     if (r.outcome === 'passed') k.passed++;
     else if (r.outcome === 'failed') k.failed++;
+    else if (r.outcome === 'inconclusive') k.inconclusive++;
     else if (r.outcome === 'not-applicable') k.notApplicable++;
     else k.skipped++;
   }
-  const documented = new Set<string>();
-  const covered = new Set<string>();
+  // A status counts as covered only when every case for it (each named example) passed.
+  const statusPassed = new Map<string, boolean>();
   for (const r of report.results) {
     if (r.kind !== 'response' || !r.status || !/^\d{3}$/.test(r.status)) continue;
-    documented.add(`${r.operationId} ${r.status}`);
+    const key = `${r.operationId} ${r.status}`;
+    statusPassed.set(key, (statusPassed.get(key) ?? true) && r.outcome === 'passed');
   }
-  // A status counts as covered only when every case for it (each named example) passed.
-  for (const key of documented) {
-    const cases = report.results.filter((r) => r.kind === 'response' && `${r.operationId} ${r.status}` === key);
-    if (cases.every((r) => r.outcome === 'passed')) covered.add(key);
-  }
+  const covered = [...statusPassed.values()].filter(Boolean);
   const operationsCovered = new Set(report.results.filter((r) => r.kind !== 'self-check' && r.outcome === 'passed').map((r) => r.operationId)).size;
   const failed = byKind.response.failed + byKind.negative.failed + byKind['self-check'].failed;
+  const inconclusive = byKind.response.inconclusive + byKind.negative.inconclusive;
+  const allInconclusive = inconclusive > 0 && byKind.response.passed + byKind.negative.passed === 0;
   return {
     operations: report.operationCount,
     operationsCovered,
-    statusesDocumented: documented.size,
-    statusesCovered: covered.size,
+    statusesDocumented: statusPassed.size,
+    statusesCovered: covered.length,
     byKind,
     warnings: report.results.reduce((n, r) => n + r.warnings.length, 0),
-    passed: report.skipped === undefined && failed === 0,
+    passed: report.skipped === undefined && failed === 0 && !allInconclusive,
+    allInconclusive,
   };
 }
 
-/** 0: every required case passed. 1: something failed. 2: the target was unreachable, nothing ran. */
+/**
+ * 0: every required case passed (rate-limited cases are listed, not failed). 1: something
+ * failed. 2: nothing was tested: the target was unreachable, or rate limited every case.
+ */
 export function exitCodeOf(report: SuiteReport): 0 | 1 | 2 {
   if (report.skipped !== undefined) return 2;
-  return summarize(report).passed ? 0 : 1;
+  const summary = summarize(report);
+  if (summary.passed) return 0;
+  const failed = summary.byKind.response.failed + summary.byKind.negative.failed + summary.byKind['self-check'].failed;
+  return failed === 0 && summary.allInconclusive ? 2 : 1;
 }
 
 const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
@@ -142,6 +154,12 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
     }
     if (shown > max) lines.push(`  … ${shown - max} more in the JSON report`);
   }
+  const inconclusive = report.results.filter((r) => r.outcome === 'inconclusive');
+  if (inconclusive.length > 0) {
+    lines.push('', `INCONCLUSIVE — RETRY LATER (${inconclusive.length}): the target answered 429 Too Many Requests`);
+    for (const r of inconclusive.slice(0, 20)) lines.push(`? ${r.id}: ${r.reason ?? ''}`);
+    if (inconclusive.length > 20) lines.push(`  … ${inconclusive.length - 20} more in the JSON report`);
+  }
   const na = report.results.filter((r) => r.outcome === 'not-applicable');
   if (na.length > 0) {
     const reasons = new Map<string, number>();
@@ -150,14 +168,23 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
     for (const [reason, n] of reasons) lines.push(`- ${n} × ${reason}`);
   }
   const k = summary.byKind;
-  const line = (name: string, c: KindCounts) => `${name}: ${c.total} (passed ${c.passed}, failed ${c.failed}, not applicable ${c.notApplicable})`;
+  const line = (name: string, c: KindCounts) =>
+    `${name}: ${c.total} (passed ${c.passed}, failed ${c.failed}${c.inconclusive > 0 ? `, inconclusive ${c.inconclusive}` : ''}, not applicable ${c.notApplicable})`;
   lines.push('');
   lines.push(`Operations: ${summary.operations} (${summary.operationsCovered} with passing cases)`);
   lines.push(`Documented statuses: ${summary.statusesDocumented}, covered ${summary.statusesCovered} (${percent(summary.statusesCovered, summary.statusesDocumented)})`);
   lines.push(`Cases — ${line('response', k.response)}; ${line('negative', k.negative)}; ${line('self-checks', k['self-check'])}`);
   lines.push(`Warnings: ${summary.warnings}. Duration: ${(report.durationMs / 1000).toFixed(1)} s.`);
-  lines.push(summary.passed ? 'RESULT: PASS' : 'RESULT: FAIL');
+  lines.push(resultLine(report));
   return lines.join('\n');
+}
+
+/** `RESULT: PASS`, `RESULT: FAIL`, or why nothing was learnt. */
+function resultLine(report: SuiteReport): string {
+  const code = exitCodeOf(report);
+  if (code === 0) return 'RESULT: PASS';
+  if (code === 1) return 'RESULT: FAIL';
+  return report.skipped !== undefined ? 'RESULT: SKIPPED — nothing was tested' : 'RESULT: INCONCLUSIVE — every case was rate limited (429); retry later';
 }
 
 const percent = (a: number, b: number) => (b === 0 ? '—' : `${Math.floor((a / b) * 1000) / 10}%`);
@@ -172,13 +199,14 @@ export function formatJUnit(report: SuiteReport): string {
   for (const r of report.results) groups.set(kindGroup(r), [...(groups.get(kindGroup(r)) ?? []), r]);
   const suites = [...groups].map(([kind, results]) => {
     const failures = results.filter((r) => r.outcome === 'failed').length;
-    const skipped = results.filter((r) => r.outcome === 'not-applicable' || r.outcome === 'skipped').length;
+    const skipped = results.filter((r) => r.outcome !== 'passed' && r.outcome !== 'failed').length;
     const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
     const cases = results.map((r) => {
       const open = `    <testcase classname="hero-contract.${xml(kind)}.${xml(r.operationId ?? 'spec')}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const inner: string[] = [];
       if (r.outcome === 'failed') inner.push(`      <failure message="${xml(r.problems[0] ?? 'failed')}">${xml(r.problems.join('\n'))}</failure>`);
       if (r.outcome === 'not-applicable') inner.push(`      <skipped message="${xml(`not applicable: ${r.reason ?? ''}`)}"/>`);
+      if (r.outcome === 'inconclusive') inner.push(`      <skipped message="${xml(`inconclusive: ${r.reason ?? ''}`)}"/>`);
       if (r.outcome === 'skipped') inner.push(`      <skipped message="${xml(`SKIPPED, target unreachable: ${r.reason ?? ''}`)}"/>`);
       if (r.warnings.length > 0) inner.push(`      <system-out>${xml(r.warnings.map((w) => `drift warning: ${w}`).join('\n'))}</system-out>`);
       return inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join('\n')}\n    </testcase>`;
@@ -196,12 +224,30 @@ export function formatJson(report: SuiteReport): string {
   return `${JSON.stringify({ ...report, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2)}\n`;
 }
 
-/** Writes `contract.junit.xml` and `contract.json` into `dir`; returns their paths. */
-export async function writeReports(report: SuiteReport, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const junit = join(dir, 'contract.junit.xml');
-  const json = join(dir, 'contract.json');
-  await writeFile(junit, formatJUnit(report));
-  await writeFile(json, formatJson(report));
-  return [junit, json];
+/** Where {@link writeReports} writes; each path is optional. */
+export interface ReportFiles {
+  readonly junit?: string | undefined;
+  readonly json?: string | undefined;
+  /** The markdown summary, e.g. `$GITHUB_STEP_SUMMARY`. */
+  readonly markdown?: string | undefined;
 }
+
+/** Writes the requested reports (creating their directories); returns the paths written. */
+export async function writeReports(report: SuiteReport, files: ReportFiles): Promise<string[]> {
+  const outputs: [string | undefined, () => string][] = [
+    [files.junit, () => formatJUnit(report)],
+    [files.json, () => formatJson(report)],
+    [files.markdown, () => formatMarkdown(report)],
+  ];
+  const written: string[] = [];
+  for (const [path, render] of outputs) {
+    if (!path) continue;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, render());
+    written.push(path);
+  }
+  return written;
+}
+
+/** The default report files in `dir`: `contract.junit.xml` and `contract.json`. */
+export const defaultReportFiles = (dir: string): ReportFiles => ({ junit: join(dir, 'contract.junit.xml'), json: join(dir, 'contract.json') });

@@ -4,8 +4,8 @@
  * transport as a `HeroApiError` carrying status, headers and body. Nothing else in the
  * suite cares which.
  */
-import { HeroApiError } from '../../src/errors.js';
-import { createHeroClient, type HeroClient, type HeroClientOptions } from '../../src/client.js';
+import { HeroApiError } from '../errors.js';
+import { createHeroClient, type HeroClient, type HeroClientOptions } from '../client.js';
 
 /** A response as the suite checks it. */
 export interface SentResponse {
@@ -40,8 +40,13 @@ type LooseRequest = (
   init: { params: ClientRequest['params']; body?: unknown; headers?: Record<string, string | null>; parseAs: 'text' },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
-/** The contract client: no retries (a retried 429 would hide what the target said), no pacing, a per-request timeout. */
-export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number }): HeroClient {
+/**
+ * The contract client: no retries (a retried 429 would hide what the target said), no
+ * pacing (a 429 case must not hold the next cases for its Retry-After), a per-request
+ * timeout, and redirects not followed: fetch would resend `x-api-key` to wherever a
+ * target redirects, and a redirect is itself an answer the spec must document.
+ */
+export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number; followRedirects?: boolean }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const clientOptions: HeroClientOptions = {
     baseUrl: options.baseUrl,
@@ -54,6 +59,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     timeoutMs,
     // The suite tests the target's own validation, so invalid NHS numbers etc. must reach it.
     checkPatientIdentifiers: false,
+    // The embedded mock (our own child process, placeholder key) keeps the client's faster default fetch.
+    ...(!options.followRedirects && { fetch: (request: Request) => globalThis.fetch(request, { redirect: 'manual' }) }),
   };
   return createHeroClient(clientOptions);
 }

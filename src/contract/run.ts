@@ -3,20 +3,23 @@
  * a result: passed, failed (with problems naming field and expected schema), or not
  * applicable on this target (with the reason).
  */
-import type { HeroClient } from '../../src/client.js';
+import type { HeroClient } from '../client.js';
 import { acceptedRejections, generateCases, notApplicableReason, type CaseKind, type ContractCase } from './cases.js';
 import { checkResponse, documentedResponse, isPrismError, prismViolations, type Findings } from './check.js';
-import { makeInvalidBody } from './invalid-body.js';
-import { buildRequest } from './request.js';
-import { runSelfChecks } from './self-check.js';
+import { buildRequest, unknownPathId } from './request.js';
+import { runSelfChecks, type SelfCheckResult } from './self-check.js';
 import { createContractClient, sendThroughClient, type SentResponse } from './send.js';
 import type { LoadedSpec } from './spec.js';
-import { CASE_HEADER } from './tap.js';
+import { CASE_HEADER, type UpstreamExchange } from './tap.js';
 import type { ContractTarget } from './targets.js';
 import { createSpecValidator, type SpecValidator } from './validate.js';
 
-/** How a case ended. `skipped` is used only when the whole target was unreachable. */
-export type Outcome = 'passed' | 'failed' | 'not-applicable' | 'skipped';
+/**
+ * How a case ended. `inconclusive`: the target answered 429 where the case expected another
+ * status, so nothing was learnt (retry later); not a contract failure. `skipped` is used only
+ * when the whole target was unreachable.
+ */
+export type Outcome = 'passed' | 'failed' | 'inconclusive' | 'not-applicable' | 'skipped';
 
 /** The result of one case or self-check. */
 export interface CaseResult {
@@ -62,7 +65,7 @@ export interface SuiteContext {
 
 /** Compiles the validator and creates the clients for one target. */
 export function createSuiteContext(spec: LoadedSpec, target: ContractTarget, validator = createSpecValidator(spec)): SuiteContext {
-  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId };
+  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId, followRedirects: target.kind === 'prism' };
   const client = createContractClient({ baseUrl: target.baseUrl, ...credentials });
   const directClient = target.directUrl === target.baseUrl ? client : createContractClient({ baseUrl: target.directUrl, ...credentials });
   return { spec, validator, target, client, directClient };
@@ -76,6 +79,17 @@ const resultBase = (c: ContractCase) => ({
   path: c.operation.path,
   status: c.status,
 });
+
+// One request per operation and request example, shared by its status cases (nothing mutates it).
+const builtRequests = new WeakMap<SuiteContext, Map<string, ReturnType<typeof buildRequest>>>();
+function requestFor(ctx: SuiteContext, c: ContractCase): ReturnType<typeof buildRequest> {
+  let cache = builtRequests.get(ctx);
+  if (!cache) builtRequests.set(ctx, (cache = new Map()));
+  const key = `${c.operation.pointer}|${c.requestExample ?? ''}`;
+  let built = cache.get(key);
+  if (!built) cache.set(key, (built = buildRequest(ctx.spec, c.operation, c.requestExample)));
+  return built;
+}
 
 /** Runs one case. Never throws: a failed request is a failed case. */
 export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseResult> {
@@ -93,8 +107,9 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   if (na) return finish('not-applicable', { problems: [], warnings: [] }, { reason: na });
 
   const op = c.operation;
-  const built = buildRequest(ctx.spec, op, c.exampleName);
+  const built = requestFor(ctx, c);
   const headers: Record<string, string | null> = { ...built.headers };
+  const path = { ...built.path };
   let body = built.body?.value;
   let expected: number[];
   let client = ctx.directClient;
@@ -106,24 +121,44 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   } else {
     expected = acceptedRejections(c);
     if (c.header) headers[c.header] = null;
-    if (c.kind === 'invalid-body') {
+    if (c.invalidBody) {
       const schemaPointer = built.body?.schemaPointer;
-      const invalid = schemaPointer ? makeInvalidBody(ctx.spec.doc, ctx.validator, schemaPointer, body) : undefined;
-      if (!invalid) return finish('not-applicable', { problems: [], warnings: [] }, { reason: 'the request body schema accepts any JSON value' });
-      body = invalid.value;
+      // Confirmed here, so a case never claims a body is invalid when the spec accepts it.
+      if (!schemaPointer || ctx.validator.validate(schemaPointer, c.invalidBody.value).length === 0) {
+        return finish('not-applicable', { problems: [], warnings: [] }, { reason: 'the request body schema accepts this body' });
+      }
+      body = c.invalidBody.value;
+    }
+    if (c.kind === 'unknown-id') {
+      const unknown = unknownPathId(ctx.spec, op);
+      const param = op.parameters.find((p) => p.in === 'path' && p.name === unknown?.name);
+      if (!unknown || (param?.schemaPointer && ctx.validator.validate(param.schemaPointer, unknown.value).length > 0)) {
+        return finish('not-applicable', { problems: [], warnings: [] }, { reason: 'no id shaped like the path parameter could be derived' });
+      }
+      path[unknown.name] = unknown.value;
     }
   }
 
   let response: SentResponse;
   try {
-    response = await sendThroughClient(client, { method: op.method.toUpperCase(), path: op.path, params: { path: built.path, query: built.query }, body, headers });
+    response = await sendThroughClient(client, { method: op.method.toUpperCase(), path: op.path, params: { path, query: built.query }, body, headers });
   } catch (error) {
     return finish('failed', { problems: [`request failed: ${describeError(error)}`], warnings: [] });
   }
 
+  const exchange = c.kind === 'response' ? ctx.target.tap?.take(c.id) : undefined;
+  const status = exchange?.status ?? response.status;
+  if (status === 429 && !expected.includes(429)) {
+    // Rate limited: the target said nothing about the contract. Retry later, never a failure.
+    const retryAfter = (exchange?.headers ?? response.headers).get('retry-after');
+    const warnings = retryAfter === null ? ['429 without a Retry-After header: the client cannot know how long to wait'] : [];
+    const reason = `429 Too Many Requests — inconclusive, retry later${retryAfter === null ? '' : ` (Retry-After: ${retryAfter})`}`;
+    return finish('inconclusive', { problems: [], warnings }, { reason, actualStatus: 429 });
+  }
+
   let findings: Findings;
   try {
-    findings = c.kind === 'response' ? checkGenerated(ctx, c, response, expected) : checkNegative(ctx, c, response, expected);
+    findings = c.kind === 'response' ? checkGenerated(ctx, c, response, expected, exchange) : checkNegative(ctx, c, response, expected);
   } catch (error) {
     // A schema ajv cannot compile: a spec defect, reported on the case rather than ending the run.
     return finish('failed', { problems: [`could not check the response: ${describeError(error)}`], warnings: [] }, { actualStatus: response.status });
@@ -134,7 +169,7 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   return finish(findings.problems.length > 0 ? 'failed' : 'passed', findings, { actualStatus: response.status });
 }
 
-function checkGenerated(ctx: SuiteContext, c: ContractCase, response: SentResponse, expected: number[]): Findings {
+function checkGenerated(ctx: SuiteContext, c: ContractCase, response: SentResponse, expected: number[], exchange: UpstreamExchange | undefined): Findings {
   const op = c.operation;
   const problems: string[] = [];
   if (ctx.target.prismValidates) {
@@ -144,17 +179,18 @@ function checkGenerated(ctx: SuiteContext, c: ContractCase, response: SentRespon
       if (v.location[0] === 'request' || (isPrismError(response) && v.severity === 'Error')) problems.push(`Prism: ${where || 'request'}: ${v.message}`);
     }
   }
-  const exchange = ctx.target.tap?.take(c.id);
-  if (ctx.target.tap) {
-    if (exchange?.status === 501) {
+  if (ctx.target.tap && exchange) {
+    if (exchange.status === 501) {
       problems.push('the target answered 501 Not Implemented and Prism served a mock instead: nothing live was checked');
       return { problems, warnings: [] };
     }
-    if (exchange && isPrismError(response)) {
-      // Prism's --errors answer hides the live body: check what the target really sent.
+    if (isPrismError(response) || response.status !== exchange.status) {
+      // Prism's --errors answer hides the live body, and when its proxy cannot parse the
+      // upstream answer (an empty 200, say) it answers 500 itself: check what the target sent.
       const live = liveResponse(exchange);
       const findings = checkResponse(ctx.validator, op, live, expected);
-      return { problems: [...problems, ...findings.problems.map((p) => `live response: ${p}`)], warnings: findings.warnings };
+      const relayed = response.status === exchange.status ? [] : [`note: the target answered ${exchange.status}; Prism's proxy answered ${response.status}`];
+      return { problems: [...problems, ...findings.problems.map((p) => `live response: ${p}`), ...(problems.length + findings.problems.length > 0 ? relayed : [])], warnings: findings.warnings };
     }
   }
   const findings = checkResponse(ctx.validator, op, response, expected);
@@ -173,7 +209,7 @@ function checkNegative(ctx: SuiteContext, c: ContractCase, response: SentRespons
   const warnings: string[] = [];
   if (!expected.includes(response.status)) {
     const body = response.body === undefined ? '' : `; body: ${JSON.stringify(response.body).slice(0, 300)}`;
-    const what = c.kind === 'invalid-body' ? 'a body that violates the schema' : `a request without ${c.header}`;
+    const what = c.kind === 'invalid-body' ? `a body that violates the schema (${c.invalidBody?.how ?? ''})` : c.kind === 'unknown-id' ? 'an id that does not exist' : `a request without ${c.header}`;
     problems.push(`${what} got ${response.status}, expected ${expected.join(' or ')}${body}`);
     return { problems, warnings };
   }
@@ -208,6 +244,8 @@ export interface RunSuiteOptions {
   operations?: readonly string[];
   /** Run the spec self-checks too. @default true */
   selfChecks?: boolean;
+  /** Self-checks already run (the CLI runs them while the embedded mock starts). */
+  selfCheckResults?: readonly SelfCheckResult[];
   /** Requests in flight at once. @default 8 */
   concurrency?: number;
 }
@@ -228,7 +266,7 @@ export async function runSuite(ctx: SuiteContext, options: RunSuiteOptions = {})
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
   if (options.selfChecks ?? true) {
-    for (const check of runSelfChecks(ctx.spec, ctx.validator)) {
+    for (const check of options.selfCheckResults ?? runSelfChecks(ctx.spec, ctx.validator)) {
       if (only && (!check.operationId || !only.has(check.operationId))) continue;
       const op = ctx.spec.operations.find((o) => o.operationId === check.operationId);
       results.push({

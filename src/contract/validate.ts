@@ -54,6 +54,24 @@ const openApiFormats = {
   password: true,
 } as const;
 
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * RFC 3339 §5.6 `date-time`, which JSON Schema's `date-time` format names. Stricter than
+ * ajv-formats, which also accepts a space for the `T` (allowed by RFC 3339 only as a note
+ * for human readers) and so let a server answering `2024-03-15 14:00:00Z` pass. Lower case
+ * `t`/`z` are in the grammar (ABNF is case-insensitive); a leap second (`:60`) is allowed.
+ */
+export function isRfc3339DateTime(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 60) return false;
+  return m[7] === undefined || (Number(m[8]) <= 23 && Number(m[9]) <= 59);
+}
+
 /** Builds a validator: Ajv2020 for OpenAPI 3.1, draft-07 Ajv (with `nullable`) for 3.0. */
 export function createSpecValidator(spec: LoadedSpec): SpecValidator {
   const warnings = new Set<string>();
@@ -67,6 +85,7 @@ export function createSpecValidator(spec: LoadedSpec): SpecValidator {
   const ajv: Ajv = spec.version === '3.1' ? new Ajv2020(options) : new Ajv(options);
   addFormats(ajv);
   for (const [name, format] of Object.entries(openApiFormats)) ajv.addFormat(name, format as never);
+  ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
   for (const keyword of ['example', 'xml', 'externalDocs', 'discriminator']) {
     if (!ajv.getKeyword(keyword)) ajv.addKeyword({ keyword });
   }

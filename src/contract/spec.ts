@@ -83,8 +83,22 @@ export async function loadSpec(specPath: string): Promise<LoadedSpec> {
 /** Escapes one JSON pointer segment (RFC 6901). */
 export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
+// Every case resolves the same few hundred pointers; the document is never changed after
+// loading, so each pointer is walked once per document.
+const lookups = new WeakMap<object, Map<string, unknown>>();
+
 /** Returns the value at a local JSON pointer (`#/a/b`), or undefined. */
 export function getAt(doc: unknown, pointer: string): unknown {
+  if (doc === null || typeof doc !== 'object') return walk(doc, pointer);
+  let cache = lookups.get(doc);
+  if (!cache) lookups.set(doc, (cache = new Map()));
+  if (cache.has(pointer)) return cache.get(pointer);
+  const node = walk(doc, pointer);
+  cache.set(pointer, node);
+  return node;
+}
+
+function walk(doc: unknown, pointer: string): unknown {
   if (!pointer.startsWith('#')) return undefined;
   let node: unknown = doc;
   for (const raw of pointer.slice(1).split('/').slice(1)) {

@@ -16,8 +16,8 @@ export interface BuiltRequest {
   readonly derived: readonly string[];
 }
 
-/** Builds a valid request for `op`; `exampleName` picks a named request-body example when one matches. */
-export function buildRequest(spec: LoadedSpec, op: OperationSpec, exampleName?: string): BuiltRequest {
+/** Builds a valid request for `op`; `requestExample` picks a named request-body example (default the first). */
+export function buildRequest(spec: LoadedSpec, op: OperationSpec, requestExample?: string): BuiltRequest {
   const derived: string[] = [];
   const path: Record<string, string | number | boolean> = {};
   const query: Record<string, unknown> = {};
@@ -40,7 +40,7 @@ export function buildRequest(spec: LoadedSpec, op: OperationSpec, exampleName?: 
   }
   const media = op.requestBody?.content.find((m) => isJsonMediaType(m.mediaType)) ?? op.requestBody?.content[0];
   if (!op.requestBody || !media) return { path, query, headers, derived };
-  const example: SpecExample | undefined = media.examples.find((e) => e.name === exampleName) ?? media.examples[0];
+  const example: SpecExample | undefined = media.examples.find((e) => e.name === requestExample) ?? media.examples[0];
   let value: unknown;
   if (example) value = example.value;
   else {
@@ -49,6 +49,26 @@ export function buildRequest(spec: LoadedSpec, op: OperationSpec, exampleName?: 
   }
   return { path, query, headers, body: { value, mediaType: media.mediaType, schemaPointer: media.schemaPointer }, derived };
 }
+
+/**
+ * An id no server holds, for the last path parameter of `op` (the resource's own id), shaped
+ * like the parameter so a server cannot reject it as malformed instead of answering 404:
+ * digits for Hero's digit-string ids, a number for integers, a nil-like UUID for uuids.
+ */
+export function unknownPathId(spec: LoadedSpec, op: OperationSpec): { name: string; value: string | number } | undefined {
+  const param = op.parameters.filter((p) => p.in === 'path').at(-1);
+  if (!param) return undefined;
+  const schema = param.schemaPointer ? resolveAt(spec.doc, param.schemaPointer)?.node : undefined;
+  const types = Array.isArray(schema?.type) ? schema.type : [schema?.type];
+  const example = param.examples[0]?.value;
+  if (types.includes('integer') || types.includes('number')) return { name: param.name, value: UNKNOWN_NUMERIC_ID };
+  if (schema?.format === 'uuid') return { name: param.name, value: 'ffffffff-ffff-4fff-bfff-ffffffffffff' };
+  const digits = (typeof example === 'string' && /^\d+$/.test(example)) || (typeof schema?.pattern === 'string' && /^\^?\\d/.test(schema.pattern));
+  return { name: param.name, value: digits || example === undefined ? String(UNKNOWN_NUMERIC_ID) : 'hero-contract-unknown-id' };
+}
+
+/** The id {@link unknownPathId} sends for numeric and digit-string ids: recognisable in a server's logs. */
+export const UNKNOWN_NUMERIC_ID = 999_999_999;
 
 const FORMAT_SAMPLES: Record<string, string> = {
   date: '2024-03-15',

@@ -1,0 +1,202 @@
+/**
+ * `hero-contract` (and `npm start` in this repository): the contract suite against a target.
+ * Prints where requests go and what they may do before sending anything, runs every case,
+ * prints a per-operation table and writes JUnit, JSON and (on request) markdown reports.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startPrism, type PrismServer } from '../testing/prism.js';
+import { bundledSpecPath } from './package-root.js';
+import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
+import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
+import { runSelfChecks } from './self-check.js';
+import { loadSpec, type LoadedSpec } from './spec.js';
+import { describePlan, openPlanned, parseTargetChoice, planTarget, type TargetPlan, type WritesFlag } from './targets.js';
+import { HeroContractUsageError } from './usage-error.js';
+import { createSpecValidator } from './validate.js';
+
+/** Where the CLI writes and what it reads; tests pass their own. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** @default process.cwd() */
+  cwd: string;
+  /** @default process.env */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export const USAGE = `Usage: hero-contract [options]
+
+Checks that a Hero API target answers as the OpenAPI spec documents: every operation's
+documented responses, requests it must reject, and the spec's own consistency.
+
+Targets (--target, or HERO_CONTRACT_TARGET):
+  prism (default)    an embedded Prism mock of the spec on 127.0.0.1 (needs @stoplight/prism-cli)
+  hero-mock          Hero's hosted mock server (HERO_MOCK_URL or --url overrides its URL)
+  staging            Hero's staging API (HERO_API_KEY, HERO_PRACTICE_GROUP_ID)
+  production         Hero's production API (HERO_API_KEY, HERO_PRACTICE_GROUP_ID)
+  <http(s) URL>      any base URL (HERO_API_KEY used when set)
+
+Options:
+  --target <t>             the target (see above)
+  --url <url>              override the URL of hero-mock, staging or production
+  --allow-writes[=<host>]  also send POST/PUT/PATCH/DELETE. Only GET and HEAD are sent to any
+                           target but the embedded mock without it; a non-loopback host must be
+                           named: --allow-writes=api.staging.htech.app
+  --via-proxy              put Prism's validation proxy in front of a remote target
+  --operation <id>         only this operationId (repeatable)
+  --spec <file>            OpenAPI document (default: the spec bundled with this package)
+  --reports <dir>          write contract.junit.xml and contract.json here (default: reports)
+  --junit <file>           JUnit XML report path (overrides --reports for this file)
+  --json <file>            JSON report path (overrides --reports for this file)
+  --markdown <file>        markdown summary, e.g. "$GITHUB_STEP_SUMMARY"
+  --quiet                  print only the verdict, not the per-operation table
+  -h, --help               show this help
+
+The API key is sent only over https or to a loopback host, never to Hero's hosted mock.
+
+Exit codes:
+  0  every required case passed (rate-limited cases are listed as inconclusive)
+  1  a case failed, or a usage or setup error (nothing unsafe was sent)
+  2  SKIPPED: the target was unreachable or unusable, or rate limited every case;
+     nothing was tested, so this is never a pass
+`;
+
+interface CliOptions {
+  target: string | undefined;
+  url: string | undefined;
+  allowWrites: WritesFlag;
+  viaProxy: boolean;
+  operations: string[] | undefined;
+  spec: string | undefined;
+  reports: string;
+  junit: string | undefined;
+  json: string | undefined;
+  markdown: string | undefined;
+  quiet: boolean;
+  help: boolean;
+}
+
+/**
+ * Reads the arguments. `--allow-writes` is a flag that may carry a value, which parseArgs
+ * cannot express, so it is taken out first.
+ */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliOptions {
+  let allowWrites: WritesFlag = false;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--allow-writes') allowWrites = true;
+    else if (arg.startsWith('--allow-writes=')) allowWrites = arg.slice('--allow-writes='.length) || true;
+    else rest.push(arg);
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      target: { type: 'string' },
+      url: { type: 'string' },
+      'via-proxy': { type: 'boolean', default: false },
+      operation: { type: 'string', multiple: true },
+      spec: { type: 'string' },
+      reports: { type: 'string' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
+      markdown: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    target: values.target ?? (env.HERO_CONTRACT_TARGET?.trim() || undefined),
+    url: values.url,
+    allowWrites,
+    viaProxy: values['via-proxy'] ?? false,
+    operations: values.operation,
+    spec: values.spec,
+    reports: values.reports ?? 'reports',
+    junit: values.junit,
+    json: values.json,
+    markdown: values.markdown,
+    quiet: values.quiet ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/** Runs `hero-contract` and resolves to its exit code. Never calls `process.exit`: bin.ts does. */
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out = io.stdout ?? ((text: string) => void process.stdout.write(text));
+  const err = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  const cwd = io.cwd ?? process.cwd();
+  const env = io.env ?? process.env;
+  const wallStart = performance.now();
+
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv, env);
+  } catch (error) {
+    err(`hero-contract: ${(error as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+  if (options.help) {
+    out(USAGE);
+    return 0;
+  }
+
+  let spec: LoadedSpec;
+  try {
+    spec = await loadSpec(options.spec ? resolve(cwd, options.spec) : bundledSpecPath());
+  } catch (error) {
+    err(`hero-contract: could not read the spec: ${(error as Error).message}\n`);
+    return 1;
+  }
+  let plan: TargetPlan;
+  try {
+    plan = planTarget(parseTargetChoice({ target: options.target, url: options.url, viaProxy: options.viaProxy, allowWrites: options.allowWrites }), spec, env);
+  } catch (error) {
+    if (!(error instanceof HeroContractUsageError)) throw error;
+    err(`hero-contract: ${error.message}\n`);
+    return 1;
+  }
+  // Before any request, the probe included: where it goes and what it may do.
+  out(`${describePlan(plan)}\n`);
+
+  const files: ReportFiles = {
+    ...defaultReportFiles(resolve(cwd, options.reports)),
+    ...(options.junit && { junit: resolve(cwd, options.junit) }),
+    ...(options.json && { json: resolve(cwd, options.json) }),
+    ...(options.markdown && { markdown: resolve(cwd, options.markdown) }),
+  };
+
+  // The embedded mock boots in its own process while this one compiles every schema.
+  const prism: Promise<PrismServer> | undefined = plan.kind === 'prism' ? startPrism({ specPath: spec.specPath }) : undefined;
+  prism?.catch(() => {});
+  const validator = createSpecValidator(spec);
+  const selfChecks = runSelfChecks(spec, validator);
+
+  let report: SuiteReport;
+  let opened;
+  try {
+    opened = await openPlanned(plan, spec, { env, ...(prism && { prism }) });
+  } catch (error) {
+    // Prism could not start (not installed, or the spec does not load): a broken setup, not an unreachable target.
+    err(`hero-contract: could not start the contract target: ${(error as Error).message}\n`);
+    return 1;
+  }
+  if (!opened.ok) {
+    report = skippedReport(spec, { kind: opened.kind, label: opened.label }, opened.reason);
+  } else {
+    try {
+      const ctx = createSuiteContext(spec, opened.target, validator);
+      report = await runSuite(ctx, { selfCheckResults: selfChecks, ...(options.operations && { operations: options.operations }) });
+    } finally {
+      await opened.close();
+    }
+  }
+  const code = exitCodeOf(report);
+  const text = formatConsoleReport(report);
+  const print = report.skipped === undefined ? out : err;
+  print(`${options.quiet ? text.split('\n').filter((l) => /^(RESULT|!!)/.test(l)).join('\n') : text}\n`);
+  const written = await writeReports(report, files);
+  out(`Reports: ${written.join(', ')}\n`);
+  out(`Wall time including target start/stop: ${((performance.now() - wallStart) / 1000).toFixed(1)} s.\n`);
+  return code;
+}
