@@ -9,6 +9,7 @@ import { reserveFirstSlot } from './book-appointment.js';
 import { capabilities, configuredClient } from './configure.js';
 import { registerPatient } from './register-patient.js';
 import { sendResultsReady } from './send-message.js';
+import { messageEveryPatient } from './message-every-patient.js';
 
 let mock: HeroMock;
 beforeAll(async () => {
@@ -59,6 +60,24 @@ describe('README examples', () => {
 
   it('sendResultsReady returns the message id', async () => {
     expect(await sendResultsReady(heroPreferring(), '98765')).toMatch(/^\d+$/);
+  });
+
+  it('messageEveryPatient sends to each patient once and prints a progress line', async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void lines.push(line);
+    try {
+      const result = await messageEveryPatient(heroPreferring(), ['1', '2', '3']);
+      expect(result).toEqual({ sent: 3, toRetry: [], toCheck: [] });
+    } finally {
+      console.log = log;
+    }
+    expect(lines.at(-1)).toMatch(/^3\/3 sent, 0 failed, 0 to check, 0 left, [\d.]+\/s, ETA 0 s$/);
+  });
+
+  it('messageEveryPatient: a 400 is to retry after fixing, never "to check"', async () => {
+    const result = await messageEveryPatient(heroPreferring('code=400'), ['1', '2']);
+    expect(result).toEqual({ sent: 0, toRetry: ['1', '2'], toCheck: [] });
   });
 
   it('the configured client works and the raw client reaches any operation', async () => {

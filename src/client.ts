@@ -15,12 +15,22 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
+import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
+import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
+  /**
+   * Client-wide pacing, on by default: the rate is learned from 429s, a 429 holds every
+   * call back, and at most 64 calls are in flight. Give the limit from your partner
+   * agreement to pace at it exactly, a Redis URL (or HERO_RATE_LIMIT_REDIS_URL) to share
+   * it across processes, or `false` to turn pacing off. See docs/rate-limits.md.
+   */
+  rateLimit?: RateLimitOptions | false;
   /**
    * Check every NHS number, date of birth and postcode in a request before sending it
    * (`HeroInputError`, nothing sent). Turn it off only to send invalid data on purpose: the
@@ -51,6 +61,16 @@ export interface HeroClient {
   readonly baseUrl: string;
   /** The practice group sent as `x-practice-group-id`. */
   readonly practiceGroupId: string;
+  /** The rate controller's state (rate in force, calls in flight and queued), or `undefined` when off. */
+  rateLimitSnapshot(): RateControllerSnapshot | undefined;
+  /**
+   * Runs `task` once per item, a bounded number at a time, under this client's rate
+   * controller; reports progress and one result per item, and never repeats an item:
+   * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
+   */
+  bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
+  /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
+  close(): Promise<void>;
 }
 
 /**
@@ -67,9 +87,17 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options);
-  // One transport per client: its retry budget is shared by every call of this client.
+  const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
+  const rateController = rateLimit === false ? false : createRateController(rateLimit);
+  // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
-  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl } : { baseUrl: connection.baseUrl });
+  const fetch = createTransportFetch(
+    transport,
+    options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
+  );
+  const close = async (): Promise<void> => {
+    if (rateController) await rateController.close();
+  };
   const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
@@ -95,7 +123,15 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     raw,
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
+    rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
+    bulk: (items, task, bulkOptions) =>
+      runBulk(items, task, { allowedPerSecond: rateController ? () => rateController.snapshot().requestsPerSecond : undefined, ...bulkOptions }),
+    close,
   };
+  // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is
+  // left out of the HeroClient type: naming it there would oblige every consumer to compile
+  // with lib "esnext.disposable", which the consumer smoke test rightly refuses.
+  if (typeof Symbol.asyncDispose === 'symbol') Object.defineProperty(client, Symbol.asyncDispose, { value: close });
   // The key lives only in openapi-fetch's closure; make sure logging the client cannot reveal it.
   Object.defineProperty(client, inspect.custom, {
     value: () => `HeroClient { baseUrl: '${connection.baseUrl}', practiceGroupId: '${connection.practiceGroupId}', apiKey: [redacted] }`,

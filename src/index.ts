@@ -33,6 +33,20 @@ export type {
   RedactedResponse,
 } from './transport/options.js';
 export type { RetryReason } from './transport/retry.js';
+export type { RateLimitOptions } from './rate-limit/options.js';
+export type { RateLimitStore, KnownLimit } from './rate-limit/store.js';
+export { createRedisRateLimitStore, type RedisRateLimitStoreOptions, type RedisClientLike } from './rate-limit/redis-store.js';
+export type { RateControllerSnapshot } from './transport/rate-controller.js';
+export {
+  runBulk,
+  mayHaveBeenProcessed,
+  HeroBulkTaskError,
+  type BulkOptions,
+  type BulkProgress,
+  type BulkReport,
+  type BulkItemResult,
+  type BulkTaskContext,
+} from './bulk.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
 export type { AutoPaginated, PageOptions } from './pagination.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';

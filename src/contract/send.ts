@@ -41,9 +41,10 @@ type LooseRequest = (
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
- * The contract client: no retries (a retried 429 would hide what the target said), a
- * per-request timeout, and redirects not followed: fetch would resend `x-api-key` to
- * wherever a target redirects, and a redirect is itself an answer the spec must document.
+ * The contract client: no retries (a retried 429 would hide what the target said), no
+ * pacing (a 429 case must not hold the next cases for its Retry-After), a per-request
+ * timeout, and redirects not followed: fetch would resend `x-api-key` to wherever a
+ * target redirects, and a redirect is itself an answer the spec must document.
  */
 export function createContractClient(options: { baseUrl: string; apiKey: string; practiceGroupId: string; timeoutMs?: number; followRedirects?: boolean }): HeroClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -53,6 +54,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     practiceGroupId: options.practiceGroupId,
     env: {},
     retry: { maxAttempts: 1 },
+    // No pacing either: a 429 case must not hold the following cases for its Retry-After.
+    rateLimit: false,
     timeoutMs,
     // The suite tests the target's own validation, so invalid NHS numbers etc. must reach it.
     checkPatientIdentifiers: false,

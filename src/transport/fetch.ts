@@ -11,6 +11,8 @@ import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
 import { sleep as abortableSleep } from './sleep.js';
+import { createRateController, startPacedCall, type RateController } from './rate-controller.js';
+import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
 
 /** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
 export type TransportFetch = (input: Request) => Promise<Response>;
@@ -28,6 +30,8 @@ export interface TransportFetchDeps {
   random?: (() => number) | undefined;
   /** Wall clock in ms, for the deadline and HTTP-date `Retry-After`. @default Date.now */
   now?: (() => number) | undefined;
+  /** The client's rate controller, or `false` for none. @default a local one with default settings */
+  rateController?: RateController | false | undefined;
   /**
    * The client's base URL: a request whose resolved URL is not under it (same origin, same
    * path prefix) is refused with `HeroInputError` and never sent. @default no check
@@ -90,6 +94,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const now = deps.now ?? Date.now;
   const { retry, timeoutMs, deadlineMs, hooks } = options;
   const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
+  // Rate limit: one controller per client (rate-controller.ts).
+  const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
   const inScope = deps.baseUrl === undefined ? undefined : createUrlScope(deps.baseUrl);
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
@@ -121,7 +127,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
     // Buffer once so each attempt sends its own copy; a stream can only be read once.
-    const body = typeof target !== 'string' && retry.maxAttempts > 1 && target.body !== null ? await target.arrayBuffer() : undefined;
+    // (With a rate controller a 429 is retried whatever maxAttempts says.)
+    const body = typeof target !== 'string' && (retry.maxAttempts > 1 || rate !== undefined) && target.body !== null ? await target.arrayBuffer() : undefined;
     // `{ signal, ...baseInit }` (literal first) is far cheaper for V8 than `{ ...baseInit, signal }`;
     // baseInit has no signal then (the light path requires none), so ours is the one sent.
     const attemptInit = (signal: AbortSignal): RequestInit =>
@@ -156,19 +163,35 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     let lastError: HeroApiError | undefined;
     let lastRetryCost: number | undefined;
+    // Rate limit: a permit before each attempt; throttles hold the client and are retried
+    // outside maxAttempts and the budget, within the call's deadline.
+    const paced = rate && startPacedCall(rate, { signal: callerSignal, deadlineAt, deadlineMs, now, maxWaitMs: rate.maxWaitMs, retry, random });
 
     try {
       for (let attempt = 1; ; attempt++) {
-        if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
-
-        const result = await attemptOnce(attempt);
+        if (paced && !(await paced.acquire())) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
+        let result: Response | AttemptOutcome | undefined;
+        try {
+          if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
+          result = await attemptOnce(attempt);
+        } finally {
+          paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
+        }
         if (!isFailure(result)) return result;
 
-        const decision = decideRetry({ attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure }, retry, random);
+        const throttled = paced?.throttleDecision(result.failure);
+        const decision =
+          throttled ??
+          decideRetry(
+            { attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure },
+            // Throttled attempts do not count towards maxAttempts.
+            paced?.throttles ? { ...retry, maxAttempts: retry.maxAttempts + paced.throttles } : retry,
+            random,
+          );
         if (!decision.retry) throw result.error;
         // No point waiting for an attempt the deadline would cut short.
         if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) throw result.error;
-        if (budget !== undefined) {
+        if (budget !== undefined && throttled === undefined) {
           const cost = budget.tryAcquire(decision.reason);
           if (cost === undefined) throw result.error;
           lastRetryCost = cost;
@@ -301,13 +324,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       );
     }
 
-    function timeoutError(kind: 'attempt' | 'deadline'): HeroTimeoutError {
+    function timeoutError(kind: 'attempt' | 'deadline', limitMs?: number): HeroTimeoutError {
       return new HeroTimeoutError({
         method,
         path: pathOf(),
         operationId: meta?.operationId,
         kind,
-        timeoutMs: kind === 'deadline' ? deadlineMs : timeoutMs,
+        timeoutMs: limitMs ?? (kind === 'deadline' ? deadlineMs : timeoutMs),
         cause: kind === 'deadline' ? lastError : undefined,
       });
     }

@@ -1,0 +1,165 @@
+/**
+ * The shared store against a real redis-server (started here on a free port, stopped by
+ * PID). Skips loudly where redis-server is not installed; under CI it must run.
+ */
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHeroClient } from '../index.js';
+import { findClosedPort, startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { redisUnavailableReason, startRedisServer, type RedisServer } from '../test-helpers/redis-server.js';
+import { defaultRateLimitKey } from './options.js';
+import { createRedisRateLimitStore } from './redis-store.js';
+import type { RateLimitStore } from './store.js';
+
+const skipReason = redisUnavailableReason();
+const API_KEY = 'hk_test_redis_9f3b2c7d1e8a4f60';
+
+describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-server)', () => {
+  let redis: RedisServer;
+  let inspect: Redis;
+  let api: FaultServer;
+  const stores: RateLimitStore[] = [];
+  const store = (key: string): RateLimitStore => {
+    const created = createRedisRateLimitStore({ url: redis.url, key });
+    stores.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    inspect = new Redis(redis.url);
+    api = await startFaultServer();
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    inspect.disconnect();
+    await api.close();
+    await redis.stop();
+  });
+  beforeEach(async () => {
+    await inspect.flushall();
+    api.reset();
+  });
+
+  it('gives two processes one bucket at a known limit: the burst is shared, not doubled', async () => {
+    const a = store('shared-known');
+    const b = store('shared-known');
+    const limit = { requestsPerSecond: 1, burst: 3 };
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      waits.push(await a.take({ limit }));
+      waits.push(await b.take({ limit }));
+    }
+
+    expect(waits.filter((w) => w === 0)).toHaveLength(3);
+    expect(waits.slice(3).every((w) => w > 900)).toBe(true);
+  });
+
+  it('holds every process when one reports a throttle, and keeps other keys apart', async () => {
+    const a = store('hold');
+    const b = store('hold');
+    const other = store('another-limit');
+    await a.take({ limit: undefined });
+    await a.throttled({ holdMs: 1000, sentAgoMs: 5, limit: undefined });
+
+    const wait = await b.take({ limit: undefined });
+    expect(wait).toBeGreaterThan(900);
+    expect(wait).toBeLessThanOrEqual(1000);
+    expect(await other.take({ limit: undefined })).toBe(0);
+  });
+
+  it('shares the learned rate: after a throttle the fleet restarts below what it achieved', async () => {
+    const a = store('learned');
+    const b = store('learned');
+    for (let i = 0; i < 20; i++) await (i % 2 ? a : b).take({ limit: undefined });
+    await b.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
+
+    const state = await inspect.hgetall('learned');
+    expect(Number(state.wmax)).toBeGreaterThan(0);
+    // A second report of the same episode (sent before the decrease) changes nothing.
+    await a.throttled({ holdMs: 0, sentAgoMs: 1000, limit: undefined });
+    expect((await inspect.hgetall('learned')).wmax).toBe(state.wmax);
+  });
+
+  it('keys the shared limit by practice group and a fingerprint of the API key, never the key itself', async () => {
+    const hero = createHeroClient({ apiKey: API_KEY, practiceGroupId: '4242', baseUrl: api.url, env: { HERO_RATE_LIMIT_REDIS_URL: redis.url } });
+    await hero.raw.GET('/v1/me/capabilities');
+    await hero.close();
+
+    const keys = await inspect.keys('*');
+    expect(keys).toEqual([defaultRateLimitKey(API_KEY, '4242')]);
+    expect(keys[0]).toMatch(/^hero:rate:4242:[0-9a-f]{16}$/);
+    const everything = JSON.stringify([keys, await inspect.hgetall(keys[0]!)]);
+    expect(everything).not.toContain(API_KEY);
+    expect(everything).not.toContain(API_KEY.slice(0, 12));
+  });
+
+  it('uses HERO_RATE_LIMIT_KEY when set', async () => {
+    const hero = createHeroClient({
+      apiKey: API_KEY,
+      practiceGroupId: '4242',
+      baseUrl: api.url,
+      env: { HERO_RATE_LIMIT_REDIS_URL: redis.url, HERO_RATE_LIMIT_KEY: 'fleet:recall-campaign' },
+    });
+    await hero.raw.GET('/v1/me/capabilities');
+    await hero.close();
+    expect(await inspect.keys('*')).toEqual(['fleet:recall-campaign']);
+  });
+
+  it('never fails a call when Redis is unreachable: paces locally and warns once', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const deadPort = await findClosedPort();
+    const hero = createHeroClient({
+      apiKey: API_KEY,
+      practiceGroupId: '4242',
+      baseUrl: api.url,
+      env: { HERO_RATE_LIMIT_REDIS_URL: `redis://:redis-s3cret@127.0.0.1:${deadPort}` },
+    });
+    try {
+      for (let i = 0; i < 5; i++) await hero.raw.GET('/v1/me/capabilities');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await hero.close();
+      process.off('warning', onWarning);
+    }
+
+    expect(api.requests).toHaveLength(5);
+    const ours = warnings.filter((w) => w.startsWith('Hero rate limit'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).not.toContain('redis-s3cret');
+  });
+
+  it('lets a worker process exit on its own after hero.close()', async () => {
+    const script = `
+      import { createHeroClient } from './src/index.ts';
+      const hero = createHeroClient({ apiKey: 'k-worker', practiceGroupId: '4242', baseUrl: process.env.API_URL, env: { HERO_RATE_LIMIT_REDIS_URL: process.env.REDIS_URL } });
+      for (let i = 0; i < 3; i++) await hero.raw.GET('/v1/me/capabilities');
+      if (hero.rateLimitSnapshot()?.mode !== 'shared') throw new Error('not shared');
+      await hero.close();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, API_URL: api.url, REDIS_URL: redis.url },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, 15_000);
+      child.once('exit', (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(api.requests).toHaveLength(3);
+  });
+});

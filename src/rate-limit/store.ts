@@ -1,0 +1,35 @@
+/**
+ * What a shared rate-limit store does, so any backend (the Redis one shipped here,
+ * or your own) can give a fleet of processes one schedule.
+ */
+
+/** A limit given by the partner agreement. */
+export interface KnownLimit {
+  /** Sustained requests per second. */
+  readonly requestsPerSecond: number;
+  /** Requests that may go back to back. */
+  readonly burst: number;
+}
+
+/**
+ * A schedule shared by every process that uses the same store and key. Methods
+ * reject (or time out quickly) when the backend cannot be reached; the client then
+ * falls back to pacing on its own and warns once, never failing a call for it.
+ */
+export interface RateLimitStore {
+  /**
+   * Takes one send from the shared schedule. Resolves `0` when taken, or the number
+   * of milliseconds to wait before asking again (a hold, or an empty bucket).
+   * `limit` is the known limit, or `undefined` to use the rate learned from 429s.
+   */
+  take(request: { readonly limit: KnownLimit | undefined }): Promise<number>;
+  /**
+   * Reports a throttle (429, or 503 with Retry-After): holds every process for
+   * `holdMs` and, once per episode, lowers the shared learned rate. `sentAgoMs` is
+   * how long ago the throttled request was sent, so late answers of one episode
+   * lower the rate once.
+   */
+  throttled(report: { readonly holdMs: number; readonly sentAgoMs: number; readonly limit: KnownLimit | undefined }): Promise<void>;
+  /** Releases the connection. */
+  close(): Promise<void>;
+}

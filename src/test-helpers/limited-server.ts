@@ -1,0 +1,85 @@
+/**
+ * The rate-limited server of `npm run bench:rate-limit`, run as a child process (see
+ * ../spawn-server.ts): a token bucket of `--rate` requests/s holding `--burst`, full at
+ * start; beyond it, 429 with `Retry-After: 1` (whole seconds, as HTTP allows). Counts
+ * what an honest judge needs: attempts, 429s, and how often each send was processed.
+ *
+ * Args: <rate> <burst>. IPC: `stats` → {@link LimitedServerStats}.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { markerOf, SEND_MESSAGE_RESPONSE_JSON } from '../../bench/fixtures.js';
+
+/** What the server saw. */
+export interface LimitedServerStats {
+  readonly attempts: number;
+  readonly rejected: number;
+  readonly processed: number;
+  /** Sends processed more than once (each extra time counts once). */
+  readonly duplicates: number;
+}
+
+const rate = Number(process.argv[2] ?? 50);
+const burst = Number(process.argv[3] ?? 10);
+const okBody = Buffer.from(SEND_MESSAGE_RESPONSE_JSON);
+const okHeaders = { 'content-type': 'application/json', 'content-length': String(okBody.length) };
+const limitedBody = Buffer.from(JSON.stringify({ error: true, statusCode: 429, message: 'Too Many Requests' }));
+const limitedHeaders = { 'content-type': 'application/json', 'content-length': String(limitedBody.length), 'retry-after': '1' };
+
+let tokens = burst;
+let refilledAt = performance.now();
+let attempts = 0;
+let rejected = 0;
+let processed = 0;
+let duplicates = 0;
+const seen = new Set<string>();
+
+function takeToken(): boolean {
+  const now = performance.now();
+  tokens = Math.min(burst, tokens + ((now - refilledAt) * rate) / 1000);
+  refilledAt = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
+}
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    attempts++;
+    // The limit is decided when the whole request has arrived, as a gateway would.
+    if (!takeToken()) {
+      rejected++;
+      response.writeHead(429, limitedHeaders);
+      response.end(limitedBody);
+      return;
+    }
+    processed++;
+    let marker: string | undefined;
+    try {
+      marker = markerOf((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message_string?: unknown }).message_string);
+    } catch {
+      marker = undefined;
+    }
+    if (marker !== undefined) {
+      if (seen.has(marker)) duplicates++;
+      else seen.add(marker);
+    }
+    response.writeHead(200, okHeaders);
+    response.end(okBody);
+  });
+});
+server.keepAliveTimeout = 120_000;
+server.headersTimeout = 130_000;
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'stats') {
+    const stats: LimitedServerStats = { attempts, rejected, processed, duplicates };
+    process.send?.({ type: 'stats-reply', payload: stats });
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
+});
+process.on('disconnect', () => process.exit(0));

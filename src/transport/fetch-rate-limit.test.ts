@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HeroRateLimitError, HeroServerError } from '../errors.js';
+import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
+import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { call, createHarness } from '../test-helpers/transport-harness.js';
+import { createRateController } from './rate-controller.js';
+
+let server: FaultServer;
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const SEND = '/v1/messages/send';
+const body = { patient_id: '156', message_type: 'sms', message_string: 'hello' };
+const limited = { type: 'respond', status: 429, headers: { 'retry-after': '0' } } as const;
+
+describe('throttles under the rate controller', () => {
+  it('retries a 429 past maxAttempts and an empty retry budget: Hero did nothing', async () => {
+    server.enqueue(limited, limited, limited, { type: 'respond', status: 200, body: { id: '1' } });
+    const { fetch } = createHarness({ retry: { maxAttempts: 2, budget: { capacity: 0 } } });
+
+    const response = await call(fetch, server.url, 'POST', SEND, { body });
+
+    expect(response.status).toBe(200);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('still sends a POST at most once more after a 429 when the next answer is a 500 (no duplicate)', async () => {
+    server.enqueue(limited, { type: 'respond', status: 500 }, { type: 'respond', status: 200 });
+    const { fetch } = createHarness();
+
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroServerError);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('keeps the budget for 5xx: with an empty budget a GET 503 without Retry-After is thrown at once', async () => {
+    server.enqueue({ type: 'respond', status: 503 }, { type: 'respond', status: 200 });
+    const { fetch } = createHarness({ retry: { budget: { capacity: 0 } } });
+
+    await expect(call(fetch, server.url, 'GET', '/v1/me')).rejects.toBeInstanceOf(HeroServerError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('throws the 429 at once when its Retry-After would pass the call deadline', async () => {
+    server.enqueue({ type: 'respond', status: 429, headers: { 'retry-after': '5' } });
+    const { fetch, sleeps } = createHarness({ deadlineMs: 1000 });
+
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroRateLimitError);
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('holds the whole client on a 503 with Retry-After', async () => {
+    server.enqueue({ type: 'respond', status: 503, headers: { 'retry-after': '30' } }, { type: 'respond', status: 200 });
+    const controller = createRateController(DEFAULT_RATE_LIMIT);
+    const { fetch } = createHarness({}, { rateController: controller });
+
+    await call(fetch, server.url, 'POST', SEND, { body });
+
+    expect(controller.snapshot().holding).toBe(true);
+    await controller.close();
+  });
+
+  it('does not retry a 429 when maxAttempts is 1 (retries off), but still holds the client', async () => {
+    server.enqueue(limited, { type: 'respond', status: 200 });
+    const controller = createRateController(DEFAULT_RATE_LIMIT);
+    const { fetch } = createHarness({ retry: { maxAttempts: 1 } }, { rateController: controller });
+
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroRateLimitError);
+    expect(server.requests).toHaveLength(1);
+    await controller.close();
+  });
+
+  it('with rateLimit off, a 429 counts as an ordinary attempt again', async () => {
+    server.enqueue(limited, limited, { type: 'respond', status: 200 });
+    const { fetch } = createHarness({ retry: { maxAttempts: 2 } }, { rateController: false });
+
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroRateLimitError);
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe('in-flight cap', () => {
+  let slow: Server;
+  let url: string;
+  let current = 0;
+  let peak = 0;
+  beforeAll(async () => {
+    slow = createServer((request, response) => {
+      current++;
+      peak = Math.max(peak, current);
+      request.resume();
+      setTimeout(() => {
+        current--;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{}');
+      }, 30);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+    url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => slow.close(() => resolve())));
+
+  it('never lets more than maxInFlight calls of one client reach the server at once', async () => {
+    const controller = createRateController({ ...DEFAULT_RATE_LIMIT, maxInFlight: 3 });
+    const { fetch } = createHarness({}, { rateController: controller });
+
+    const responses = await Promise.all(Array.from({ length: 12 }, () => call(fetch, url, 'GET', '/v1/me')));
+
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(peak).toBe(3);
+  });
+});
