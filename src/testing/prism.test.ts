@@ -43,6 +43,16 @@ describe('startPrism', () => {
     await expect(fetch(`${running.url}/`)).rejects.toThrow();
   });
 
+  it('still mocks dynamically (faker) after the English-only faker preload', async () => {
+    running = await startPrism({ specPath });
+    const response = await fetch(`${running.url}/v1/appointments/12345`, { headers: { ...headers, Prefer: 'dynamic=true' } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { id?: unknown };
+    expect(typeof body.id).toBe('string');
+    const command = spawnSync('ps', ['-o', 'args=', '-p', String(running.pid)], { encoding: 'utf8' }).stdout;
+    expect(command).toContain('locale%2Fen');
+  });
+
   it('can be stopped twice without error', async () => {
     running = await startPrism({ specPath });
     await running.stop();

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { HeroError } from '../errors.js';
@@ -100,7 +101,8 @@ async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy', entryPoi
   // -m false: one process, so the pid we signal is the one serving requests.
   args.push('-h', host, '-p', String(port), '-m', 'false', '-v', options.logLevel ?? 'warn', `--errors=${errors}`);
 
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const preload = (await setsFakerOptions(specPath)) ? [] : ENGLISH_FAKER_FLAGS;
+  const child = spawn(process.execPath, [...preload, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     // Prism must be drained or it blocks on a full pipe; keep only the tail for error messages.
@@ -123,6 +125,35 @@ async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy', entryPoi
     throw new HeroPrismError(`Prism ${mode} for ${specPath} did not start on ${url}: ${ready}`, output);
   }
   return { url, port, pid: child.pid!, output: () => output, stop };
+}
+
+/**
+ * Prism's mock generator requires @faker-js/faker, whose index builds a faker holding all of
+ * its 60-odd locales: about 1.2 s of CPU, a third of Prism's start-up. Prism only ever uses
+ * the default English locale unless the spec's `x-json-schema-faker` sets another, so this
+ * preload hands Prism faker's own English-only build (`@faker-js/faker/locale/en`, the same
+ * Faker class with locale and fallback `en`). Passed as a `data:` module so nothing extra
+ * ships; `--import` needs Node 20.6+, and older Nodes start Prism as it is.
+ */
+const ENGLISH_FAKER_PRELOAD = `
+import Module from 'node:module';
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (request !== '@faker-js/faker' || !/[\\\\/]@stoplight[\\\\/]prism-http[\\\\/]/.test(parent?.filename ?? '')) return load.apply(this, arguments);
+  const faker = load.call(Module, '@faker-js/faker/locale/en', parent, false);
+  return { __esModule: true, default: faker, faker };
+};`;
+const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split('.').map(Number);
+const ENGLISH_FAKER_FLAGS: readonly string[] =
+  nodeMajor > 20 || (nodeMajor === 20 && nodeMinor >= 6) ? ['--import', `data:text/javascript,${encodeURIComponent(ENGLISH_FAKER_PRELOAD)}`] : [];
+
+/** True when the spec configures Prism's faker (a locale, say): then Prism gets the full faker. */
+async function setsFakerOptions(specPath: string): Promise<boolean> {
+  try {
+    return (await readFile(specPath, 'utf8')).includes('x-json-schema-faker');
+  } catch {
+    return true; // Prism reports the unreadable spec itself.
+  }
 }
 
 /** What to run when Prism is missing; the version this package is tested with. */
