@@ -2,11 +2,12 @@
  * createHeroClient(): the typed openapi-fetch client for the Hero Public API, sent
  * through our transport (retries, timeouts, typed errors), plus the resource facade.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
 import { tagCalls } from './raw-client.js';
+import type { HeroRawClient } from './raw-client-types.js';
 import { createBookingResource, type BookingResource } from './resources/booking.js';
 import { createLinksResource, type LinksResource } from './resources/links.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
@@ -34,7 +35,7 @@ export interface HeroClient {
    * Every operation of the spec, typed from `generated/`, with the same retries and errors:
    * `await hero.raw.GET('/v1/me/capabilities')`. Non-2xx answers throw; `data` is the body.
    */
-  readonly raw: Client<paths>;
+  readonly raw: HeroRawClient;
   /** The base URL requests go to. */
   readonly baseUrl: string;
   /** The practice group sent as `x-practice-group-id`. */

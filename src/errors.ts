@@ -280,6 +280,8 @@ export interface HeroNetworkErrorInit {
   operationId?: string | undefined;
   /** First system or undici error code found, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   code?: string | undefined;
+  /** Host (and port) the call went to, e.g. `api.herohealth.net`: never the path or query, which may hold patient data. */
+  host?: string | undefined;
   /** The underlying failure (undici's `TypeError: fetch failed`, a system error…). */
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets. */
@@ -294,20 +296,23 @@ export class HeroNetworkError extends HeroApiError {
   override name: 'HeroNetworkError' | 'HeroTimeoutError' = 'HeroNetworkError';
   /** First error code found in the cause chain, e.g. `ECONNREFUSED`. */
   readonly code: string | undefined;
+  /** Host (and port) the call went to, when known; never the path or query. */
+  readonly host: string | undefined;
 
   constructor(init: HeroNetworkErrorInit) {
     const detail = init.code === undefined ? '' : ` (${init.code})`;
     super({
       ...init,
       status: 0,
-      message: init.message ?? `${describeCall(init)} failed: no response from the server${detail}`,
+      message: init.message ?? `${describeCall(init)} failed: no response from ${init.host ?? 'the server'}${detail}`,
     });
     this.code = init.code;
+    this.host = init.host;
   }
 
-  /** Adds {@link code} to the logged form. */
+  /** Adds {@link code} and {@link host} to the logged form. */
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), code: this.code };
+    return { ...super.toJSON(), code: this.code, host: this.host };
   }
 }
 
@@ -319,25 +324,31 @@ export interface HeroTimeoutErrorInit {
   path: string;
   /** Spec operationId, when known. */
   operationId?: string | undefined;
-  /** The limit that expired, in milliseconds. */
-  timeoutMs: number;
-  /** `attempt`: one try exceeded `timeoutMs`; `deadline`: the whole call exceeded `deadlineMs`. */
-  kind: 'attempt' | 'deadline';
-  /** For a deadline, the failure of the previous attempt, if any. */
+  /** The limit that expired, in milliseconds; `undefined` for a caller's signal (its limit is not known). */
+  timeoutMs?: number | undefined;
+  /**
+   * `attempt`: one try exceeded `timeoutMs`; `deadline`: the whole call exceeded `deadlineMs`;
+   * `signal`: the caller's signal timed out (`AbortSignal.timeout`), its reason is the `cause`.
+   */
+  kind: 'attempt' | 'deadline' | 'signal';
+  /** For a deadline, the failure of the previous attempt, if any; for a signal, its reason. */
   cause?: unknown;
 }
 
 /** The server did not answer in time. Status is 0. */
 export class HeroTimeoutError extends HeroNetworkError {
   override name = 'HeroTimeoutError' as const;
-  /** The limit that expired, in milliseconds. */
-  readonly timeoutMs: number;
+  /** The limit that expired, in milliseconds; `undefined` when the caller's signal timed out. */
+  readonly timeoutMs: number | undefined;
   /** Which limit expired. */
-  readonly kind: 'attempt' | 'deadline';
+  readonly kind: 'attempt' | 'deadline' | 'signal';
 
   constructor(init: HeroTimeoutErrorInit) {
-    const limit = init.kind === 'deadline' ? 'overall deadline' : 'per-attempt timeout';
-    super({ ...init, message: `${describeCall(init)} timed out: no response within the ${limit} of ${init.timeoutMs} ms` });
+    const message =
+      init.kind === 'signal'
+        ? `${describeCall(init)} timed out: the caller's signal timed out (AbortSignal.timeout)`
+        : `${describeCall(init)} timed out: no response within the ${init.kind === 'deadline' ? 'overall deadline' : 'per-attempt timeout'} of ${init.timeoutMs} ms`;
+    super({ ...init, message });
     this.timeoutMs = init.timeoutMs;
     this.kind = init.kind;
   }
@@ -346,6 +357,49 @@ export class HeroTimeoutError extends HeroNetworkError {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), timeoutMs: this.timeoutMs, kind: this.kind };
   }
+}
+
+/** Fields for {@link HeroAbortError}. */
+export interface HeroAbortErrorInit {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  path: string;
+  /** Spec operationId, when known. */
+  operationId?: string | undefined;
+  /** The signal's `reason`. */
+  cause: unknown;
+}
+
+/**
+ * The caller's `signal` aborted the call (before it was sent, while it ran, or during a
+ * retry wait). Not an API failure, so not a {@link HeroApiError}; `cause` is the signal's
+ * reason. A signal that timed out (`AbortSignal.timeout`) gives {@link HeroTimeoutError} instead.
+ */
+export class HeroAbortError extends HeroError {
+  override name = 'HeroAbortError' as const;
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  readonly path: string;
+  /** Spec operationId, when known. */
+  readonly operationId: string | undefined;
+
+  constructor(init: HeroAbortErrorInit) {
+    super(`${describeCall(init)} was aborted by the caller's signal`, { cause: init.cause });
+    this.method = init.method;
+    this.path = init.path;
+    this.operationId = init.operationId;
+  }
+}
+
+/**
+ * The error for a call its caller's signal ended: {@link HeroTimeoutError} (kind `signal`)
+ * when the reason is a `TimeoutError`, else {@link HeroAbortError}; `cause` is the reason.
+ */
+export function errorFromAbort(reason: unknown, call: { method: string; path: string; operationId?: string | undefined }): HeroTimeoutError | HeroAbortError {
+  const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  return isTimeout ? new HeroTimeoutError({ ...call, kind: 'signal', cause: reason }) : new HeroAbortError({ ...call, cause: reason });
 }
 
 /**

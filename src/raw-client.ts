@@ -6,8 +6,10 @@
  */
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
-import { HeroResponseParseError } from './errors.js';
+import { errorFromAbort, HeroError, HeroResponseParseError } from './errors.js';
 import { operationIdsFor } from './operation-index.js';
+import type { HeroRawClient } from './raw-client-types.js';
+import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
@@ -24,7 +26,7 @@ type AnyCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?
  * `Request`, but only while nothing else could see it: no middleware added with `use()`,
  * and no per-call `fetch`, `Request` or `middleware`. Those get a real `Request`, as before.
  */
-export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): Client<paths> {
+export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): HeroRawClient {
   const tagged: Record<string, unknown> = { ...client };
   // Once middleware is added it may read, clone or replace the request: real Requests from then on.
   let light = options.light === true;
@@ -50,6 +52,11 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
             cause: error,
           });
         }
+        // A caller's abort or signal time-out becomes a HeroError, with the reason as `cause`.
+        const signal = init?.signal;
+        if (signal instanceof AbortSignal && signal.aborted && !(error instanceof HeroError)) {
+          throw errorFromAbort(signal.reason, { method, path, operationId });
+        }
         throw error;
       }
     };
@@ -64,6 +71,7 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
  * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
  */
 function tagInit(init: Record<string, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string, unknown> {
+  if (init !== undefined && hasCallOptions(init)) init = withCallOptions(init);
   if (init !== undefined && ('heroSchemaPath' in init || 'heroOperationId' in init)) {
     return { ...init, heroSchemaPath: path, heroOperationId: operationId };
   }
@@ -73,9 +81,20 @@ function tagInit(init: Record<string, unknown> | undefined, path: string, operat
   return { heroSchemaPath: path, heroOperationId: operationId, ...init };
 }
 
-function finishTagged(tagged: Record<string, unknown>): Client<paths> {
+/**
+ * Checks the per-call options (call-options.ts) and turns them into what openapi-fetch
+ * copies onto the Request for the transport: `heroCallOverrides`, `heroIdempotent`.
+ */
+function withCallOptions(init: Record<string, unknown>): Record<string, unknown> {
+  const { init: rest, overrides, idempotent } = normalizeCallInit(init);
+  if (overrides !== undefined) rest.heroCallOverrides = overrides;
+  if (idempotent) rest.heroIdempotent = true;
+  return rest;
+}
+
+function finishTagged(tagged: Record<string, unknown>): HeroRawClient {
   // `request(method, path, init)` is the same call with the method as an argument.
   tagged.request = (method: string, path: string, init?: Record<string, unknown>) =>
     (tagged[method.toUpperCase()] as AnyCall)(path, init);
-  return tagged as unknown as Client<paths>;
+  return tagged as unknown as HeroRawClient;
 }

@@ -5,8 +5,7 @@
  * documents no idempotency key and a repeat can reach the patient twice; 429 and 503 are
  * retried because Hero did not process the request.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
@@ -34,7 +33,7 @@ export interface MessagesResource {
 }
 
 /** Builds `hero.messages` over the typed client. */
-export function createMessagesResource(raw: Client<paths>): MessagesResource {
+export function createMessagesResource(raw: HeroRawClient): MessagesResource {
   return {
     send: (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
     get: (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),

@@ -1,8 +1,7 @@
 /**
  * Patients: PDS registration (two outcomes), registration without PDS, look-up and search.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { HeroNotFoundError } from '../errors.js';
 import { autoPaginate, type AutoPaginated, type PageOptions } from '../pagination.js';
 import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
@@ -41,7 +40,7 @@ export interface PatientsResource {
 }
 
 /** Builds `hero.patients` over the typed client. */
-export function createPatientsResource(raw: Client<paths>): PatientsResource {
+export function createPatientsResource(raw: HeroRawClient): PatientsResource {
   return {
     async registerPds(input, options) {
       const body = normalizeRegisterPdsInput(input, options?.today ? { today: options.today } : {});

@@ -7,6 +7,7 @@ import type { AttemptFailure } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
+import { applyCallOverrides } from './call-options.js';
 import { sleep as abortableSleep } from './sleep.js';
 
 /** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
@@ -77,11 +78,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
-  const { retry, timeoutMs, deadlineMs, hooks } = options;
-  const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
+  const { hooks } = options;
+  const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
     const meta = getRequestMeta(input);
+    // Per-call options (call-options.ts): this call's limits and retries over the client's.
+    const { retry, timeoutMs, deadlineMs } = applyCallOverrides(options, meta?.overrides);
     const { url, method } = input;
     // What each attempt sends. A LightRequest with no caller signal and a body that can
     // be sent again as it is (none, or a string) goes out as `fetch(url, init)`. Anything
@@ -202,7 +205,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         const codes = collectErrorCodes(thrown);
         if (!isNetworkFailure(thrown, codes)) throw thrown;
         return {
-          error: new HeroNetworkError({ method, path: pathOf(), operationId: meta?.operationId, code: primaryErrorCode(codes), cause: thrown }),
+          error: new HeroNetworkError({ method, path: pathOf(), operationId: meta?.operationId, code: primaryErrorCode(codes), host: new URL(url).host, cause: thrown }),
           failure: { kind: 'network', codes },
         };
       };
