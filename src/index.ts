@@ -13,6 +13,7 @@ export {
   HeroServerError,
   HeroNetworkError,
   HeroTimeoutError,
+  HeroAbortError,
   HeroResponseParseError,
   HeroInputError,
   HeroWebhookVerificationError,
@@ -31,6 +32,8 @@ export type {
   RedactedRequest,
 } from './transport/options.js';
 export type { RetryReason } from './transport/retry.js';
+export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
+export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
 export type { AutoPaginated, PageOptions } from './pagination.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
