@@ -53,7 +53,7 @@ export interface HeroClient {
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const connection = normalizeConnection(options);
-  const transport = normalizeTransportOptions(options);
+  const transport = normalizeTransportOptions(options, options.env ?? process.env);
   // One transport per client: its retry budget is shared by every call of this client.
   const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
   const raw = tagCalls(

@@ -31,7 +31,8 @@ export type {
   RetryHookEvent,
   RedactedRequest,
 } from './transport/options.js';
-export type { RetryReason } from './transport/retry.js';
+export type { RetryReason, StopReason } from './transport/retry.js';
+export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';

@@ -8,6 +8,7 @@ import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
 import { applyCallOverrides } from './call-options.js';
+import { logAttempt, type AttemptRecord } from './attempt-log.js';
 import { sleep as abortableSleep } from './sleep.js';
 
 /** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
@@ -78,7 +79,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
-  const { hooks } = options;
+  const { hooks, logger } = options;
   const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
@@ -146,22 +147,39 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       for (let attempt = 1; ; attempt++) {
         if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
 
-        const result = await attemptOnce(attempt);
-        if (!isFailure(result)) return result;
+        const startedAt = now();
+        let result: Response | AttemptOutcome;
+        try {
+          result = await attemptOnce(attempt, startedAt);
+        } catch (thrown) {
+          if (logger !== undefined) logAttempt(logger, attemptRecord(attempt, startedAt, { error: thrown }));
+          throw thrown;
+        }
+        if (!isFailure(result)) {
+          if (logger !== undefined) logAttempt(logger, attemptRecord(attempt, startedAt, { status: result.status }));
+          return result;
+        }
 
         const decision = decideRetry({ attempt, method, idempotent: meta?.idempotent ?? false, failure: result.failure }, retry, random);
-        if (!decision.retry) throw result.error;
+        // Why this failure ends the call, if it does (the log line names it).
+        let stop: AttemptRecord['stop'];
+        if (!decision.retry) stop = decision.reason;
         // No point waiting for an attempt the deadline would cut short.
-        if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) throw result.error;
-        if (budget !== undefined) {
+        else if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) stop = 'deadline';
+        else if (budget !== undefined) {
           const cost = budget.tryAcquire(decision.reason);
-          if (cost === undefined) throw result.error;
-          lastRetryCost = cost;
+          if (cost === undefined) stop = 'retry-budget';
+          else lastRetryCost = cost;
         }
+        const durationMs = now() - startedAt;
+        if (logger !== undefined) {
+          logAttempt(logger, attemptRecord(attempt, startedAt, { error: result.error, stop, retry: decision.retry && stop === undefined ? decision : undefined }));
+        }
+        if (!decision.retry || stop !== undefined) throw result.error;
         lastError = result.error;
 
         if (hooks.onRetry) {
-          await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error });
+          await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error, durationMs });
         }
         try {
           await sleep(decision.delayMs, callerSignal ?? neverAborted);
@@ -177,7 +195,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     }
 
     /** Sends one attempt under its own timer; resolves to the 2xx response or the failure. */
-    async function attemptOnce(attempt: number): Promise<Response | AttemptOutcome> {
+    async function attemptOnce(attempt: number, startedAt: number): Promise<Response | AttemptOutcome> {
       const limitMs = deadlineAt === Infinity ? timeoutMs : Math.min(timeoutMs, deadlineAt - now());
       const limitKind = limitMs < timeoutMs ? 'deadline' : 'attempt';
       if (limitMs <= 0) throw timeoutError('deadline');
@@ -225,7 +243,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       }
       if (hooks.onResponse) {
         try {
-          await hooks.onResponse({ request: redacted(), response, attempt });
+          await hooks.onResponse({ request: redacted(), response, attempt, durationMs: now() - startedAt });
         } catch (thrown) {
           // The hook's error wins; stop the timer and free the connection first.
           clearTimeout(timer);
@@ -248,6 +266,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       } catch (thrown) {
         return outcomeOf(thrown);
       }
+    }
+
+    /** What the log line of one finished attempt says (attempt-log.ts). */
+    function attemptRecord(attempt: number, startedAt: number, outcome: Pick<AttemptRecord, 'status' | 'error' | 'retry' | 'stop'>): AttemptRecord {
+      return { method, path: pathOf(), operationId: meta?.operationId, attempt, durationMs: now() - startedAt, ...outcome };
     }
 
     function timeoutError(kind: 'attempt' | 'deadline'): HeroTimeoutError {

@@ -1,6 +1,7 @@
 import { HeroConfigError } from '../errors.js';
 import type { HeroApiError } from '../errors.js';
 import type { RetryReason } from './retry.js';
+import { normalizeLogger, type HeroLogger } from './attempt-log.js';
 
 /**
  * Token-bucket limits on retries, shared by every call of one client, in the
@@ -67,6 +68,8 @@ export interface ResponseHookEvent extends RequestHookEvent {
    * (for 2xx) or the error builder (otherwise) still needs it; `clone()` it if you must.
    */
   readonly response: Response;
+  /** Time from sending this attempt to its response headers, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /** Passed to {@link TransportHooks.onRetry}. */
@@ -81,6 +84,8 @@ export interface RetryHookEvent {
   readonly request: RedactedRequest;
   /** The failure of the previous attempt (thrown if this retry never happens). */
   readonly error: HeroApiError;
+  /** How long the failed attempt took, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /**
@@ -110,6 +115,13 @@ export interface TransportOptions {
   deadlineMs?: number;
   /** Observers of requests, responses and retries. @default {} */
   hooks?: TransportHooks;
+  /**
+   * Logs one redacted line per attempt (method, path template, status, duration, attempt,
+   * retry reason): `console`, a pino logger, or any object with `debug`/`info`/`warn`/`error`.
+   * `false` turns logging off even when `HERO_DEBUG` is set.
+   * @default console.error when HERO_DEBUG=1, else none
+   */
+  logger?: HeroLogger | false;
 }
 
 /** {@link RetryBudgetOptions} with every field set. */
@@ -132,6 +144,8 @@ export interface NormalizedTransportOptions {
   /** Whole-call limit; `Infinity` when none. */
   readonly deadlineMs: number;
   readonly hooks: NormalizedTransportHooks;
+  /** Where attempts are logged; `undefined` for nowhere. */
+  readonly logger?: HeroLogger | undefined;
 }
 
 /** {@link TransportHooks} with every key present (a missing hook is `undefined`). */
@@ -223,8 +237,12 @@ function normalizeRetry(retry: RetryOptions | undefined): NormalizedRetryOptions
  * Merges caller options over the defaults into a fully required object, once per
  * client (ky:source/utils/normalize.ts). Throws {@link HeroConfigError} naming the
  * option for a malformed number, so a typo fails at construction, not mid-traffic.
+ * `env` is read for `HERO_DEBUG` only (the client passes its `env` option or process.env).
  */
-export function normalizeTransportOptions(options: TransportOptions = {}): NormalizedTransportOptions {
+export function normalizeTransportOptions(
+  options: TransportOptions = {},
+  env: Readonly<Record<string, string | undefined>> = {},
+): NormalizedTransportOptions {
   const hooks = options.hooks ?? {};
   checkHook('onRequest', hooks.onRequest);
   checkHook('onResponse', hooks.onResponse);
@@ -238,5 +256,6 @@ export function normalizeTransportOptions(options: TransportOptions = {}): Norma
     deadlineMs:
       options.deadlineMs === undefined ? Infinity : checkNumber('deadlineMs', options.deadlineMs, { min: 0, exclusiveMin: true }),
     hooks: Object.freeze({ onRequest: hooks.onRequest, onResponse: hooks.onResponse, onRetry: hooks.onRetry }),
+    logger: normalizeLogger(options.logger, env),
   });
 }
