@@ -6,6 +6,7 @@ import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { createBookingResource, type BookingResource } from './resources/booking.js';
@@ -36,6 +37,12 @@ export interface HeroClient {
    * `await hero.raw.GET('/v1/me/capabilities')`. Non-2xx answers throw; `data` is the body.
    */
   readonly raw: HeroRawClient;
+  /**
+   * Every item of any paged operation (those with `page_index`), fetched page by page as you
+   * iterate, typed from the spec: `for await (const admin of hero.paginate('/v1/admins')) …`.
+   * Takes `params`, `pageSize`, `startPage` and the per-call options; `.toArray({ limit })` collects.
+   */
+  readonly paginate: HeroPaginate;
   /** The base URL requests go to. */
   readonly baseUrl: string;
   /** The practice group sent as `x-practice-group-id`. */
@@ -72,6 +79,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     webhooks: createWebhooksResource(raw),
     links: createLinksResource(raw),
     raw,
+    paginate: createPaginate(raw),
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
   };

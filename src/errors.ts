@@ -105,6 +105,11 @@ export interface HeroApiErrorInit {
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets or response data. */
   message?: string | undefined;
+  /**
+   * Request violations a Prism mock or validation proxy reported in its `sl-violations`
+   * header. When present they are the real problems, and a 400's canned example body is not.
+   */
+  violations?: readonly HeroValidationIssue[] | undefined;
 }
 
 /** One entry of a Hero 400 body's `message[]` (documented as `{ code, expected, path[] }`). */
@@ -113,8 +118,13 @@ export interface HeroValidationIssue {
   readonly code?: string;
   /** What the server expected, e.g. `string`. */
   readonly expected?: string;
-  /** Location of the offending field in the request body. */
+  /**
+   * Location of the offending field: in the request body for Hero's own issues; for a
+   * Prism mock's violations, body fields likewise, other places prefixed (`query`, `header`, `path`).
+   */
   readonly path: readonly (string | number)[];
+  /** What is wrong, when the source says (Prism's violation messages do; Hero's 400 items do not). */
+  readonly message?: string;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -165,7 +175,8 @@ export class HeroApiError extends HeroError {
   readonly requestId: string | undefined;
 
   constructor(init: HeroApiErrorInit) {
-    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}`, { cause: init.cause });
+    const mock = init.violations?.length ? ` (mock request violations: ${init.violations.map((v) => v.message ?? v.path.join('.')).join('; ')})` : '';
+    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${mock}`, { cause: init.cause });
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -227,9 +238,16 @@ export class HeroValidationError extends HeroApiError {
   readonly issues: readonly HeroValidationIssue[];
 
   constructor(init: HeroApiErrorInit) {
-    const issues = parseValidationIssues(init.body);
-    // Field paths only: values could be patient data and messages end up in logs.
-    const where = issues.length === 0 ? '' : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
+    const fromMock = init.violations !== undefined && init.violations.length > 0;
+    const issues = fromMock ? [...init.violations!] : parseValidationIssues(init.body);
+    // Field paths only from Hero (values could be patient data and messages end up in logs);
+    // Prism's messages name the rule broken, never the value.
+    const where =
+      issues.length === 0
+        ? ''
+        : fromMock
+          ? ` (mock request violations: ${issues.map((i) => i.message ?? i.path.join('.')).join('; ')})`
+          : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
     super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${where}` });
     this.issues = issues;
   }
@@ -453,6 +471,40 @@ export interface ErrorResponseContext {
   nowMs?: number | undefined;
 }
 
+// Longest sl-violations header read; Prism's are a few hundred bytes per violation.
+const MAX_VIOLATIONS_HEADER_CHARS = 64_000;
+
+/**
+ * Reads the `sl-violations` header a Prism mock or proxy adds (a JSON array of
+ * `{ location: ['request', 'body', 'patient_id'], severity, code, message }`) into
+ * issues: errors only, body fields by name, other places prefixed (`query.page_index`).
+ * Anything unreadable gives `[]`; Hero itself never sends this header.
+ */
+export function parseMockViolations(header: string | undefined): HeroValidationIssue[] {
+  if (header === undefined || header.length > MAX_VIOLATIONS_HEADER_CHARS) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(header);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const issues: HeroValidationIssue[] = [];
+  for (const item of parsed) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { location, severity, code, message } = item as Record<string, unknown>;
+    if (severity !== undefined && severity !== 'Error') continue;
+    const where = Array.isArray(location) ? location.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
+    const path = where[0] === 'request' ? where.slice(where[1] === 'body' ? 2 : 1) : where;
+    issues.push({
+      path,
+      ...(code !== undefined && { code: String(code) }),
+      ...(typeof message === 'string' && { message }),
+    });
+  }
+  return issues;
+}
+
 /** Reads a body as JSON when it parses, else text; an empty body gives `undefined`. */
 export function parseErrorBody(text: string): unknown {
   if (text === '') return undefined;
@@ -481,7 +533,9 @@ export async function errorFromResponse(response: Response, context: ErrorRespon
     requestId = headers[name];
     if (requestId !== undefined) break;
   }
+  const violations = parseMockViolations(headers['sl-violations']);
   return errorFromStatus({
+    ...(violations.length > 0 && { violations }),
     status: response.status,
     statusText: response.statusText,
     method: context.method,

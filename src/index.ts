@@ -36,14 +36,15 @@ export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/at
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
-export type { AutoPaginated, PageOptions } from './pagination.js';
+export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
+export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
 export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';
 export type { BookingResource } from './resources/booking.js';
-export type { MessagesResource } from './resources/messages.js';
+export type { MessagesResource, BatchFilters } from './resources/messages.js';
 export type { WebhooksResource } from './resources/webhooks.js';
 export type { LinksResource } from './resources/links.js';
-export type { OperationName, QueryParams, RequestBody, SuccessBody } from './resources/types.js';
+export type { OperationName, QueryParams, RequestBody, SuccessBody, PageParamName, WidenPageParams } from './resources/types.js';
 export { normalizeRegisterPdsInput, type RegisterPdsBody } from './validation/pds-input.js';
 export { validateNhsNumber, isValidNhsNumber } from './validation/nhs-number.js';
 export { validateDateOfBirth, isValidDateOfBirth } from './validation/dates.js';

@@ -11,6 +11,7 @@ import { operationIdsFor } from './operation-index.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
+import { checkPageQuery } from './pagination.js';
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
@@ -71,7 +72,11 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
  * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
  */
 function tagInit(init: Record<string, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string, unknown> {
-  if (init !== undefined && hasCallOptions(init)) init = withCallOptions(init);
+  if (init !== undefined) {
+    if (hasCallOptions(init)) init = withCallOptions(init);
+    // Page numbers are checked here, inside the call, so a bad one rejects rather than throws.
+    checkPageQuery((init.params as { query?: Record<string, unknown> } | undefined)?.query);
+  }
   if (init !== undefined && ('heroSchemaPath' in init || 'heroOperationId' in init)) {
     return { ...init, heroSchemaPath: path, heroOperationId: operationId };
   }

@@ -6,8 +6,13 @@
  * retried because Hero did not process the request.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
+import { createPaginate, type PageItem } from '../paginate.js';
+import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** Filters of a batch list, without the page parameters the paginator sets. */
+export type BatchFilters<Op extends 'listBatchMessages' | 'listBatchMessageRecipients' | 'listBatchMessageSends'> = Omit<QueryParams<Op>, 'page_index' | 'page_size'>;
 
 /** `hero.messages`. */
 export interface MessagesResource {
@@ -29,23 +34,33 @@ export interface MessagesResource {
     recipients(id: string, query?: QueryParams<'listBatchMessageRecipients'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageRecipients'>>;
     /** Messages sent for a batch. */
     sends(id: string, query?: QueryParams<'listBatchMessageSends'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageSends'>>;
+    /** Every batch, fetched page by page as you iterate (the body is undocumented: items are `unknown`). */
+    listAll(filters?: BatchFilters<'listBatchMessages'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message'>>;
+    /** Every recipient of a batch, page by page. */
+    recipientsAll(id: string, filters?: BatchFilters<'listBatchMessageRecipients'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message/{id}/recipients'>>;
+    /** Every message sent for a batch, page by page (the body is undocumented: items are `unknown`). */
+    sendsAll(id: string, filters?: BatchFilters<'listBatchMessageSends'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message/{id}/messages'>>;
   };
 }
 
 /** Builds `hero.messages` over the typed client. */
 export function createMessagesResource(raw: HeroRawClient): MessagesResource {
+  const paginate = createPaginate(raw);
   return {
     send: (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
     get: (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     batches: {
       create: (body, options) => expectData('createBatchMessage', raw.POST('/v1/batch_message', { body, ...callInit(options) })),
-      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: query ?? {} }, ...callInit(options) })),
+      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: toWireQuery(query) }, ...callInit(options) })),
       get: (id, options) => expectData('getBatchMessage', raw.GET('/v1/batch_message/{id}', { params: { path: { id } }, ...callInit(options) })),
       send: (id, options) => expectData('sendBatchMessage', raw.PATCH('/v1/batch_message/{id}/send', { params: { path: { id } }, ...callInit(options) })),
       recipients: (id, query, options) =>
-        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
       sends: (id, query, options) =>
-        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v1/batch_message', { ...options, params: { query: filters ?? {} } }),
+      recipientsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/recipients', { ...options, params: { path: { id }, query: filters ?? {} } }),
+      sendsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/messages', { ...options, params: { path: { id }, query: filters ?? {} } }),
     },
   };
 }
