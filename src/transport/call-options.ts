@@ -5,7 +5,7 @@
  * other calls. The client's own options stay frozen and shared.
  */
 import { HeroInputError, type HeroInputIssue } from '../errors.js';
-import type { NormalizedRetryOptions, NormalizedTransportOptions, RetryOptions } from './options.js';
+import { numberProblem, type NormalizedRetryOptions, type NormalizedTransportOptions, type NumberRule, type RetryOptions } from './options.js';
 
 /** Retry settings one call may override; the retry budget stays the client's. */
 export type CallRetryOptions = Omit<RetryOptions, 'budget'>;
@@ -84,8 +84,6 @@ const MANAGED_HEADERS: ReadonlySet<string> = new Set([
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // CR, LF and NUL would split or truncate the header block (response splitting).
 const FORBIDDEN_VALUE_CHARS = /[\r\n\0]/;
-// setTimeout fires at once for delays above 2^31-1 ms (see options.ts).
-const MAX_TIMER_MS = 2_147_483_647;
 
 type Issues = HeroInputIssue[];
 
@@ -96,22 +94,16 @@ function describeReceived(value: unknown): string {
   return typeof value === 'number' ? String(value) : `a ${value === null ? 'null' : typeof value}`;
 }
 
-function checkLimit(issues: Issues, field: string, value: unknown, min: number, integer: boolean, exclusiveMin: boolean): number | undefined {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (exclusiveMin ? value > min : value >= min) &&
-    value <= MAX_TIMER_MS &&
-    (!integer || Number.isInteger(value));
-  if (ok) return value;
-  const kind = integer ? 'an integer' : 'a finite number';
-  issues.push({ field, message: `must be ${kind} ${exclusiveMin ? '>' : '>='} ${min} and <= ${MAX_TIMER_MS} (received ${describeReceived(value)})` });
+function checkLimit(issues: Issues, field: string, value: unknown, rule: NumberRule): number | undefined {
+  const problem = numberProblem(value, rule);
+  if (problem === undefined) return value as number;
+  issues.push({ field, message: problem });
   return undefined;
 }
 
 function checkTimeLimit(issues: Issues, field: string, value: unknown): number | undefined {
   if (value === false) return Infinity;
-  return checkLimit(issues, field, value, 0, false, true);
+  return checkLimit(issues, field, value, { min: 0, exclusiveMin: true });
 }
 
 function checkRetry(issues: Issues, retry: unknown): CallOverrides['retry'] {
@@ -125,10 +117,10 @@ function checkRetry(issues: Issues, retry: unknown): CallOverrides['retry'] {
     else if (!RETRY_KEYS.has(key)) issues.push({ field: `retry.${key}`, message: `is not a retry option (expected one of ${[...RETRY_KEYS].join(', ')})` });
   }
   const out: { -readonly [K in keyof NonNullable<CallOverrides['retry']>]?: number } = {};
-  if (r.maxAttempts !== undefined) out.maxAttempts = checkLimit(issues, 'retry.maxAttempts', r.maxAttempts, 1, true, false);
-  if (r.baseDelayMs !== undefined) out.baseDelayMs = checkLimit(issues, 'retry.baseDelayMs', r.baseDelayMs, 0, false, false);
-  if (r.maxDelayMs !== undefined) out.maxDelayMs = checkLimit(issues, 'retry.maxDelayMs', r.maxDelayMs, 0, false, false);
-  if (r.maxRetryAfterMs !== undefined) out.maxRetryAfterMs = checkLimit(issues, 'retry.maxRetryAfterMs', r.maxRetryAfterMs, 0, false, false);
+  if (r.maxAttempts !== undefined) out.maxAttempts = checkLimit(issues, 'retry.maxAttempts', r.maxAttempts, { min: 1, integer: true });
+  if (r.baseDelayMs !== undefined) out.baseDelayMs = checkLimit(issues, 'retry.baseDelayMs', r.baseDelayMs, { min: 0 });
+  if (r.maxDelayMs !== undefined) out.maxDelayMs = checkLimit(issues, 'retry.maxDelayMs', r.maxDelayMs, { min: 0 });
+  if (r.maxRetryAfterMs !== undefined) out.maxRetryAfterMs = checkLimit(issues, 'retry.maxRetryAfterMs', r.maxRetryAfterMs, { min: 0 });
   return out as CallOverrides['retry'];
 }
 

@@ -178,27 +178,35 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 // setTimeout fires at once for delays above 2^31-1 ms (Node prints a warning); ky rejects them too.
 const MAX_TIMER_MS = 2_147_483_647;
 
-interface NumberRule {
+/** Bounds of a numeric option. */
+export interface NumberRule {
   min: number;
   integer?: boolean;
   /** True when the minimum itself is not allowed. */
   exclusiveMin?: boolean;
 }
 
-function checkNumber(name: string, value: unknown, rule: NumberRule): number {
+/**
+ * What is wrong with a numeric option, or `undefined` when it is fine: finite, within
+ * the rule and at most 2^31-1 ms. Prints numbers only: a misplaced string could be a secret.
+ */
+export function numberProblem(value: unknown, rule: NumberRule): string | undefined {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
     value <= MAX_TIMER_MS &&
     (!rule.integer || Number.isInteger(value));
-  if (!ok) {
-    const kind = rule.integer ? 'an integer' : 'a finite number';
-    const bound = `${rule.exclusiveMin ? '>' : '>='} ${rule.min} and <= ${MAX_TIMER_MS}`;
-    // Print numbers only: a misplaced string could be a secret.
-    const received = typeof value === 'number' ? String(value) : `a ${typeof value}`;
-    throw new HeroConfigError(`${name} must be ${kind} ${bound} (received ${received})`);
-  }
+  if (ok) return undefined;
+  const kind = rule.integer ? 'an integer' : 'a finite number';
+  const bound = `${rule.exclusiveMin ? '>' : '>='} ${rule.min} and <= ${MAX_TIMER_MS}`;
+  const received = typeof value === 'number' ? String(value) : `a ${value === null ? 'null' : typeof value}`;
+  return `must be ${kind} ${bound} (received ${received})`;
+}
+
+function checkNumber(name: string, value: unknown, rule: NumberRule): number {
+  const problem = numberProblem(value, rule);
+  if (problem !== undefined) throw new HeroConfigError(`${name} ${problem}`);
   return value as number;
 }
 
