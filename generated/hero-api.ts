@@ -916,14 +916,14 @@ export interface paths {
         };
         /**
          * List patients
-         * @description Lists the practice group's patients, narrowed by a search term matched against one patient
-         *     field (`field` names the field, `search` gives the term).
+         * @description Retrieves a list of all patients (Hero's newer wording), narrowed by a search term matched
+         *     against one patient field (`field` names the field, `search` gives the term).
          *
-         *     Hero's per-operation page for this call was not archived: only a request sample
-         *     (`?field=emis_id&search=string`) and a response sample of the shape `{data, count}` were
-         *     seen. The accepted `field` values, whether the parameters are required, any pagination
-         *     parameters and the fields of each listed patient are unknown. For structured search with
-         *     documented fields see List Patients (v3).
+         *     Hero's page for this call (`/openapi/patients/listpatients`) survives only in part: a request
+         *     sample (`?field=emis_id&search=string`) and a response sample `{"data": [ {…} ], "count": 0}`
+         *     whose items are collapsed. The accepted `field` values, whether the parameters are required,
+         *     any pagination parameters and the fields of each listed patient are unknown. For structured
+         *     search with documented fields see List Patients (v3).
          */
         get: operations["listPatients"];
         put?: never;
@@ -1320,6 +1320,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/snomed/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a SNOMED code
+         * @description Checks a SNOMED CT code (presumably before writing a message to the patient's record with
+         *     a code).
+         *
+         *     Known only from a curl sample shown just before List Templates in Hero's Messages section
+         *     (`POST /v1/snomed/validate` with the body `{"code": "string"}`). Hero's title for it was not
+         *     seen (the summary is inferred from the path), the tag is inferred from its place in the
+         *     sidebar (Hero's empty Utilities tag is the other candidate), whether `code` is required is
+         *     not shown, and the response is not documented.
+         */
+        post: operations["validateSnomedCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{id}": {
         parameters: {
             query?: never;
@@ -1341,6 +1368,30 @@ export interface paths {
          *     Hero's title for this operation was not fully visible.
          */
         patch: operations["updateTask"];
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Lists the practice group's message templates.
+         *
+         *     Known only from a curl sample (`GET /v1/templates?has_follow_up=true`) on Hero's pages for
+         *     this operation and the one after it: the parameter's meaning and requiredness, any other
+         *     filters and the response are not documented, so the body is an open object.
+         */
+        get: operations["listTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/webhooks": {
@@ -1395,11 +1446,37 @@ export interface paths {
          * @description Lists the automated messages Hero sends on the practice's behalf, filtered by
          *     recipient, status and notification type.
          *
-         *     Hero's docs show only a curl sample for this operation: its title and tag are
-         *     inferred from its place in the sidebar, parameter requiredness and allowed
-         *     values are unknown, and the response is not documented.
+         *     Hero's docs show only a curl sample for this operation: its title is inferred from its
+         *     place in the sidebar, parameter requiredness and allowed values are unknown, and the
+         *     response is not documented. The sample sits on a Booking page, but Hero files Get
+         *     Automated Message under Messages (`/openapi/messages/getautomatedmessage`), so the
+         *     automated-message operations are tagged Messages here.
          */
         get: operations["listAutomatedMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/automated_messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Automated Message
+         * @description Returns one automated message (see List Automated Messages).
+         *
+         *     Known only from Hero's page for this operation (`/openapi/messages/getautomatedmessage`),
+         *     whose archived copy shows the path and the start of a GET curl sample: the response is not
+         *     documented, so the body is an open object.
+         */
+        get: operations["getAutomatedMessage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2160,12 +2237,8 @@ export interface components {
             /** @description Make `customer_stripe_id` the patient's default customer (see Get Default Customer). */
             set_default_customer?: boolean;
         };
-        /** @description Body of Create Invoice. `patient_id` or `appointment_id` must be given (Hero's description says so). */
-        InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & ({
-            patient_id: string;
-        } | {
-            appointment_id: string;
-        });
+        /** @description Body of Create Invoice. `patient_id` and `appointment_id` are each optional in Hero's field list, but Hero's description says one of them must be given; the `anyOf` states only that rule and declares no field of its own. The generated TypeScript type cannot express it (ajv and Prism enforce it). */
+        InvoiceCreateRequest: components["schemas"]["InvoiceCreateFields"] & (unknown | unknown);
         /** @description A line of an invoice. Hero's docs list these fields without saying which combinations are valid; Stripe prices and products come from List Products, which is not documented. */
         InvoiceItem: {
             /** @description Not explained in Hero's docs. */
@@ -2549,10 +2622,10 @@ export interface components {
         RegisterPatientPdsByDemographics: {
             /**
              * Format: date
-             * @description Date of birth, `YYYY-MM-DD`. Hero's reference types it date-time but describes it as an ISO 8601 date and shows only dates.
+             * @description Date of birth, `YYYY-MM-DD`. Required, and "string or null" in Hero's reference, which types it date-time but describes it as an ISO 8601 date and shows only dates. Hero does not say what `null` does; PDS cannot trace without a date of birth, so the SDK's `registerPds` rejects it before sending.
              * @example 1989-04-11
              */
-            dob: string;
+            dob: string | null;
             /** @description Optional, non-empty. Listed in Hero's reference without a description. */
             ehr_partner?: string;
             /** @description Optional, non-empty. Listed without a description; elsewhere in the API `ehr_partner_id` is the patient's identifier in the practice's EHR. */
@@ -2580,10 +2653,10 @@ export interface components {
         RegisterPatientPdsByNhsNumber: {
             /**
              * Format: date
-             * @description Date of birth, `YYYY-MM-DD`. Hero's reference types it date-time but describes it as an ISO 8601 date and shows only dates.
+             * @description Date of birth, `YYYY-MM-DD`. Required, and "string or null" in Hero's reference, which types it date-time but describes it as an ISO 8601 date and shows only dates. Hero does not say what `null` does; PDS cannot trace without a date of birth, so the SDK's `registerPds` rejects it before sending.
              * @example 1992-01-01
              */
-            dob: string;
+            dob: string | null;
             /** @description Optional, non-empty. Listed in Hero's reference without a description. */
             ehr_partner?: string;
             /** @description Optional, non-empty. Listed without a description; elsewhere in the API `ehr_partner_id` is the patient's identifier in the practice's EHR. */
@@ -2711,6 +2784,11 @@ export interface components {
             practitioner_id?: string;
             /** Format: date-time */
             start_time?: string;
+        };
+        /** @description Body of Validate a SNOMED code. Hero's only sample is `{"code": "string"}`; whether `code` is required, and which other fields exist, is not shown. */
+        SnomedValidateRequest: {
+            /** @description The SNOMED CT code to check (a concept ID such as `38341003`). Format rules are not documented. */
+            code?: string;
         };
         /** @description A task in the practice's inbox, as returned by Get Task. Hero's field list is cut off inside `patient`. */
         Task: {
@@ -3073,6 +3151,7 @@ export type SchemaRegisterPatientRequest = components['schemas']['RegisterPatien
 export type SchemaSendMessageRequest = components['schemas']['SendMessageRequest'];
 export type SchemaSendMessageResponse = components['schemas']['SendMessageResponse'];
 export type SchemaSlot = components['schemas']['Slot'];
+export type SchemaSnomedValidateRequest = components['schemas']['SnomedValidateRequest'];
 export type SchemaTask = components['schemas']['Task'];
 export type SchemaTaskPatient = components['schemas']['TaskPatient'];
 export type SchemaTaskPatientAddress = components['schemas']['TaskPatientAddress'];
@@ -5693,6 +5772,41 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    validateSnomedCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "38341003"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SnomedValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Ok. The body is not documented (Hero's docs show no response for this operation; 200 is assumed as for every other operation but Create Invoice). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["UndocumentedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     updateTask: {
         parameters: {
             query?: never;
@@ -5737,6 +5851,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Shown in Hero's sample with the value `true`; typed boolean from that example. Its meaning (presumably templates that carry a follow-up) is not documented.
+                 * @example true
+                 */
+                has_follow_up?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok. The body is not documented. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["UndocumentedObject"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };
@@ -5868,6 +6014,35 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getAutomatedMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric identifier, sent as a string. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok. The body is not documented. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["UndocumentedObject"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };

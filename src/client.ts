@@ -51,7 +51,7 @@ export interface HeroClient {
 
 /**
  * Creates a Hero client. Credentials come from options or `HERO_API_KEY`,
- * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL`; anything missing or malformed throws
+ * `HERO_PRACTICE_GROUP_ID`, `HERO_BASE_URL` / `HERO_ENVIRONMENT`; anything missing or malformed throws
  * {@link HeroConfigError} at once, before any request.
  *
  * @example

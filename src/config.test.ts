@@ -29,6 +29,21 @@ describe('normalizeConnection', () => {
     }
   });
 
+  it('reads HERO_ENVIRONMENT like `environment`, below HERO_BASE_URL and explicit options', () => {
+    const base = { apiKey: 'k', practiceGroupId: '1' };
+    expect(normalizeConnection({ ...base, env: { HERO_ENVIRONMENT: 'staging' } }).baseUrl).toBe(environments.staging);
+    expect(normalizeConnection({ ...base, env: { HERO_ENVIRONMENT: ' Production ' } }).baseUrl).toBe(environments.production);
+    expect(normalizeConnection({ ...base, env: { HERO_ENVIRONMENT: 'production', HERO_BASE_URL: 'http://127.0.0.1:4010' } }).baseUrl).toBe('http://127.0.0.1:4010');
+    expect(normalizeConnection({ ...base, environment: 'mock', env: { HERO_ENVIRONMENT: 'production' } }).baseUrl).toBe(environments.mock);
+    expect(normalizeConnection({ ...base, baseUrl: 'http://127.0.0.1:1', env: { HERO_ENVIRONMENT: 'production' } }).baseUrl).toBe('http://127.0.0.1:1');
+  });
+
+  it('refuses an unknown HERO_ENVIRONMENT rather than falling back to any URL', () => {
+    expect(() => normalizeConnection({ apiKey: 'k', practiceGroupId: '1', env: { HERO_ENVIRONMENT: 'prod' } })).toThrow(
+      /HERO_ENVIRONMENT must be one of mock, staging, production/,
+    );
+  });
+
   it('lists every missing setting, naming the option and the variable', () => {
     let error: unknown;
     try {
@@ -40,7 +55,7 @@ describe('normalizeConnection', () => {
     const problems = (error as HeroConfigError).problems.join('\n');
     expect(problems).toMatch(/apiKey.*HERO_API_KEY/);
     expect(problems).toMatch(/practiceGroupId.*HERO_PRACTICE_GROUP_ID/);
-    expect(problems).toMatch(/environment.*baseUrl.*HERO_BASE_URL/);
+    expect(problems).toMatch(/environment.*baseUrl.*HERO_ENVIRONMENT.*HERO_BASE_URL/);
   });
 
   it('refuses an unknown environment and a malformed base URL', () => {

@@ -23,7 +23,7 @@ export interface HeroConnectionOptions {
   apiKey?: string;
   /** Practice group the calls act for, sent as `x-practice-group-id`. @default process.env.HERO_PRACTICE_GROUP_ID */
   practiceGroupId?: string;
-  /** One of Hero's environments. Ignored when `baseUrl` is given. */
+  /** One of Hero's environments. Ignored when `baseUrl` is given. @default process.env.HERO_ENVIRONMENT (below HERO_BASE_URL) */
   environment?: HeroEnvironment;
   /** Any base URL (a local Prism mock, a proxy). @default process.env.HERO_BASE_URL */
   baseUrl?: string;
@@ -71,9 +71,15 @@ export function normalizeConnection(options: HeroConnectionOptions): NormalizedC
     else problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
   }
   baseUrl ||= pick(undefined, env.HERO_BASE_URL);
-  if (!baseUrl && options.environment === undefined) {
+  // HERO_ENVIRONMENT is to HERO_BASE_URL what `environment` is to `baseUrl`: the URL wins.
+  const environmentVariable = pick(undefined, env.HERO_ENVIRONMENT)?.toLowerCase();
+  if (!baseUrl && options.environment === undefined && environmentVariable) {
+    if (isEnvironment(environmentVariable)) baseUrl = environments[environmentVariable];
+    else problems.push(`HERO_ENVIRONMENT must be one of ${Object.keys(environments).join(', ')}`);
+  }
+  if (!baseUrl && options.environment === undefined && !environmentVariable) {
     // No silent default: a forgotten setting must not send patient data to production.
-    problems.push(`a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_BASE_URL`);
+    problems.push(`a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_ENVIRONMENT or HERO_BASE_URL`);
   }
   if (baseUrl) {
     try {

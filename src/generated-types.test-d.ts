@@ -15,7 +15,8 @@ describe('generated types', () => {
     expectTypeOf<Body>().not.toBeUnknown();
     expectTypeOf<Body>().not.toBeNever();
     expectTypeOf<Schemas['RegisterPatientPdsByNhsNumber']>().toHaveProperty('nhs_number').toEqualTypeOf<string>();
-    expectTypeOf<Schemas['RegisterPatientPdsByNhsNumber']>().toHaveProperty('dob').toEqualTypeOf<string>();
+    // Hero's reference: dob is required, "string or null".
+    expectTypeOf<Schemas['RegisterPatientPdsByNhsNumber']>().toHaveProperty('dob').toEqualTypeOf<string | null>();
     expectTypeOf<Schemas['RegisterPatientPdsByDemographics']>().toHaveProperty('postcode').toEqualTypeOf<string>();
     expectTypeOf<{ nhs_number: string; dob: string }>().toExtend<Body>();
     expectTypeOf<{ forename: string; surname: string; dob: string; postcode: string }>().toExtend<Body>();

@@ -44,8 +44,43 @@ export type { BookingResource } from './resources/booking.js';
 export type { MessagesResource, BatchFilters } from './resources/messages.js';
 export type { WebhooksResource } from './resources/webhooks.js';
 export type { LinksResource } from './resources/links.js';
-export type { OperationName, QueryParams, RequestBody, SuccessBody, PageParamName, WidenPageParams } from './resources/types.js';
-export { normalizeRegisterPdsInput, type RegisterPdsBody } from './validation/pds-input.js';
+export type { OperationName, QueryParams, RequestBody, SuccessBody, WireRequestBody, PageParamName, WidenPageParams } from './resources/types.js';
+export type {
+  AdminUpdate,
+  AppointmentCancelRequest,
+  AppointmentCreateRequest,
+  AppointmentEditRequest,
+  AttachmentLinkCreateRequest,
+  BatchMessageCreateRequest,
+  BookingLinkUpdateRequest,
+  CustomerCreateRequest,
+  EpisodeUpdate,
+  InvoiceCreateRequest,
+  InvoiceLinkRequest,
+  InvoiceUpdateRequest,
+  NamedRequestBodies,
+  NoteCreate,
+  PatientEhrConnectRequest,
+  PatientMergePreviewRequest,
+  PatientMergeRequest,
+  PharmacyCreateRequest,
+  PracticeGroupUpdate,
+  RegisterPatientPdsByDemographics,
+  RegisterPatientPdsByNhsNumber,
+  RegisterPatientPdsRequest,
+  RegisterPatientRequest,
+  SendMessageRequest,
+  SnomedValidateRequest,
+  TaskUpdate,
+  WebhookCreateRequest,
+} from './resources/request-bodies.js';
+export {
+  normalizeRegisterPdsInput,
+  type RegisterPdsBody,
+  type RegisterPdsInput,
+  type RegisterPdsByNhsNumberInput,
+  type RegisterPdsByDemographicsInput,
+} from './validation/pds-input.js';
 export { validateNhsNumber, isValidNhsNumber } from './validation/nhs-number.js';
 export { validateDateOfBirth, isValidDateOfBirth } from './validation/dates.js';
 export { validateUkPostcode, isValidUkPostcode } from './validation/postcode.js';

@@ -1,5 +1,6 @@
 /**
- * Messages: single messages (SMS, email, NHS App, Hero) and batches.
+ * Messages: single messages (SMS, email, NHS App, Hero), batches, templates and the
+ * messages Hero sends automatically.
  *
  * Sending is never retried after a timeout, a dropped connection or a 5xx, because Hero
  * documents no idempotency key and a repeat can reach the patient twice; 429 and 503 are
@@ -41,6 +42,23 @@ export interface MessagesResource {
     /** Every message sent for a batch, page by page (the body is undocumented: items are `unknown`). */
     sendsAll(id: string, filters?: BatchFilters<'listBatchMessageSends'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message/{id}/messages'>>;
   };
+  /** Message templates. Hero documents only the `has_follow_up` filter, not the response. */
+  readonly templates: {
+    /** Lists the practice group's templates. */
+    list(query?: QueryParams<'listTemplates'>, options?: CallOptions): Promise<SuccessBody<'listTemplates'>>;
+  };
+  /** Messages Hero sends automatically for the practice. Hero documents no response fields. */
+  readonly automated: {
+    /** Lists automated messages, filtered by recipient, status or notification type. */
+    list(query?: QueryParams<'listAutomatedMessages'>, options?: CallOptions): Promise<SuccessBody<'listAutomatedMessages'>>;
+    /** One automated message. */
+    get(id: string, options?: CallOptions): Promise<SuccessBody<'getAutomatedMessage'>>;
+    /** Every automated message matching the filters, page by page (the body is undocumented: items are `unknown`). */
+    listAll(
+      filters?: Omit<QueryParams<'listAutomatedMessages'>, 'page_index' | 'page_size'>,
+      options?: PageOptions & CallOptions,
+    ): AutoPaginated<PageItem<'/v2/automated_messages'>>;
+  };
 }
 
 /** Builds `hero.messages` over the typed client. */
@@ -61,6 +79,14 @@ export function createMessagesResource(raw: HeroRawClient): MessagesResource {
       listAll: (filters, options) => paginate('/v1/batch_message', { ...options, params: { query: filters ?? {} } }),
       recipientsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/recipients', { ...options, params: { path: { id }, query: filters ?? {} } }),
       sendsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/messages', { ...options, params: { path: { id }, query: filters ?? {} } }),
+    },
+    templates: {
+      list: (query, options) => expectData('listTemplates', raw.GET('/v1/templates', { params: { query: query ?? {} }, ...callInit(options) })),
+    },
+    automated: {
+      list: (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: toWireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v2/automated_messages', { ...options, params: { query: filters ?? {} } }),
+      get: (id, options) => expectData('getAutomatedMessage', raw.GET('/v2/automated_messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     },
   };
 }

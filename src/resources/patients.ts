@@ -6,7 +6,7 @@ import { HeroNotFoundError } from '../errors.js';
 import { createPaginate } from '../paginate.js';
 import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
 import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
-import { normalizeRegisterPdsInput } from '../validation/pds-input.js';
+import { normalizeRegisterPdsInput, type RegisterPdsInput } from '../validation/pds-input.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
@@ -27,7 +27,7 @@ export interface PatientsResource {
    * (NHS number check digit, date of birth, postcode): bad input throws `HeroInputError`.
    * No PDS match throws `HeroNotFoundError`.
    */
-  registerPds(input: RequestBody<'registerPatientPds'>, options?: RegisterPdsOptions): Promise<PdsRegistrationResult>;
+  registerPds(input: RegisterPdsInput, options?: RegisterPdsOptions): Promise<PdsRegistrationResult>;
   /** Registers or updates a patient from full demographics, without a PDS trace. */
   register(body: RequestBody<'registerPatient'>, options?: MutationOptions): Promise<SuccessBody<'registerPatient'>>;
   /** Gets a patient by Hero ID. */

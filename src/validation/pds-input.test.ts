@@ -59,6 +59,8 @@ describe('normalizeRegisterPdsInput', () => {
     ['a malformed postcode and blank names', { forename: ' ', surname: '', dob: '1992-01-01', postcode: 'QQ1 1AA' }, [['forename', /empty/], ['surname', /empty/], ['postcode', /UK postcode/]]],
     ['empty optional EHR fields', { nhs_number: '9434765919', dob: '1992-01-01', ehr_partner: '', ehr_partner_id: 7 }, [['ehr_partner', /empty/], ['ehr_partner_id', /string/]]],
     ['null NHS number', { nhs_number: null, dob: '1992-01-01' }, [['nhs_number', /string/]]],
+    // Hero's reference documents dob as "string or null"; a PDS trace cannot run without one.
+    ['a null dob', { nhs_number: '9434765919', dob: null }, [['dob', /required/]]],
     ['camelCase field names', { nhsNumber: '9434765919', dob: '1992-01-01' }, [['nhs_number', /required/], ['nhsNumber', /did you mean nhs_number/]]],
     ['an unknown field', { nhs_number: '9434765919', dob: '1992-01-01', gender: 'F' }, [['gender', /not a register_pds field/]]],
     ['not an object', 'nhs 9434765919', [['(input)', /must be an object/]]],

@@ -10,9 +10,29 @@ import { HeroInputError, type HeroInputIssue } from './input-error.js';
 import { validateNhsNumber } from './nhs-number.js';
 import { validateUkPostcode } from './postcode.js';
 import type { components } from '../../generated/hero-api.js';
+import type { RegisterPatientPdsByDemographics, RegisterPatientPdsByNhsNumber } from '../resources/request-bodies.js';
 
 /** Body of `POST /v1/patients/register_pds`, wire field names (from the spec). */
 export type RegisterPdsBody = components['schemas']['RegisterPatientPdsRequest'];
+
+/** {@link RegisterPdsInput} by NHS number and date of birth. */
+export interface RegisterPdsByNhsNumberInput extends Omit<RegisterPatientPdsByNhsNumber, 'dob'> {
+  /** Date of birth, `YYYY-MM-DD`. */
+  dob: string;
+}
+
+/** {@link RegisterPdsInput} by forename, surname, date of birth and postcode. */
+export interface RegisterPdsByDemographicsInput extends Omit<RegisterPatientPdsByDemographics, 'dob'> {
+  /** Date of birth, `YYYY-MM-DD`. */
+  dob: string;
+}
+
+/**
+ * What `hero.patients.registerPds` accepts: the wire body with `dob` a string. Hero's
+ * reference allows `null` there without saying what it does; PDS cannot trace without a date
+ * of birth, so the SDK asks for one at compile time as well as at run time.
+ */
+export type RegisterPdsInput = RegisterPdsByNhsNumberInput | RegisterPdsByDemographicsInput;
 
 /** Options for {@link normalizeRegisterPdsInput}. */
 export interface RegisterPdsInputOptions {
@@ -53,7 +73,7 @@ function checkText(value: unknown): { ok: true; value: string } | { ok: false; m
  * @example normalizeRegisterPdsInput({ nhs_number: '943 476 5919', dob: '1992-01-01' })
  * // { nhs_number: '9434765919', dob: '1992-01-01' }
  */
-export function normalizeRegisterPdsInput(input: RegisterPdsBody, options: RegisterPdsInputOptions = {}): RegisterPdsBody {
+export function normalizeRegisterPdsInput(input: RegisterPdsBody, options: RegisterPdsInputOptions = {}): RegisterPdsInput {
   const subject = 'register_pds input';
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new HeroInputError([{ field: '(input)', message: 'must be an object with nhs_number + dob, or forename + surname + dob + postcode' }], subject);
@@ -67,7 +87,8 @@ export function normalizeRegisterPdsInput(input: RegisterPdsBody, options: Regis
 
   for (const field of KNOWN_FIELDS) {
     const value = raw[field];
-    if (value === undefined) {
+    // Hero's reference allows `dob: null`, but a trace needs a date of birth: treat it as missing.
+    if (value === undefined || (field === 'dob' && value === null)) {
       const required = field === 'dob' || (field === 'nhs_number' && !byName) || ((NAME_FORM_FIELDS as readonly string[]).includes(field) && byName && !byNhsNumber);
       if (!required) continue;
       const message =
