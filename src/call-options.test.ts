@@ -149,6 +149,12 @@ describe('checking per-call options (nothing is sent)', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('lets hero.raw remove a reserved header with null (contract tests send calls without a key)', async () => {
+    await hero().raw.GET('/v1/me', { headers: { 'x-api-key': null } });
+    expect(server.requests[0]?.headers['x-api-key']).toBeUndefined();
+    expect(server.requests[0]?.headers['x-practice-group-id']).toBe('4242');
+  });
+
   it('refuses CR/LF in a header value without echoing the value', async () => {
     const error = await rejectsWith(hero().patients.get('1', { headers: { 'x-trace-id': 'a\r\nx-injected: 1' } }), 'headers["x-trace-id"]');
     expect(error.message).not.toContain('injected');

@@ -23,7 +23,8 @@ export interface HeroCallOptions {
   /**
    * Extra request headers for this call (e.g. a trace id). `x-api-key` and
    * `x-practice-group-id` cannot be set here (use another client, or `practiceGroupId`),
-   * nor can headers the HTTP client manages (`host`, `content-length`…). Values must not
+   * nor can headers the HTTP client manages (`host`, `content-length`…); on `hero.raw`,
+   * `null` removes a header (openapi-fetch's rule), these included. Values must not
    * contain CR, LF or NUL.
    */
   headers?: Readonly<Record<string, string>>;
@@ -132,9 +133,12 @@ function checkHeader(issues: Issues, name: string, value: unknown): void {
     return;
   }
   const lower = name.toLowerCase();
+  // `null` removes a header (openapi-fetch semantics): allowed even for the reserved ones, so a
+  // contract test can send a call without its key; it can never carry another value.
+  const removes = value === null;
   const reserved = RESERVED_HEADERS.get(lower);
-  if (reserved !== undefined) issues.push({ field, message: `cannot be set per call: it ${reserved}` });
-  else if (MANAGED_HEADERS.has(lower)) issues.push({ field, message: 'cannot be set per call: the HTTP client manages it' });
+  if (reserved !== undefined && !removes) issues.push({ field, message: `cannot be set per call: it ${reserved}` });
+  else if (MANAGED_HEADERS.has(lower) && !removes) issues.push({ field, message: 'cannot be set per call: the HTTP client manages it' });
   // openapi-fetch drops null/undefined entries and stringifies numbers and booleans.
   const values = Array.isArray(value) ? value : [value];
   for (const v of values) {
