@@ -6,6 +6,7 @@ export function configuredClient(baseUrl: string) {
     baseUrl, // or environment: 'mock' | 'staging' | 'production', or HERO_BASE_URL
     apiKey: process.env.HERO_API_KEY ?? 'test', // default: HERO_API_KEY
     practiceGroupId: process.env.HERO_PRACTICE_GROUP_ID ?? '1', // default: HERO_PRACTICE_GROUP_ID
+    allowInsecureHttp: false, // default; true allows plain http to a host other than loopback
     timeoutMs: 30_000, // per attempt; a fresh timer for every attempt
     deadlineMs: 90_000, // optional: for the whole call, retries and waits included
     retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 },

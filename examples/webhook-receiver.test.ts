@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants, type WebhookDelivery } from '../src/test-helpers/webhook-variants.js';
 import type { HeroWebhookEvent } from '../src/webhooks/events.js';
 import type { HeroWebhookVerificationError } from '../src/webhooks/verification-error.js';
 import { startWebhookReceiver, type RunningWebhookReceiver } from './webhook-receiver.js';
@@ -54,7 +55,7 @@ describe('example webhook receiver over 127.0.0.1', () => {
   it('accepts a correctly signed delivery with 204 and hands over the typed event', async () => {
     const response = await deliver(confirmed);
     expect(response.status).toBe(204);
-    expect(received).toEqual([JSON.parse(confirmed)]);
+    expect(received).toEqual([{ ...JSON.parse(confirmed), deviations: [] }]);
   });
 
   it('accepts a delivery whose JSON has spacing, because it verifies the bytes as sent', async () => {
@@ -66,7 +67,7 @@ describe('example webhook receiver over 127.0.0.1', () => {
   it('acknowledges an event type it does not know without calling it a failure', async () => {
     const body = '{"object":"Invoice","id":"1","practice_group_id":"654","event":"invoice.paid"}';
     expect((await deliver(body)).status).toBe(204);
-    expect(received).toEqual([{ event: 'unknown', type: 'invoice.paid', payload: JSON.parse(body) }]);
+    expect(received).toMatchObject([{ event: 'unknown', type: 'invoice.paid', payload: JSON.parse(body) }]);
   });
 
   it('rejects a tampered body with 400 and does not hand it over', async () => {
@@ -113,5 +114,41 @@ describe('example webhook receiver over 127.0.0.1', () => {
     const response = await deliver(confirmed);
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('downstream');
+  });
+});
+
+/** Posts a prepared delivery to the receiver. */
+function post(delivery: WebhookDelivery) {
+  return fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', ...delivery.headers }, body: new Uint8Array(delivery.body) });
+}
+
+describe('example webhook receiver: every authentic variant in, every tampered one out', () => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  it('answers 204 to each authentic variant and hands over the typed event', async () => {
+    const variants = authenticVariants(signingKey, nowSeconds());
+    expect(variants.length).toBeGreaterThanOrEqual(37);
+    for (const variant of variants) {
+      received.length = 0;
+      const response = await post(variant);
+      expect({ name: variant.name, status: response.status }).toEqual({ name: variant.name, status: 204 });
+      expect(received).toHaveLength(1);
+      expectTyped(received[0]!, variant);
+    }
+    expect(rejected).toEqual([]);
+  });
+
+  it('answers 400 to each tampered, replayed or non-object delivery and hands over nothing', async () => {
+    const variants = [...tamperedVariants(signingKey, nowSeconds()), ...nonObjectVariants(signingKey, nowSeconds())];
+    for (const variant of variants) {
+      const response = await post(variant);
+      expect({ name: variant.name, status: response.status, body: await response.json() }).toEqual({
+        name: variant.name,
+        status: 400,
+        body: { error: 'webhook verification failed', reason: variant.reason },
+      });
+    }
+    expect(received).toEqual([]);
+    expect(rejected).toEqual(variants.map((v) => v.reason));
   });
 });

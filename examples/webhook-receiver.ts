@@ -144,7 +144,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     port: Number(process.env.PORT ?? 3000),
     host: process.env.HOST ?? '127.0.0.1',
     onEvent: (event) => {
-      if (event.event === 'unknown') console.log(`ignored unknown event type ${event.type}`);
+      // Authentic deliveries whose payload differs from Hero's docs still arrive; deviations say how.
+      if (event.deviations.length > 0) console.warn(`payload deviations: ${event.deviations.map((d) => d.message).join('; ')}`);
+      if (event.event === 'unknown') console.log(`kept an event this SDK cannot type (${event.type ?? 'no event name'})`);
       else console.log(`received ${event.event} for ${event.object} ${event.id}`);
     },
     onRejected: (error) => console.warn(`rejected delivery: ${error.reason}`),

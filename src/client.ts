@@ -6,6 +6,7 @@ import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { HeroConfigError } from './errors.js';
 import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
 import type { HeroRawClient } from './raw-client-types.js';
@@ -16,9 +17,18 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
-export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {}
+export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
+  /**
+   * Check every NHS number, date of birth and postcode in a request before sending it
+   * (`HeroInputError`, nothing sent). Turn it off only to send invalid data on purpose: the
+   * contract suite does, to test the server's own validation. `registerPds` checks its input either way.
+   * @default true
+   */
+  checkPatientIdentifiers?: boolean;
+}
 
 /** The client returned by {@link createHeroClient}. */
 export interface HeroClient {
@@ -59,11 +69,13 @@ export interface HeroClient {
  * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
+  const { checkPatientIdentifiers = true } = options;
+  if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options, options.env ?? process.env);
   // One transport per client: its retry budget is shared by every call of this client.
   const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
-  const raw = tagCalls(
+  const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
@@ -72,6 +84,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },
   );
+  // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
+  const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),

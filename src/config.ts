@@ -32,6 +32,13 @@ export interface HeroConnectionOptions {
    * with one `Request` per attempt. @default globalThis.fetch
    */
   fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Allow a plain `http://` base URL to a host other than loopback (`localhost`, `127.0.0.0/8`,
+   * `::1`). Off by default: over plain http the API key and patient data cross the network
+   * unencrypted. Turn it on only for a trusted hop such as a proxy inside a private network.
+   * @default false
+   */
+  allowInsecureHttp?: boolean;
   /** Where to read `HERO_*` variables from; pass `{}` to ignore the process environment. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -46,53 +53,141 @@ export interface NormalizedConnection {
 
 const isEnvironment = (value: string): value is HeroEnvironment => Object.hasOwn(environments, value);
 
-function pick(option: string | undefined, env: string | undefined): string | undefined {
-  const value = option ?? env;
-  return value === undefined ? undefined : value.trim();
+/** A value's JSON-ish type for a message that must not repeat the value itself. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * A credential from its option or variable, checked: a string, non-empty once surrounding
+ * spaces are trimmed, and only visible ASCII. A CR or LF would split the header it is sent in
+ * (and undici's refusal would print the whole value), so messages describe, never repeat, it.
+ */
+function readCredential(option: unknown, optionName: string, env: string | undefined, envName: string, problems: string[]): string | undefined {
+  const source = option !== undefined ? `\`${optionName}\`` : envName;
+  const value = option !== undefined ? option : env;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${source} must be a string (received ${typeName(value)})`);
+    return undefined;
+  }
+  const trimmed = value.replace(/^ +| +$/g, '');
+  if (trimmed === '') return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
+    problems.push(`${source} contains a control character (such as CR, LF or tab); remove it`);
+    return undefined;
+  }
+  if (!/^[\u0021-\u007e]+$/.test(trimmed)) {
+    problems.push(`${source} must be visible ASCII characters only (no spaces inside, no non-ASCII characters)`);
+    return undefined;
+  }
+  return trimmed;
+}
+
+/** Loopback hosts, where plain http never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/**
+ * Checks a base URL: http(s), no credentials, query or fragment (they would be sent, or
+ * silently misroute every path), and https unless the host is loopback or `allowInsecureHttp`.
+ * Returns it without trailing slashes. Messages never repeat the URL (it may hold credentials).
+ */
+function checkBaseUrl(value: string, source: string, allowInsecureHttp: boolean, problems: string[]): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`${source} is not a valid URL`);
+    return undefined;
+  }
+  const before = problems.length;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`${source} must be an http(s) URL`);
+  else if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)) {
+    problems.push(
+      `${source} uses plain http to a host that is not loopback, so the API key and patient data would travel unencrypted: ` +
+        'use https, or pass `allowInsecureHttp: true` for a trusted hop such as a proxy in a private network',
+    );
+  }
+  if (url.username !== '' || url.password !== '') problems.push(`${source} must not contain a user name or password`);
+  if (value.includes('?')) problems.push(`${source} must not contain a query (?…): request paths are appended to it`);
+  if (value.includes('#')) problems.push(`${source} must not contain a fragment (#…): request paths are appended to it`);
+  return problems.length === before ? value.replace(/\/+$/, '') : undefined;
 }
 
 /**
  * Checks credentials and picks the base URL. Throws {@link HeroConfigError} naming the
- * option and the variable for anything missing, before any request can be sent.
+ * option and the variable for anything missing or malformed, before any request can be
+ * sent; no message repeats a credential.
  */
 export function normalizeConnection(options: HeroConnectionOptions): NormalizedConnection {
-  const env = options.env ?? process.env;
   const problems: string[] = [];
+  let env = options.env ?? process.env;
+  if (typeof env !== 'object' || env === null) {
+    problems.push(`\`env\` must be an object of variables (received ${typeName(env)})`);
+    env = {};
+  }
+  const { allowInsecureHttp = false } = options;
+  if (typeof allowInsecureHttp !== 'boolean') problems.push(`\`allowInsecureHttp\` must be true or false (received ${typeName(allowInsecureHttp)})`);
 
-  const apiKey = pick(options.apiKey, env.HERO_API_KEY);
-  if (!apiKey) problems.push('an API key is required: pass `apiKey` or set HERO_API_KEY');
+  const apiKey = readCredential(options.apiKey, 'apiKey', env.HERO_API_KEY, 'HERO_API_KEY', problems);
+  if (apiKey === undefined && !problems.some((p) => /apiKey|HERO_API_KEY/.test(p))) {
+    problems.push('an API key is required: pass `apiKey` or set HERO_API_KEY');
+  }
+  const practiceGroupId = readCredential(options.practiceGroupId, 'practiceGroupId', env.HERO_PRACTICE_GROUP_ID, 'HERO_PRACTICE_GROUP_ID', problems);
+  if (practiceGroupId === undefined && !problems.some((p) => /practiceGroupId|HERO_PRACTICE_GROUP_ID/.test(p))) {
+    problems.push('a practice group ID is required: pass `practiceGroupId` or set HERO_PRACTICE_GROUP_ID');
+  }
 
-  const practiceGroupId = pick(options.practiceGroupId, env.HERO_PRACTICE_GROUP_ID);
-  if (!practiceGroupId) problems.push('a practice group ID is required: pass `practiceGroupId` or set HERO_PRACTICE_GROUP_ID');
-
-  let baseUrl = pick(options.baseUrl, undefined);
-  if (!baseUrl && options.environment !== undefined) {
-    if (isEnvironment(options.environment)) baseUrl = environments[options.environment];
-    else problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
-  }
-  baseUrl ||= pick(undefined, env.HERO_BASE_URL);
-  // HERO_ENVIRONMENT is to HERO_BASE_URL what `environment` is to `baseUrl`: the URL wins.
-  const environmentVariable = pick(undefined, env.HERO_ENVIRONMENT)?.toLowerCase();
-  if (!baseUrl && options.environment === undefined && environmentVariable) {
-    if (isEnvironment(environmentVariable)) baseUrl = environments[environmentVariable];
-    else problems.push(`HERO_ENVIRONMENT must be one of ${Object.keys(environments).join(', ')}`);
-  }
-  if (!baseUrl && options.environment === undefined && !environmentVariable) {
-    // No silent default: a forgotten setting must not send patient data to production.
-    problems.push(`a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_ENVIRONMENT or HERO_BASE_URL`);
-  }
-  if (baseUrl) {
-    try {
-      const url = new URL(baseUrl);
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push('`baseUrl` must be an http(s) URL');
-    } catch {
-      problems.push('`baseUrl` (or HERO_BASE_URL) is not a valid URL');
-    }
-  }
+  const baseUrl = pickBaseUrl(options, env, allowInsecureHttp === true, problems);
 
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') problems.push('no fetch is available: pass `fetch` (Node >= 20 has one built in)');
 
   if (problems.length > 0) throw new HeroConfigError(problems);
-  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl!.replace(/\/+$/, ''), fetch };
+  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl!, fetch };
+}
+
+/**
+ * `baseUrl`, else `environment`, else HERO_BASE_URL, else HERO_ENVIRONMENT (the variable is to
+ * HERO_BASE_URL what `environment` is to `baseUrl`: the URL wins). Checked, or `undefined` with the problem listed.
+ */
+function pickBaseUrl(
+  options: HeroConnectionOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  allowInsecureHttp: boolean,
+  problems: string[],
+): string | undefined {
+  const { baseUrl, environment } = options;
+  if (baseUrl !== undefined && typeof baseUrl !== 'string') {
+    problems.push(`\`baseUrl\` must be a string (received ${typeName(baseUrl)})`);
+    return undefined;
+  }
+  if (baseUrl !== undefined && baseUrl.trim() !== '') return checkBaseUrl(baseUrl.trim(), '`baseUrl`', allowInsecureHttp, problems);
+  if (environment !== undefined) {
+    if (typeof environment === 'string' && isEnvironment(environment)) return environments[environment];
+    problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
+    return undefined;
+  }
+  const envBaseUrl = env.HERO_BASE_URL?.trim();
+  if (envBaseUrl) return checkBaseUrl(envBaseUrl, 'HERO_BASE_URL', allowInsecureHttp, problems);
+  const envEnvironment = env.HERO_ENVIRONMENT?.trim().toLowerCase();
+  if (envEnvironment) {
+    if (isEnvironment(envEnvironment)) return environments[envEnvironment];
+    problems.push(`HERO_ENVIRONMENT must be one of ${Object.keys(environments).join(', ')}`);
+    return undefined;
+  }
+  // No silent default: a forgotten setting must not send patient data to production.
+  problems.push(
+    `a target is required: pass \`environment\` (${Object.keys(environments).join(' | ')}) or \`baseUrl\`, or set HERO_ENVIRONMENT or HERO_BASE_URL`,
+  );
+  return undefined;
 }

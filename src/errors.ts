@@ -587,7 +587,9 @@ export class HeroInputError extends HeroError {
  * - `malformed_timestamp`: the timestamp header is not in an accepted format;
  * - `signature_mismatch`: the signature does not match the body, timestamp and signing key;
  * - `timestamp_out_of_tolerance`: correctly signed but too old or too far ahead (possible replay);
- * - `malformed_payload`: correctly signed, but the body is not JSON of the documented event shape.
+ * - `malformed_payload`: correctly signed, but the body is not valid UTF-8 JSON;
+ * - `payload_not_object`: correctly signed JSON, but an array, string, number, boolean or `null`
+ *   rather than an object. (A JSON object that differs from the documented shape is accepted.)
  */
 export type WebhookVerificationFailureReason =
   | 'body_not_raw'
@@ -596,7 +598,8 @@ export type WebhookVerificationFailureReason =
   | 'malformed_timestamp'
   | 'signature_mismatch'
   | 'timestamp_out_of_tolerance'
-  | 'malformed_payload';
+  | 'malformed_payload'
+  | 'payload_not_object';
 
 /**
  * Thrown by `verifyWebhook` when a delivery must not be trusted. Answer it with

@@ -93,6 +93,7 @@ export {
   type KnownHeroWebhookEvent,
   type KnownHeroWebhookEventType,
   type UnknownHeroWebhookEvent,
+  type WebhookPayloadDeviation,
 } from './webhooks/events.js';
 export type { WebhookHeaders } from './webhooks/webhook-headers.js';
 export type { paths, components, operations } from '../generated/hero-api.js';

@@ -50,6 +50,8 @@ export function createContractClient(options: { baseUrl: string; apiKey: string;
     env: {},
     retry: { maxAttempts: 1 },
     timeoutMs,
+    // The suite tests the target's own validation, so invalid NHS numbers etc. must reach it.
+    checkPatientIdentifiers: false,
   };
   return createHeroClient(clientOptions);
 }

@@ -9,7 +9,7 @@ const base = parseSpecText(readFileSync(join(import.meta.dirname, 'fixtures', 'b
 describe('renderGeneratedFiles', () => {
   it('renders the types and the operation table under the generated banner', async () => {
     const files = await renderGeneratedFiles(base, 'hero-public-api.yaml');
-    expect([...files.keys()]).toEqual(['hero-api.ts', 'operations.ts']);
+    expect([...files.keys()]).toEqual(['hero-api.ts', 'operations.ts', 'patient-fields.ts']);
     for (const contents of files.values()) {
       expect(contents.startsWith('// Generated from openapi/hero-public-api.yaml by scripts/generate.ts.')).toBe(true);
     }

@@ -2,6 +2,7 @@ import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
 import { HTTP_METHODS, isObject, objectEntries, type OpenApiDocument } from './openapi-document.js';
 import { importTool } from './optional-import.js';
+import { renderPatientFields } from './patient-field-rows.js';
 
 /** The header of every generated file; `specName` is the file name under `openapi/`. */
 export function generatedBanner(specName: string): string {
@@ -14,7 +15,8 @@ export function generatedBanner(specName: string): string {
 /**
  * Renders every file of `generated/` (file name → contents) from a parsed spec, in memory:
  * `hero-api.ts` (openapi-typescript with {@link GENERATE_OPTIONS}) and `operations.ts`
- * (operationId, method and path of each operation). `npm run generate` writes these files;
+ * (operationId, method and path of each operation) and `patient-fields.ts` (request fields
+ * carrying an NHS number, date of birth or postcode). `npm run generate` writes these files;
  * the drift client check compiles against them, so both make them the same way.
  */
 export async function renderGeneratedFiles(document: OpenApiDocument, specName: string): Promise<Map<string, string>> {
@@ -38,6 +40,7 @@ export async function renderGeneratedFiles(document: OpenApiDocument, specName: 
   return new Map([
     ['hero-api.ts', types],
     ['operations.ts', operations],
+    ['patient-fields.ts', generatedBanner(specName) + renderPatientFields(document)],
   ]);
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HeroError } from '../errors.js';
 import { isValidDateOfBirth, validateDateOfBirth } from './dates.js';
@@ -56,6 +57,8 @@ describe('validateDateOfBirth', () => {
 
   it('throws a HeroError for an invalid injected today', () => {
     expect(() => validateDateOfBirth('1992-01-01', { today: new Date('nope') })).toThrow(HeroError);
+    expect(() => validateDateOfBirth('1992-01-01', { today: '2024-01-01' as never })).toThrow(HeroError);
+    expect(validateDateOfBirth('1992-01-01', null as never).ok).toBe(true);
   });
 });
 
@@ -63,5 +66,34 @@ describe('isValidDateOfBirth', () => {
   it('is true only for real past dates', () => {
     expect(isValidDateOfBirth('1992-01-01', { today })).toBe(true);
     expect(isValidDateOfBirth('2023-02-29', { today })).toBe(false);
+  });
+});
+
+describe('validateDateOfBirth properties', () => {
+  const instant = fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(2024, 2, 15) });
+
+  it('accepts every real past calendar date as written', () => {
+    fc.assert(
+      fc.property(instant, (ms) => {
+        const date = new Date(ms).toISOString().slice(0, 10);
+        expect(validateDateOfBirth(date, { today })).toEqual({ ok: true, value: date });
+      }),
+    );
+  });
+
+  it('accepts exactly the real calendar dates up to today', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 2024 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
+        const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+        const at = new Date(Date.UTC(y, m - 1, d));
+        const real = m >= 1 && m <= 12 && d >= 1 && at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
+        expect(validateDateOfBirth(text, { today }).ok).toBe(real && text <= '2024-03-15');
+      }),
+    );
+  });
+
+  it('rejects non-ASCII digits', () => {
+    expect(validateDateOfBirth('１９９２-01-01', { today }).ok).toBe(false);
+    expect(validateDateOfBirth('١٩٩٢-01-01', { today }).ok).toBe(false);
   });
 });

@@ -27,10 +27,9 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-/** `YYYY-MM-DD` of the UTC date of `instant`. */
-function utcDateString(instant: Date): string {
-  const pad = (n: number, width: number) => String(n).padStart(width, '0');
-  return `${pad(instant.getUTCFullYear(), 4)}-${pad(instant.getUTCMonth() + 1, 2)}-${pad(instant.getUTCDate(), 2)}`;
+/** The UTC calendar date of `instant` as the number YYYYMMDD (compared, not printed: no string building per call). */
+function utcDateKey(instant: Date): number {
+  return instant.getUTCFullYear() * 10_000 + (instant.getUTCMonth() + 1) * 100 + instant.getUTCDate();
 }
 
 /**
@@ -41,8 +40,8 @@ function utcDateString(instant: Date): string {
  * @example validateDateOfBirth('2023-02-29') // { ok: false, problem: 'not_a_date', ... }
  */
 export function validateDateOfBirth(input: unknown, options: DateOfBirthOptions = {}): DateOfBirthCheck {
-  const today = options.today ?? new Date();
-  if (Number.isNaN(today.getTime())) throw new HeroError('validateDateOfBirth: options.today is an invalid Date');
+  const today = options?.today ?? new Date();
+  if (!(today instanceof Date) || Number.isNaN(today.getTime())) throw new HeroError('validateDateOfBirth: options.today must be a valid Date');
   if (typeof input !== 'string') {
     return { ok: false, problem: 'not_a_string', message: 'must be a string in the form YYYY-MM-DD' };
   }
@@ -55,8 +54,7 @@ export function validateDateOfBirth(input: unknown, options: DateOfBirthOptions 
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { ok: false, problem: 'not_a_date', message: 'is not a real calendar date' };
   }
-  // Fixed-width ISO dates compare correctly as strings.
-  if (value > utcDateString(today)) {
+  if (year * 10_000 + month * 100 + day > utcDateKey(today)) {
     return { ok: false, problem: 'in_future', message: 'must not be in the future' };
   }
   return { ok: true, value };

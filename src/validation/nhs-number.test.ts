@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeNhsNumberCheckDigit, isValidNhsNumber, validateNhsNumber } from './nhs-number.js';
 
@@ -71,5 +72,45 @@ describe('isValidNhsNumber', () => {
     expect(isValidNhsNumber('943 476 5919')).toBe(true);
     expect(isValidNhsNumber('9000000001')).toBe(false);
     expect(isValidNhsNumber(undefined)).toBe(false);
+  });
+});
+
+describe('validateNhsNumber properties', () => {
+  /** A valid NHS number built from nine random digits (skipping those with no valid check digit). */
+  const validNhsNumber = fc
+    .array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 })
+    .map((digits) => digits.join(''))
+    .filter((nine) => computeNhsNumberCheckDigit(nine) !== undefined)
+    .map((nine) => `${nine}${computeNhsNumberCheckDigit(nine)}`);
+
+  it('accepts every number with a correct check digit, in any spacing, as its 10 ASCII digits', () => {
+    fc.assert(
+      fc.property(validNhsNumber, fc.constantFrom('', ' ', '-', '\u00a0', '\u2013'), (number, sep) => {
+        const written = `${number.slice(0, 3)}${sep}${number.slice(3, 6)}${sep}${number.slice(6)}`;
+        expect(validateNhsNumber(written)).toEqual({ ok: true, value: number });
+      }),
+    );
+  });
+
+  it('rejects every single-digit change of a valid number (the modulus-11 check catches them all)', () => {
+    fc.assert(
+      fc.property(validNhsNumber, fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 9 }), (number, at, delta) => {
+        const changed = number.slice(0, at) + String((Number(number[at]) + delta) % 10) + number.slice(at + 1);
+        expect(validateNhsNumber(changed).ok).toBe(false);
+      }),
+    );
+  });
+
+  it('rejects non-ASCII digits that look like digits', () => {
+    for (const input of ['９４３４７６５９１９', '٩٤٣٤٧٦٥٩١٩', '943476591𝟗']) expect(validateNhsNumber(input).ok).toBe(false);
+  });
+
+  it('never throws and never repeats the input for any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (text) => {
+        const result = validateNhsNumber(text);
+        if (!result.ok && text.trim().length >= 4) expect(result.message).not.toContain(text.trim());
+      }),
+    );
   });
 });

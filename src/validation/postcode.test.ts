@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidUkPostcode, validateUkPostcode } from './postcode.js';
 
@@ -41,6 +42,15 @@ describe('validateUkPostcode', () => {
     ['SW1A-1AA'],
     ['GIR 0AB'],
     ['ASCN 1ZZ'], // overseas territory code: documented as out of scope
+    // non-ASCII letters that Unicode upper-casing would turn into valid postcodes
+    ['ß1 1AA'], // 'ß'.toUpperCase() is 'SS'
+    ['ſW1A 1AA'], // long s upper-cases to 'S'
+    ['ﬀ1 1AA'], // the 'ff' ligature upper-cases to 'FF'
+    ['SW1A 1Aı'], // dotless i
+    ['ＳＷ1A 1AA'], // full-width letters
+    ['SW١A 1AA'], // Arabic-Indic digit
+    ['SW1A 1AA\u0000'], // NUL
+    ['SW1A\u200b1AA'], // zero-width space is not whitespace
   ])('rejects %j', (input) => {
     const result = validateUkPostcode(input);
     expect(result.ok === false && result.problem).toBe('bad_format');
@@ -65,5 +75,28 @@ describe('isValidUkPostcode', () => {
   it('is true only for well-formed postcodes', () => {
     expect(isValidUkPostcode('sw1a 1aa')).toBe(true);
     expect(isValidUkPostcode('SW1A 1AI')).toBe(false);
+  });
+});
+
+describe('validateUkPostcode properties', () => {
+  it('rejects every string holding a character other than an ASCII letter, digit or whitespace', () => {
+    const foreign = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !/^[A-Za-z0-9\s]$/.test(c));
+    fc.assert(
+      fc.property(fc.constantFrom('SW1A 1AA', 'M1 1AE', 'GIR 0AA', 'ls14ap'), foreign, fc.nat(8), (postcode, c, at) => {
+        const i = Math.min(at, postcode.length);
+        expect(validateUkPostcode(postcode.slice(0, i) + c + postcode.slice(i)).ok).toBe(false);
+      }),
+    );
+  });
+
+  it('returns only upper-case ASCII "OUTWARD INWARD", and accepts its own output unchanged', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 10 }), (text) => {
+        const result = validateUkPostcode(text);
+        if (!result.ok) return;
+        expect(result.value).toMatch(/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/);
+        expect(validateUkPostcode(result.value)).toEqual(result);
+      }),
+    );
   });
 });

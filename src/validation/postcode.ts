@@ -41,8 +41,14 @@ export function validateUkPostcode(input: unknown): PostcodeCheck {
   if (typeof input !== 'string') {
     return { ok: false, problem: 'not_a_string', message: 'must be a string such as "SW1A 1AA"' };
   }
-  const compact = input.replace(/\s+/g, '').toUpperCase();
-  if (compact === '') return { ok: false, problem: 'empty', message: 'must not be empty' };
+  const spaced = input.replace(/\s+/g, '');
+  if (spaced === '') return { ok: false, problem: 'empty', message: 'must not be empty' };
+  // ASCII letters and digits only, checked before upper-casing: Unicode case mapping turns
+  // 'ß' into 'SS' and 'ſ' (long s) into 'S', which would make non-postcodes look valid.
+  if (!/^[A-Za-z0-9]+$/.test(spaced)) {
+    return { ok: false, problem: 'bad_format', message: 'is not a valid UK postcode (only ASCII letters, digits and spaces are allowed)' };
+  }
+  const compact = spaced.toUpperCase();
   if (!COMPACT_POSTCODE.test(compact)) {
     return { ok: false, problem: 'bad_format', message: 'is not a valid UK postcode (expected a form such as "SW1A 1AA" or "M1 1AE")' };
   }

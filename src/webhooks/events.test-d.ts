@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { HeroWebhookEvent, UnknownHeroWebhookEvent } from './events.js';
+import type { HeroWebhookEvent, UnknownHeroWebhookEvent, WebhookPayloadDeviation } from './events.js';
 
 describe('HeroWebhookEvent', () => {
   it('narrows on switch (event.event) and leaves unknown types in their own branch', () => {
@@ -18,7 +18,8 @@ describe('HeroWebhookEvent', () => {
           break;
         case 'unknown':
           expectTypeOf(event).toEqualTypeOf<UnknownHeroWebhookEvent>();
-          expectTypeOf(event.type).toEqualTypeOf<string>();
+          expectTypeOf(event.type).toEqualTypeOf<string | undefined>();
+          expectTypeOf(event.deviations).toEqualTypeOf<readonly WebhookPayloadDeviation[]>();
           break;
         default:
           expectTypeOf(event.event).toEqualTypeOf<

@@ -39,4 +39,14 @@ describe('signWebhookPayload', () => {
     expect(() => signWebhookPayload({ rawBody: body, signingKey: '' })).toThrow(HeroError);
     expect(() => signWebhookPayload({ rawBody: body, signingKey: key, timestamp: new Date('nope') })).toThrow(HeroError);
   });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a numeric body', { rawBody: 42, signingKey: key }, /rawBody must be/],
+    ['an object body', { rawBody: { event: 'x' }, signingKey: key }, /rawBody must be/],
+    ['a numeric key', { rawBody: body, signingKey: 42 }, /signingKey must be/],
+    ['a boolean timestamp', { rawBody: body, signingKey: key, timestamp: true }, /timestamp must be/],
+  ])('refuses %s with a HeroError naming the option', (_case, options, message) => {
+    expect(() => signWebhookPayload(options as never)).toThrow(HeroError);
+    expect(() => signWebhookPayload(options as never)).toThrow(message);
+  });
 });

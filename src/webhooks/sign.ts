@@ -44,11 +44,16 @@ export function computeWebhookDigest(rawBody: Uint8Array | string, signingKey: s
  * await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
  */
 export function signWebhookPayload(options: SignWebhookPayloadOptions): SignedWebhookPayload {
-  const { rawBody, signingKey } = options;
+  const { rawBody, signingKey } = options ?? ({} as Partial<SignWebhookPayloadOptions>);
+  if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) throw new HeroError('signWebhookPayload: rawBody must be a string or Uint8Array');
+  if (!(typeof signingKey === 'string' || signingKey instanceof Uint8Array) || signingKey.length === 0) {
+    throw new HeroError('signWebhookPayload: signingKey must be a non-empty string or Uint8Array');
+  }
   const at = options.timestamp ?? new Date();
   const instant = typeof at === 'number' ? new Date(at * 1000) : at;
-  if (typeof instant !== 'string' && Number.isNaN(instant.getTime())) throw new HeroError('signWebhookPayload: timestamp is not a valid time');
-  if (signingKey.length === 0) throw new HeroError('signWebhookPayload: signingKey is empty');
+  if (typeof instant !== 'string' && (!(instant instanceof Date) || Number.isNaN(instant.getTime()))) {
+    throw new HeroError('signWebhookPayload: timestamp must be a Date, Unix seconds or a string');
+  }
   const timestamp = typeof instant === 'string' ? instant : formatTimestamp(instant);
   const signature = formatSignature(computeWebhookDigest(rawBody, signingKey, timestamp));
   return { timestamp, signature, headers: { 'X-Herohealth-Timestamp': timestamp, 'X-Herohealth-Signature': signature } };

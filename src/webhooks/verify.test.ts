@@ -12,7 +12,7 @@ const seconds = '1710504000'; // 2024-03-15T12:00:00Z
 const hexSignature = 'c58b4c5efa9a4fb4d1b9b5a83c50aef4c29358ca54dacf23d6ead26ca5e5240f';
 const base64Signature = 'xYtMXvqaT7TRubWoPFCu9MKTWMpU2s8j1urSbKXlJA8=';
 const now = new Date('2024-03-15T12:01:00Z');
-const event = { object: 'Appointment', id: '123', practice_group_id: '456', event: 'appointment.confirmed' };
+const event = { object: 'Appointment', id: '123', practice_group_id: '456', event: 'appointment.confirmed', deviations: [] };
 
 /** Signs independently of the module under test, as Hero's guide describes. */
 function hmac(timestamp: string, payload: string | Buffer, signingKey = key, encoding: 'hex' | 'base64' = 'hex'): string {
@@ -93,7 +93,7 @@ describe('verifyWebhook accepts', () => {
   it('an event type this SDK does not know, wrapped rather than rejected', () => {
     const text = '{"object":"Invoice","id":"1","practice_group_id":"456","event":"invoice.paid"}';
     const result = verify({ rawBody: text, headers: headers(seconds, hmac(seconds, text)) });
-    expect(result).toEqual({ event: 'unknown', type: 'invoice.paid', payload: JSON.parse(text) });
+    expect(result).toMatchObject({ event: 'unknown', type: 'invoice.paid', payload: JSON.parse(text) });
   });
 });
 
@@ -187,10 +187,14 @@ describe('verifyWebhook rejects', () => {
     expect(reasonOf(() => verify({ rawBody: Buffer.alloc(0) }))).toBe('body_not_raw');
   });
 
-  it('a correctly signed body that is not JSON, or not an event', () => {
-    for (const text of ['not json', '[1,2]', '{"object":"Appointment","id":123,"practice_group_id":"456","event":"appointment.confirmed"}']) {
+  it('a correctly signed body that is not JSON as malformed_payload', () => {
+    for (const text of ['not json', '{"event":', '\ufeff\ufeff{}']) {
       expect(reasonOf(() => verify({ rawBody: text, headers: headers(seconds, hmac(seconds, text)) }))).toBe('malformed_payload');
     }
+  });
+
+  it.each([['[1,2]'], ['"appointment.confirmed"'], ['42'], ['true'], ['null']])('correctly signed JSON %s that is not an object as payload_not_object', (text) => {
+    expect(reasonOf(() => verify({ rawBody: text, headers: headers(seconds, hmac(seconds, text)) }))).toBe('payload_not_object');
   });
 
   it('a correctly signed body that is not valid UTF-8', () => {
@@ -201,7 +205,7 @@ describe('verifyWebhook rejects', () => {
 
 describe('verifyWebhook options', () => {
   it('treat an unusable key, tolerance or clock as a HeroError, not a bad delivery', () => {
-    for (const overrides of [{ signingKey: '' }, { toleranceSeconds: -1 }, { toleranceSeconds: Number.NaN }, { now: new Date('nope') }]) {
+    for (const overrides of [{ signingKey: '' }, { signingKey: 42 }, { toleranceSeconds: -1 }, { toleranceSeconds: Number.NaN }, { toleranceSeconds: '300' }, { now: new Date('nope') }, { now: 1710504060000 }] as Partial<VerifyWebhookOptions>[]) {
       let caught: unknown;
       try {
         verify(overrides);
@@ -211,6 +215,11 @@ describe('verifyWebhook options', () => {
       expect(caught).toBeInstanceOf(HeroError);
       expect(caught).not.toBeInstanceOf(HeroWebhookVerificationError);
     }
+  });
+
+  it('treat a missing options object as a HeroError naming what to pass', () => {
+    expect(() => verifyWebhook(undefined as never)).toThrow(/verifyWebhook: pass an options object/);
+    expect(() => verifyWebhook(null as never)).toThrow(HeroError);
   });
 
   it('default the tolerance to 300 seconds and the clock to now', () => {

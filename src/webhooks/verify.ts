@@ -32,14 +32,14 @@ export interface VerifyWebhookOptions {
 }
 
 /** Throws a configuration mistake as a plain HeroError: it is our caller's bug, not a bad delivery. */
-function assertUsableOptions(signingKey: unknown, toleranceSeconds: number, now: Date): void {
+function assertUsableOptions(signingKey: unknown, toleranceSeconds: unknown, now: unknown): void {
   if (!(typeof signingKey === 'string' || signingKey instanceof Uint8Array) || signingKey.length === 0) {
     throw new HeroError('verifyWebhook: signingKey must be a non-empty string or Uint8Array');
   }
-  if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
+  if (typeof toleranceSeconds !== 'number' || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
     throw new HeroError('verifyWebhook: toleranceSeconds must be a finite number >= 0');
   }
-  if (Number.isNaN(now.getTime())) throw new HeroError('verifyWebhook: now is an invalid Date');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new HeroError('verifyWebhook: now must be a valid Date');
 }
 
 /** The body as bytes, or a precise `body_not_raw` error. */
@@ -77,7 +77,9 @@ function requireHeader(headers: WebhookHeaders, name: string, malformed: 'malfor
  * order (after Stripe's `Webhooks.ts`): body is raw bytes; both headers
  * present and well-formed; HMAC-SHA256 over `"{timestamp}.{raw body}"` with
  * the signing key matches `X-Herohealth-Signature` (constant-time compare); the
- * timestamp is within `toleranceSeconds` of `now`; the body is a JSON event.
+ * timestamp is within `toleranceSeconds` of `now`; the body is a JSON object (a leading BOM
+ * is ignored). A payload that differs from the documented shape is still returned, typed and
+ * normalised with `deviations` listed, or as the `unknown` event (see `validateWebhookEvent`).
  *
  * Throws {@link HeroWebhookVerificationError} (answer 4xx) naming the failed
  * check in `reason`, or {@link HeroError} for unusable options (your bug).
@@ -87,6 +89,7 @@ function requireHeader(headers: WebhookHeaders, name: string, malformed: 'malfor
  * switch (event.event) { case 'appointment.confirmed': ...; case 'unknown': ... }
  */
 export function verifyWebhook(options: VerifyWebhookOptions): HeroWebhookEvent {
+  if (typeof options !== 'object' || options === null) throw new HeroError('verifyWebhook: pass an options object { rawBody, headers, signingKey }');
   const { headers, signingKey, toleranceSeconds = 300, now = new Date() } = options;
   assertUsableOptions(signingKey, toleranceSeconds, now);
   const body = toBodyBytes(options.rawBody);
@@ -133,11 +136,14 @@ export function verifyWebhook(options: VerifyWebhookOptions): HeroWebhookEvent {
 
   let payload: unknown;
   try {
-    payload = JSON.parse(typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body));
+    // TextDecoder drops a leading UTF-8 BOM from bytes; a string body may still start with one.
+    const text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
+    payload = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
     throw new HeroWebhookVerificationError('malformed_payload', 'the signed body is not valid UTF-8 JSON', { cause });
   }
+  // Authenticity decides: any JSON object comes back typed (or as `unknown`), with differences noted.
   const check = validateWebhookEvent(payload);
-  if (!check.ok) throw new HeroWebhookVerificationError('malformed_payload', check.message);
+  if (!check.ok) throw new HeroWebhookVerificationError('payload_not_object', check.message);
   return check.event;
 }
