@@ -18,6 +18,8 @@ import { createWebhooksResource, type WebhooksResource } from './resources/webho
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
+import { createPathSerializer } from './url/path-builder.js';
+import { buildQuery } from './url/query-builder.js';
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
@@ -74,12 +76,18 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const connection = normalizeConnection(options);
   const transport = normalizeTransportOptions(options, options.env ?? process.env);
   // One transport per client: its retry budget is shared by every call of this client.
-  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch } : {});
+  // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
+  const fetch = createTransportFetch(transport, options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl } : { baseUrl: connection.baseUrl });
   const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
       headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
+      // Every path parameter is checked and encoded as one segment, every query key as one parameter.
+      pathSerializer: createPathSerializer(connection.baseUrl),
+      querySerializer: buildQuery,
+      // Hero does not redirect: a 3xx is a HeroRedirectError, never followed (the transport enforces it too).
+      redirect: 'manual',
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
     { light: true },

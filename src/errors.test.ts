@@ -9,6 +9,7 @@ import {
   HeroNotFoundError,
   HeroPermissionError,
   HeroRateLimitError,
+  HeroRedirectError,
   HeroResponseParseError,
   HeroServerError,
   HeroTimeoutError,
@@ -18,6 +19,7 @@ import {
   errorFromStatus,
   parseValidationIssues,
   redactHeaders,
+  redactResponseHeaders,
   redactSecrets,
   secretsOf,
 } from './errors.js';
@@ -163,6 +165,42 @@ describe('errorFromResponse', () => {
     const error = await errorFromResponse(response, { ...CALL, secrets: [TEST_API_KEY] });
     expect(error.body).toBe(`bad key ${REDACTED}`);
     expect(error.headers['x-echo']).toBe(REDACTED);
+  });
+});
+
+describe('redirects and what errors log', () => {
+  it.each([301, 302, 303, 307, 308])('a %i is HeroRedirectError keeping only the Location origin', async (status) => {
+    const response = new Response(null, { status, headers: { location: 'https://elsewhere.example:8443/p?nhs_number=9434765919' } });
+    const error = await errorFromResponse(response, { ...CALL, url: 'https://api.example/v1/patients/1' });
+    expect(error).toBeInstanceOf(HeroRedirectError);
+    expect((error as HeroRedirectError).location).toBe('https://elsewhere.example:8443');
+    expect(error.headers['location']).toBe('https://elsewhere.example:8443');
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('9434765919');
+  });
+
+  it('a relative Location resolves against the request URL; a missing one gives undefined', async () => {
+    const relative = await errorFromResponse(new Response(null, { status: 302, headers: { location: '/x?y=1' } }), { ...CALL, url: 'https://api.example/v1' });
+    expect((relative as HeroRedirectError).location).toBe('https://api.example');
+    const none = await errorFromResponse(new Response(null, { status: 302 }), CALL);
+    expect((none as HeroRedirectError).location).toBeUndefined();
+  });
+
+  it('toJSON and inspect leave out body and headers; the properties stay readable', () => {
+    const error = errorFromStatus({ ...CALL, status: 500, body: { nhs_number: '9434765919' }, headers: { 'x-patient': '9434765919' } });
+    expect(JSON.stringify(error)).not.toContain('9434765919');
+    expect(inspect(error, { depth: 10 })).not.toContain('9434765919');
+    expect(error.body).toEqual({ nhs_number: '9434765919' });
+    expect(error.headers['x-patient']).toBe('9434765919');
+  });
+
+  it('redactResponseHeaders masks secret and cookie headers and scrubs echoed keys', () => {
+    const headers = new Headers({ 'set-cookie': 's=1', 'x-api-key': TEST_API_KEY, 'x-echo': `k=${TEST_API_KEY}`, 'content-type': 'application/json' });
+    expect(redactResponseHeaders(headers, [TEST_API_KEY], 'https://api.example/')).toEqual({
+      'set-cookie': REDACTED,
+      'x-api-key': REDACTED,
+      'x-echo': `k=${REDACTED}`,
+      'content-type': 'application/json',
+    });
   });
 });
 

@@ -54,6 +54,36 @@ export function redactHeaders(headers: Headers): Record<string, string> {
   return copy;
 }
 
+/** Response headers hidden wherever a response is shown: they can carry a session or a key. */
+export const SECRET_RESPONSE_HEADER_NAMES: readonly string[] = [...SECRET_HEADER_NAMES, 'set-cookie', 'set-cookie2'];
+
+/** The origin of a `Location` value (resolved against `base`), or `undefined` when it has none. */
+export function locationOrigin(location: string | null | undefined, base: string): string | undefined {
+  if (location === null || location === undefined) return undefined;
+  try {
+    const origin = new URL(location, base).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Copies response headers into a plain object for hooks and errors: secret and cookie
+ * headers are {@link REDACTED}, any value containing one of `secrets` is scrubbed, and
+ * `location` keeps only its origin (a redirect's path and query may carry patient data).
+ * `url` is the request URL, to resolve a relative `location`.
+ */
+export function redactResponseHeaders(headers: Headers, secrets: readonly string[], url: string): Record<string, string> {
+  const copy: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (SECRET_RESPONSE_HEADER_NAMES.includes(name)) copy[name] = REDACTED;
+    else if (name === 'location') copy[name] = locationOrigin(value, url) ?? REDACTED;
+    else copy[name] = redactSecrets(value, secrets);
+  });
+  return copy;
+}
+
 /**
  * Values of the secret headers present on a request, for {@link redactSecrets}.
  * Used on the failure path only, where a server may echo a key back.
@@ -187,7 +217,12 @@ export class HeroApiError extends HeroError {
     this.requestId = init.requestId;
   }
 
-  /** Plain-object form for structured loggers; never includes request headers. */
+  /**
+   * Plain-object form for structured loggers. Leaves out the response {@link body} and
+   * {@link headers} (and never had request headers): Hero may echo patient data back in a
+   * body, and these objects end up in logs. Both stay readable in code (`error.body`);
+   * log them yourself where your logs may hold patient data. `util.inspect` shows the same.
+   */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
@@ -198,8 +233,6 @@ export class HeroApiError extends HeroError {
       operationId: this.operationId,
       requestId: this.requestId,
       retryAfterMs: this.retryAfterMs,
-      body: this.body,
-      headers: this.headers,
       cause: summarizeCause(this.cause),
     };
   }
@@ -286,6 +319,32 @@ export class HeroRateLimitError extends HeroApiError {
 /** 5xx: the server failed. */
 export class HeroServerError extends HeroApiError {
   override name = 'HeroServerError' as const;
+}
+
+/**
+ * 3xx: Hero's API does not redirect, so a redirect is refused, never followed: the
+ * API key and the request body (patient data) are sent nowhere else, and an answer from
+ * another host is never trusted as Hero's. {@link location} keeps only the origin the
+ * server pointed to; the path and query (which may carry data) are dropped.
+ */
+export class HeroRedirectError extends HeroApiError {
+  override name = 'HeroRedirectError' as const;
+  /** Origin of the `Location` header (`https://host:port`), or `undefined` when absent or unreadable. */
+  readonly location: string | undefined;
+
+  constructor(init: HeroApiErrorInit & { location?: string | undefined }) {
+    const where = init.location === undefined ? '' : ` to ${init.location}`;
+    super({
+      ...init,
+      message: init.message ?? `${describeCall(init)} answered ${describeStatus(init)}, a redirect${where}; redirects are not followed`,
+    });
+    this.location = init.location;
+  }
+
+  /** Adds {@link location} (an origin) to the logged form. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), location: this.location };
+  }
 }
 
 /** Fields for {@link HeroNetworkError}. */
@@ -437,7 +496,7 @@ export class HeroResponseParseError extends HeroApiError {
 
 /**
  * Picks the {@link HeroApiError} subclass for a status (stripe's `generateV1Error`):
- * 400/422 validation, 401, 403, 404, 429, 5xx; any other status gives the base class.
+ * 400/422 validation, 401, 403, 404, 429, 5xx, 3xx (redirect); any other status gives the base class.
  */
 export function errorFromStatus(init: HeroApiErrorInit): HeroApiError {
   switch (init.status) {
@@ -453,7 +512,9 @@ export function errorFromStatus(init: HeroApiErrorInit): HeroApiError {
     case 429:
       return new HeroRateLimitError(init);
     default:
-      return init.status >= 500 ? new HeroServerError(init) : new HeroApiError(init);
+      if (init.status >= 500) return new HeroServerError(init);
+      if (init.status >= 300 && init.status < 400) return new HeroRedirectError({ ...init, location: init.headers?.location });
+      return new HeroApiError(init);
   }
 }
 
@@ -469,6 +530,8 @@ export interface ErrorResponseContext {
   secrets?: readonly string[] | undefined;
   /** Clock for HTTP-date `Retry-After` values. @default Date.now */
   nowMs?: number | undefined;
+  /** The request URL, to resolve a relative `Location`. @default the response URL */
+  url?: string | undefined;
 }
 
 // Longest sl-violations header read; Prism's are a few hundred bytes per violation.
@@ -523,10 +586,7 @@ export function parseErrorBody(text: string): unknown {
 export async function errorFromResponse(response: Response, context: ErrorResponseContext): Promise<HeroApiError> {
   const secrets = context.secrets ?? [];
   const text = redactSecrets(await response.text(), secrets);
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = redactSecrets(value, secrets);
-  });
+  const headers = redactResponseHeaders(response.headers, secrets, context.url ?? response.url);
   const retryAfter = headers['retry-after'];
   let requestId: string | undefined;
   for (const name of REQUEST_ID_HEADERS) {

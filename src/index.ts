@@ -11,6 +11,7 @@ export {
   HeroNotFoundError,
   HeroRateLimitError,
   HeroServerError,
+  HeroRedirectError,
   HeroNetworkError,
   HeroTimeoutError,
   HeroAbortError,
@@ -30,6 +31,7 @@ export type {
   ResponseHookEvent,
   RetryHookEvent,
   RedactedRequest,
+  RedactedResponse,
 } from './transport/options.js';
 export type { RetryReason, StopReason } from './transport/retry.js';
 export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';

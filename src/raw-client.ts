@@ -6,16 +6,25 @@
  */
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
-import { errorFromAbort, HeroError, HeroResponseParseError } from './errors.js';
+import { errorFromAbort, HeroError, HeroInputError, HeroResponseParseError } from './errors.js';
 import { operationIdsFor } from './operation-index.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
 import { checkPageQuery } from './pagination.js';
+import { buildPath, hasPlaceholders } from './url/path-builder.js';
+import { declaredQueryNames } from './url/parameter-rules.js';
+import { assertDeclaredQuery } from './url/query-builder.js';
+
+/**
+ * Marks an init as the facade's (see `callInit`): its query keys must be ones the
+ * operation declares. A symbol, so it never reaches a Request or the wire.
+ */
+export const kFacadeCall: unique symbol = Symbol('heroFacadeCall');
 
 const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
-type AnyCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; response: Response }>;
+type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promise<{ data?: unknown; response: Response }>;
 
 /**
  * Wraps an openapi-fetch client: same API and types, plus call tagging, and a 2xx body
@@ -38,8 +47,9 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
   for (const method of methods) {
     const call = client[method] as unknown as AnyCall;
     const operationIdByPath = operationIdsFor(method);
-    tagged[method] = async (path: string, init?: Record<string, unknown>) => {
+    tagged[method] = async (path: string, init?: Record<string | symbol, unknown>) => {
       const operationId = operationIdByPath.get(path);
+      checkParams(method, path, init);
       try {
         return await call(path, tagInit(init, path, operationId, light));
       } catch (error) {
@@ -66,17 +76,42 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
 }
 
 /**
+ * Checks openapi-fetch cannot see for itself, before anything is built: a template with
+ * placeholders needs `params.path` (without it openapi-fetch would send `%7Bid%7D`); the
+ * client's path and query builders cannot be swapped per call; and a facade call may only
+ * use the query keys its operation declares (`hero.raw` may send any, each encoded as one).
+ */
+function checkParams(method: string, path: string, init: Record<string | symbol, unknown> | undefined): void {
+  const params = init?.params as { path?: unknown; query?: unknown } | undefined;
+  if (hasPlaceholders(path) && (params?.path === undefined || params.path === null)) buildPath(path, undefined);
+  if (init === undefined) return;
+  if ('pathSerializer' in init || 'querySerializer' in init) {
+    throw new HeroInputError(
+      [{ field: 'pathSerializer' in init ? 'pathSerializer' : 'querySerializer', message: 'cannot be set per call: the client checks and encodes every parameter itself' }],
+      `${method} ${path} options`,
+    );
+  }
+  if (init[kFacadeCall] === true && params?.query !== undefined) {
+    const declared = declaredQueryNames(method, path);
+    if (declared !== undefined) assertDeclaredQuery(params.query, declared, `${method} ${path}`);
+  }
+}
+
+/**
  * The init openapi-fetch gets: the caller's, plus the tags (which win over the caller's
  * own `heroSchemaPath`/`heroOperationId`), plus `Request: LightRequest` when allowed.
  * Tags go in the literal *before* the spread: V8 builds `{ a, b, ...init }` about ten
  * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
  */
-function tagInit(init: Record<string, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string, unknown> {
+function tagInit(init: Record<string | symbol, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string | symbol, unknown> {
   if (init !== undefined) {
     if (hasCallOptions(init)) init = withCallOptions(init);
     // Page numbers are checked here, inside the call, so a bad one rejects rather than throws.
     checkPageQuery((init.params as { query?: Record<string, unknown> } | undefined)?.query);
   }
+  // openapi-fetch keeps `parseAs` to itself; the transport needs it to guard the right body
+  // reads (and none for a stream). Copied onto the Request as `heroParseAs`, like the tags.
+  if (init?.parseAs !== undefined) init = { heroParseAs: init.parseAs, ...init };
   if (init !== undefined && ('heroSchemaPath' in init || 'heroOperationId' in init)) {
     return { ...init, heroSchemaPath: path, heroOperationId: operationId };
   }
@@ -90,7 +125,7 @@ function tagInit(init: Record<string, unknown> | undefined, path: string, operat
  * Checks the per-call options (call-options.ts) and turns them into what openapi-fetch
  * copies onto the Request for the transport: `heroCallOverrides`, `heroIdempotent`.
  */
-function withCallOptions(init: Record<string, unknown>): Record<string, unknown> {
+function withCallOptions(init: Record<string | symbol, unknown>): Record<string | symbol, unknown> {
   const { init: rest, overrides, idempotent } = normalizeCallInit(init);
   if (overrides !== undefined) rest.heroCallOverrides = overrides;
   if (idempotent) rest.heroIdempotent = true;
@@ -99,7 +134,7 @@ function withCallOptions(init: Record<string, unknown>): Record<string, unknown>
 
 function finishTagged(tagged: Record<string, unknown>): HeroRawClient {
   // `request(method, path, init)` is the same call with the method as an argument.
-  tagged.request = (method: string, path: string, init?: Record<string, unknown>) =>
+  tagged.request = (method: string, path: string, init?: Record<string | symbol, unknown>) =>
     (tagged[method.toUpperCase()] as AnyCall)(path, init);
   return tagged as unknown as HeroRawClient;
 }

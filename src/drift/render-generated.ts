@@ -1,6 +1,6 @@
 import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
-import { HTTP_METHODS, isObject, objectEntries, type OpenApiDocument } from './openapi-document.js';
+import { HTTP_METHODS, isObject, objectEntries, resolveRef, type OpenApiDocument } from './openapi-document.js';
 import { importTool } from './optional-import.js';
 import { renderPatientFields } from './patient-field-rows.js';
 
@@ -41,7 +41,65 @@ export async function renderGeneratedFiles(document: OpenApiDocument, specName: 
     ['hero-api.ts', types],
     ['operations.ts', operations],
     ['patient-fields.ts', generatedBanner(specName) + renderPatientFields(document)],
+    ['parameters.ts', renderParameters(document, specName)],
   ]);
+}
+
+/** Path and query parameters of one operation, as `generated/parameters.ts` lists them. */
+export interface OperationParameters {
+  /** Path parameter name → the spec's `pattern` for it, or `null` when the spec gives none. */
+  path: Record<string, string | null>;
+  /** Names of the declared query parameters. */
+  query: string[];
+}
+
+/**
+ * `generated/parameters.ts`: per operationId, the path parameters with their spec `pattern`
+ * and the declared query parameter names. The URL builder checks ids against these
+ * patterns before sending, and the facade refuses query keys an operation does not declare.
+ */
+function renderParameters(document: OpenApiDocument, specName: string): string {
+  const rows: string[] = [];
+  for (const [operationId, params] of listOperationParameters(document)) {
+    rows.push(`  ${JSON.stringify(operationId)}: { path: ${JSON.stringify(params.path)}, query: ${JSON.stringify(params.query)} },`);
+  }
+  return (
+    generatedBanner(specName) +
+    '/** Per operationId: path parameters (name → spec `pattern`, or null) and declared query parameter names. */\n' +
+    `export const operationParameters: Readonly<Record<string, { readonly path: Readonly<Record<string, string | null>>; readonly query: readonly string[] }>> = {\n${rows.join('\n')}\n};\n`
+  );
+}
+
+/** Path-item and operation parameters (the operation's win), `$ref`s followed, keyed by operationId. */
+export function listOperationParameters(document: OpenApiDocument): Map<string, OperationParameters> {
+  const result = new Map<string, OperationParameters>();
+  for (const [path, rawItem] of objectEntries(document.paths)) {
+    const item = resolveRef(document, rawItem).value;
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!isObject(operation)) continue;
+      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
+      const byKey = new Map<string, { name: string; in: string; pattern: string | null }>();
+      for (const list of [item.parameters, operation.parameters]) {
+        if (!Array.isArray(list)) continue;
+        for (const raw of list) {
+          const parameter = resolveRef(document, raw).value;
+          if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') continue;
+          const schema = resolveRef(document, parameter.schema).value;
+          const pattern = isObject(schema) && typeof schema.pattern === 'string' ? schema.pattern : null;
+          byKey.set(`${parameter.in} ${parameter.name}`, { name: parameter.name, in: parameter.in, pattern });
+        }
+      }
+      const params: OperationParameters = { path: {}, query: [] };
+      for (const parameter of byKey.values()) {
+        if (parameter.in === 'path') params.path[parameter.name] = parameter.pattern;
+        else if (parameter.in === 'query') params.query.push(parameter.name);
+      }
+      result.set(operationId, params);
+    }
+  }
+  return result;
 }
 
 /** One row of `generated/operations.ts`. */

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../client.js';
-import { HeroInputError, HeroNotFoundError } from '../errors.js';
+import { HeroInputError } from '../errors.js';
 import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
 
 let server: FaultServer;
@@ -35,10 +35,11 @@ describe('hero.messages.templates and hero.messages.automated', () => {
     ]);
   });
 
-  it('keeps a hostile id inside its path segment', async () => {
-    server.enqueue({ type: 'respond', status: 404, body: {} });
-    await expect(hero().messages.automated.get('1/../../v1/me?x=')).rejects.toBeInstanceOf(HeroNotFoundError);
-    expect(server.requests[0]?.url).toBe('/v2/automated_messages/1%2F..%2F..%2Fv1%2Fme%3Fx%3D');
+  it('refuses a hostile id before sending: the spec gives ids the pattern ^\\d+$', async () => {
+    await expect(hero().messages.automated.get('1/../../v1/me?x=')).rejects.toBeInstanceOf(HeroInputError);
+    expect(server.requests).toEqual([]);
+    await hero().messages.automated.get('42');
+    expect(server.requests[0]?.url).toBe('/v2/automated_messages/42');
   });
 });
 

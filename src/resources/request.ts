@@ -4,6 +4,7 @@
  */
 import { HeroResponseParseError } from '../errors.js';
 import { describeOperation } from '../operation-index.js';
+import { kFacadeCall } from '../raw-client.js';
 import { CALL_OPTION_KEYS, type HeroCallOptions, type HeroMutationCallOptions } from '../transport/call-options.js';
 import type { OperationName } from './types.js';
 
@@ -15,16 +16,18 @@ export interface MutationOptions extends HeroMutationCallOptions {}
 
 // The per-call option keys hero.raw understands; a method's own options (e.g. `today`) stay behind.
 const CALL_KEYS = ['signal', 'headers', ...CALL_OPTION_KEYS] as const;
-const noInit: Record<string, unknown> = Object.freeze({});
+const noInit: Record<string | symbol, unknown> = Object.freeze({ [kFacadeCall]: true as const });
 
 /**
  * The per-call options to put in a `hero.raw` init. `hero.raw` checks them (HeroInputError
- * naming the option) and hands the transport its share; see call-options.ts.
+ * naming the option) and hands the transport its share; see call-options.ts. Every facade
+ * init also carries `kFacadeCall`, so `hero.raw` (which the facade calls through) refuses
+ * query keys the operation does not declare; `hero.raw` itself sends any key.
  */
-export function callInit(options: MutationOptions | undefined): Record<string, unknown> {
+export function callInit(options: MutationOptions | undefined): Record<string | symbol, unknown> {
   // No allocation when there are no options: this runs on every call.
   if (!options) return noInit;
-  const init: Record<string, unknown> = {};
+  const init: Record<string | symbol, unknown> = { [kFacadeCall]: true };
   for (const key of CALL_KEYS) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined) init[key] = value;

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
  * - `reset-after-body`: read the whole request, then reset without answering
  *   (the server "processed" it but the client never hears back);
  * - `hang`: read the request and never answer (until the client gives up or the server closes);
- * - `stall-body`: send status and headers, then never finish the body.
+ * - `stall-body`: send status and headers, then never finish the body;
+ * - `reset-mid-body`: send status, headers and part of the body, then reset the connection.
  */
 export type FaultAction =
   | {
@@ -25,7 +26,8 @@ export type FaultAction =
   | { readonly type: 'reset-before-body' }
   | { readonly type: 'reset-after-body' }
   | { readonly type: 'hang' }
-  | { readonly type: 'stall-body'; readonly status?: number; readonly headers?: Readonly<Record<string, string>> };
+  | { readonly type: 'stall-body'; readonly status?: number; readonly headers?: Readonly<Record<string, string>> }
+  | { readonly type: 'reset-mid-body'; readonly status?: number };
 
 /** A fixed action, or one chosen from the request received (e.g. to echo it). */
 export type FaultScript = FaultAction | ((request: RecordedRequest) => FaultAction);
@@ -137,6 +139,18 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
           response.writeHead(action.status ?? 200, { 'content-type': 'application/json', ...action.headers });
           response.write('{"partial":');
           return;
+        case 'reset-mid-body': {
+          response.writeHead(action.status ?? 200, { 'content-type': 'application/json', 'content-length': '1000' });
+          // Reset only once the head and the first bytes are on the wire.
+          response.write('{"partial":', () => {
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              request.socket.resetAndDestroy();
+            }, 5);
+            timers.add(timer);
+          });
+          return;
+        }
       }
     });
   });

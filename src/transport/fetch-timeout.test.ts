@@ -1,7 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroServerError, HeroTimeoutError } from '../errors.js';
+import { exposeGc } from '../test-helpers/gc.js';
 import { startFaultServer } from '../test-helpers/fault-server.js';
 import type { FaultServer } from '../test-helpers/fault-server.js';
 import { call, createHarness, waitFor } from '../test-helpers/transport-harness.js';
@@ -11,10 +10,7 @@ import { sleep as realSleep } from './sleep.js';
 // These tests wait on real timers where waiting is the point (timeouts, deadlines,
 // cancel during a real backoff). Nothing asserts how fast anything was.
 
-// A full GC mid-flight used to cut the abort link to undici (nodejs/undici#3644);
-// exposing gc in this worker lets the regression tests force one.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+const collectGarbage = exposeGc();
 
 let server: FaultServer;
 beforeAll(async () => {

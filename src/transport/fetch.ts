@@ -1,7 +1,10 @@
-import { errorFromResponse, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf } from '../errors.js';
+import { errorFromResponse, HeroInputError, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf } from '../errors.js';
 import type { HeroApiError } from '../errors.js';
+import { createUrlScope } from '../url/url-scope.js';
+import { guardBody, readersFor, type BodyGuardHandle } from './body-guard.js';
 import { collectErrorCodes, isNetworkFailure, primaryErrorCode } from './network-error.js';
 import type { NormalizedTransportOptions, RedactedRequest } from './options.js';
+import { redactedResponse } from './redacted-response.js';
 import { decideRetry } from './retry.js';
 import type { AttemptFailure } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
@@ -18,12 +21,20 @@ export type TransportFetch = (input: Request) => Promise<Response>;
 export interface TransportFetchDeps {
   /** Sends one attempt. @default globalThis.fetch (looked up per call, so later patches apply) */
   fetch?: TransportFetch | undefined;
-  /** Waits between attempts; must reject when `signal` aborts. @default an abortable setTimeout */
-  sleep?: ((delayMs: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /**
+   * Waits between attempts; must reject when `signal` (the caller's, when there is one) aborts.
+   * @default an abortable setTimeout
+   */
+  sleep?: ((delayMs: number, signal: AbortSignal | undefined) => Promise<void>) | undefined;
   /** Uniform random in [0, 1) for backoff jitter. @default Math.random */
   random?: (() => number) | undefined;
   /** Wall clock in ms, for the deadline and HTTP-date `Retry-After`. @default Date.now */
   now?: (() => number) | undefined;
+  /**
+   * The client's base URL: a request whose resolved URL is not under it (same origin, same
+   * path prefix) is refused with `HeroInputError` and never sent. @default no check
+   */
+  baseUrl?: string | undefined;
 }
 
 /** What one failed attempt produced: the error to throw and what the retry policy needs. */
@@ -55,8 +66,8 @@ function sendWith(fetch: TransportFetch): SendAttempt {
   };
 }
 
-// Given to `sleep` for calls without a caller signal; nothing ever aborts it.
-const neverAborted = new AbortController().signal;
+// Hero's API does not redirect; every attempt is sent with this, whatever the caller's init said.
+const NO_REDIRECTS: RequestRedirect = 'manual';
 
 function pathnameOf(url: string): string {
   return new URL(url).pathname;
@@ -81,12 +92,14 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const now = deps.now ?? Date.now;
   const { hooks, logger } = options;
   const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
+  const inScope = deps.baseUrl === undefined ? undefined : createUrlScope(deps.baseUrl);
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
     const meta = getRequestMeta(input);
     // Per-call options (call-options.ts): this call's limits and retries over the client's.
     const { retry, timeoutMs, deadlineMs } = applyCallOverrides(options, meta?.overrides);
     const { url, method } = input;
+    if (inScope !== undefined && !inScope(url)) throw outOfScopeError();
     // What each attempt sends. A LightRequest with no caller signal and a body that can
     // be sent again as it is (none, or a string) goes out as `fetch(url, init)`. Anything
     // else becomes a real Request, as before: its body and body-derived headers are what
@@ -98,7 +111,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       const init = lightRequestInit(input);
       if (!('signal' in init) && (init.body == null || typeof init.body === 'string')) {
         target = url;
-        baseInit = init;
+        // The client asks for 'manual' already; only a per-call override costs a copy.
+        baseInit = init.redirect === NO_REDIRECTS ? init : { ...init, redirect: NO_REDIRECTS };
       } else {
         target = new Request(url, init);
       }
@@ -115,7 +129,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     // `{ signal, ...baseInit }` (literal first) is far cheaper for V8 than `{ ...baseInit, signal }`;
     // baseInit has no signal then (the light path requires none), so ours is the one sent.
     const attemptInit = (signal: AbortSignal): RequestInit =>
-      baseInit !== undefined ? { signal, ...baseInit } : body === undefined ? { signal } : { signal, body };
+      baseInit !== undefined
+        ? { signal, ...baseInit }
+        : body === undefined
+          ? { signal, redirect: NO_REDIRECTS }
+          : { signal, redirect: NO_REDIRECTS, body };
 
     // Everything below is needed only on failure or with hooks; computed lazily
     // to keep the first-try success path free of extra work.
@@ -182,7 +200,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error, durationMs });
         }
         try {
-          await sleep(decision.delayMs, callerSignal ?? neverAborted);
+          // No caller signal: nothing to listen to (a shared never-aborted signal would
+          // collect one listener per sleeping call and warn at 11).
+          await sleep(decision.delayMs, callerSignal);
         } catch (thrown) {
           if (callerSignal?.aborted) throw callerSignal.reason;
           throw thrown;
@@ -204,12 +224,14 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       const signal = attemptController.signal;
       if (callerSignal?.aborted) throw callerSignal.reason;
       let expired = false;
+      let bodyGuard: BodyGuardHandle | undefined;
       const timer =
         limitMs === Infinity
           ? undefined
           : setTimeout(() => {
               expired = true;
               attemptController.abort();
+              bodyGuard?.expire();
             }, limitMs);
 
       // Classifies a rejection from sending or from reading an error body.
@@ -237,21 +259,25 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         return outcomeOf(thrown);
       }
 
-      if (response.ok) {
-        clearTimeout(timer);
-        budget?.recordSuccess(lastRetryCost);
-      }
+      if (response.ok) budget?.recordSuccess(lastRetryCost);
       if (hooks.onResponse) {
         try {
-          await hooks.onResponse({ request: redacted(), response, attempt, durationMs: now() - startedAt });
+          await hooks.onResponse({ request: redacted(), response: redactedResponse(response, headers, url), attempt, durationMs: now() - startedAt });
         } catch (thrown) {
-          // The hook's error wins; stop the timer and free the connection first.
+          // The hook's error wins, as it is (see TransportHooks); stop the timer and free the connection first.
           clearTimeout(timer);
           attemptController.abort();
           throw thrown;
         }
       }
-      if (response.ok) return response;
+      if (response.ok) {
+        // The timer keeps running while the body is read (openapi-fetch reads it after we
+        // return): a stalled body times out, a reset mid-body is a HeroNetworkError.
+        const readers = readersFor((input as { heroParseAs?: unknown }).heroParseAs);
+        if (readers === undefined || (timer !== undefined && hasNoBodyToRead(response, method))) clearTimeout(timer);
+        else bodyGuard = guardBody(response, readers, { settle: () => clearTimeout(timer), toError: bodyReadError });
+        return response;
+      }
       try {
         // Read under the attempt's timer: a server can stall mid-body too.
         const error = await errorFromResponse(response, {
@@ -260,12 +286,41 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           operationId: meta?.operationId,
           secrets: secretsOf(headers),
           nowMs: now(),
+          url,
         });
         clearTimeout(timer);
         return { error, failure: { kind: 'status', status: response.status, retryAfterMs: error.retryAfterMs } };
       } catch (thrown) {
         return outcomeOf(thrown);
       }
+
+      /** What a failed 2xx body read becomes; `thrown` is undefined when the timer expired first. */
+      function bodyReadError(thrown: unknown): unknown {
+        if (callerSignal?.aborted) return callerSignal.reason;
+        if (expired || thrown === undefined) return timeoutError(limitKind);
+        // json(): hero.raw turns it into HeroResponseParseError naming the operation.
+        if (thrown instanceof SyntaxError) return thrown;
+        const codes = collectErrorCodes(thrown);
+        if (!isNetworkFailure(thrown, codes)) return thrown;
+        const code = primaryErrorCode(codes);
+        return new HeroNetworkError({
+          method,
+          path: pathOf(),
+          operationId: meta?.operationId,
+          code,
+          host: new URL(url).host,
+          cause: thrown,
+          message: `${method} ${pathOf()} failed: the connection to ${new URL(url).host} broke while reading the response body${code === undefined ? '' : ` (${code})`}`,
+        });
+      }
+    }
+
+    function outOfScopeError(): HeroInputError {
+      // The URL is not repeated: its path and query may carry patient data.
+      return new HeroInputError(
+        [{ field: 'url', message: 'resolves outside the configured baseUrl (its origin and path); nothing was sent' }],
+        `request ${method} ${meta?.schemaPath ?? '(unknown path)'}`,
+      );
     }
 
     /** What the log line of one finished attempt says (attempt-log.ts). */
@@ -284,4 +339,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       });
     }
   };
+}
+
+/**
+ * True when openapi-fetch will not read the body (so the timer must stop now): a 204,
+ * a HEAD, or an empty `Content-Length: 0` body; the same test openapi-fetch makes.
+ */
+function hasNoBodyToRead(response: Response, method: string): boolean {
+  if (response.status === 204 || method === 'HEAD') return true;
+  return response.headers.get('content-length') === '0' && !response.headers.get('transfer-encoding')?.includes('chunked');
 }

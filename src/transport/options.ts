@@ -61,13 +61,27 @@ export interface RequestHookEvent {
   readonly attempt: number;
 }
 
+/**
+ * A response as shown to hooks: status and headers only. Secret and cookie headers
+ * (`x-api-key`, `authorization`, `set-cookie`…) read `[REDACTED]`, a request key echoed
+ * in any value is scrubbed, and `location` keeps only its origin. The body is not offered:
+ * the client still has to read it (under the attempt's timer).
+ */
+export interface RedactedResponse {
+  /** HTTP status. */
+  readonly status: number;
+  /** Reason phrase. */
+  readonly statusText: string;
+  /** True for a 2xx status. */
+  readonly ok: boolean;
+  /** Response headers (lower-case names), redacted as described above. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /** Passed to {@link TransportHooks.onResponse}. */
 export interface ResponseHookEvent extends RequestHookEvent {
-  /**
-   * The response of this attempt, any status. Do not read its body: the client
-   * (for 2xx) or the error builder (otherwise) still needs it; `clone()` it if you must.
-   */
-  readonly response: Response;
+  /** The response of this attempt, any status, redacted (before 0.2 this was the live `Response`). */
+  readonly response: RedactedResponse;
   /** Time from sending this attempt to its response headers, in milliseconds. */
   readonly durationMs: number;
 }
@@ -90,7 +104,8 @@ export interface RetryHookEvent {
 
 /**
  * Observers called by the transport. They may be async (they are awaited) and an
- * error they throw fails the call, as in ky; they cannot change the request.
+ * error they throw fails the call unchanged, as in ky (it is the hook's own error, not
+ * a HeroError); they cannot change the request. Hooks see redacted copies only.
  */
 export interface TransportHooks {
   /** Before every attempt is sent. */
@@ -106,8 +121,9 @@ export interface TransportOptions {
   /** Retry policy. @default {} (3 attempts, 500 ms base, 8 s cap, 60 s Retry-After cap, budget on) */
   retry?: RetryOptions;
   /**
-   * Limit for one attempt, until the response headers (and, for an error status,
-   * its body) arrive; each retry gets a fresh one. `false` disables it.
+   * Limit for one attempt, until its whole response (headers and body) has arrived;
+   * each retry gets a fresh one. A 2xx body that stalls past it throws `HeroTimeoutError`
+   * (it is not retried: the response had started). `false` disables it.
    * @default 30000
    */
   timeoutMs?: number | false;
