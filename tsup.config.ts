@@ -23,7 +23,13 @@ export default defineConfig([
     ...shared,
     entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // The generated API types are their own declaration entry, so index.d.ts and testing.d.ts
+    // import `paths`/`components`/`operations` from dist/generated/hero-api.d.ts instead of
+    // inlining copies. hero-drift's consumer mode swaps that one file for types generated
+    // from Hero's new spec and type-checks the partner's code against them (docs/drift.md).
+    dts: {
+      entry: { index: 'src/index.ts', testing: 'src/testing.ts', 'generated/hero-api': 'generated/hero-api.ts' },
+    },
     // Shared chunks in CommonJS too (tsup enables them for ESM only by default): otherwise
     // index.cjs and testing.cjs would each carry their own HeroError class, and
     // `instanceof HeroError` would fail for errors thrown by the testing helpers.

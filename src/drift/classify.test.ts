@@ -104,12 +104,13 @@ describe('classifyChanges rules beyond openapi-diff', () => {
     expect(summary(await classify(after))).toEqual([]);
   });
 
-  it('still classifies a spec whose parameter $ref points nowhere, which openapi-diff alone would refuse', async () => {
+  it('still classifies a spec whose parameter $ref points nowhere, which openapi-diff alone would refuse, and warns that it is malformed', async () => {
     const after = edit((document) => {
       at(document.paths, '/widgets/{id}', 'get').parameters = [{ $ref: '#/components/parameters/Missing' }];
       at(document.paths, '/widgets/{id}', 'get').summary = 'Get a widget';
     });
     expect(summary(await classify(after))).toEqual([
+      { severity: 'warning', rule: 'spec.path-parameter.undeclared' },
       { severity: 'warning', rule: 'request.parameter.removed' },
       { severity: 'non-breaking', rule: 'docs.changed' },
     ]);
@@ -146,24 +147,31 @@ describe('classifyChanges rules beyond openapi-diff', () => {
     expect(summary(await classify(after))).toEqual([{ severity: 'warning', rule: 'response.status.added' }]);
   });
 
-  it('treats a changed pattern as a warning for a person to judge', async () => {
-    const after = edit((document) => {
+  it('treats a pattern added to a request property as breaking, and a changed one as a warning for a person to judge', async () => {
+    const added = await classify(
+      edit((document) => {
+        at(document.components, 'schemas', 'WidgetInput', 'properties', 'name').pattern = '^[a-z]+$';
+      }),
+    );
+    expect(summary(added)).toEqual([{ severity: 'breaking', rule: 'request.constraint.tightened' }]);
+    expect(added[0]?.message).toContain('pattern');
+    const base = edit((document) => {
       at(document.components, 'schemas', 'WidgetInput', 'properties', 'name').pattern = '^[a-z]+$';
     });
-    const changes = await classify(after);
-    expect(summary(changes)).toEqual([{ severity: 'warning', rule: 'schema.constraint.changed' }]);
-    expect(changes[0]?.message).toContain('pattern');
+    const changed = edit((document) => {
+      at(document.components, 'schemas', 'WidgetInput', 'properties', 'name').pattern = '^[a-z0-9]+$';
+    });
+    expect(summary(await classify(changed, base))).toEqual([{ severity: 'warning', rule: 'request.pattern.changed' }]);
   });
 
-  it("keeps openapi-diff's body finding when it is more severe than anything our rules name there", async () => {
-    // Closing a request body to extra properties: our rules see a changed constraint
-    // (warning); openapi-diff's set comparison sees values no longer accepted (breaking).
+  it("drops openapi-diff's coarse body finding whenever our rules name a change in that body", async () => {
+    // Closing a request body to extra properties: openapi-diff's set comparison says values
+    // are no longer accepted (breaking); our rule names the keyword, for a person to judge.
     const after = edit((document) => {
       at(document.components, 'schemas', 'WidgetInput').additionalProperties = false;
     });
     const changes = await classify(after);
     expect(changes.map(({ severity, rule, source }) => ({ severity, rule, source }))).toEqual([
-      { severity: 'breaking', rule: 'request.body.scope-narrowed', source: 'openapi-diff' },
       { severity: 'warning', rule: 'schema.constraint.changed', source: 'hero-drift' },
     ]);
     expect(changes[0]?.operations).toEqual(['POST /widgets (createWidget)']);

@@ -8,9 +8,12 @@ import { compareDocuments } from './operation-rules.js';
  *
  * openapi-diff supplies operations added or removed, response statuses, response headers
  * and a set-theory comparison of JSON bodies; our rules (operation-rules.ts,
- * schema-rules.ts) supply the rest. openapi-diff's body finding is dropped when our rules
- * already name a change at least as severe in the same body, since it says the same thing
- * less precisely; otherwise it is kept, so no change goes unreported or under-rated.
+ * schema-rules.ts) supply the rest. openapi-diff's body finding is a coarse "this body
+ * accepts or may hold other values"; when our rules name anything in that body, they
+ * have said precisely what changed and how much it matters to a client, so the coarse
+ * finding is dropped whatever its severity (a new optional request property narrows the
+ * body as a set of JSON values, yet no call the client makes is affected). It is kept
+ * only for a body our rules found nothing in, so no change goes unreported.
  *
  * Throws `HeroSpecError` when openapi-diff cannot read a spec.
  */
@@ -19,15 +22,12 @@ export async function classifyChanges(before: LabelledDocument, after: LabelledD
     runOpenapiDiff(before, after),
     Promise.resolve(compareDocuments(before.document, after.document)),
   ]);
-  // The most severe thing our rules named in each body.
-  const explained = new Map<string, number>();
+  // Bodies our rules explained: any finding other than documentation.
+  const explained = new Set<string>();
   for (const finding of fromRules) {
-    if (finding.rule === 'docs.changed' || finding.bodyKey === undefined) continue;
-    explained.set(finding.bodyKey, Math.max(explained.get(finding.bodyKey) ?? -1, severityRank(finding.severity)));
+    if (finding.rule !== 'docs.changed' && finding.bodyKey !== undefined) explained.add(finding.bodyKey);
   }
-  const kept = fromLibrary.filter(
-    (change) => change.bodyKey === undefined || severityRank(change.severity) > (explained.get(change.bodyKey) ?? -1),
-  );
+  const kept = fromLibrary.filter((change) => change.bodyKey === undefined || !explained.has(change.bodyKey));
   return sortChanges(mergeDuplicates([...kept, ...fromRules].map(stripBodyKey)));
 }
 

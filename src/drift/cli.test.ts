@@ -129,7 +129,7 @@ describe('hero-drift on a re-serialised spec', () => {
     const result = await run(['--root', workDir, '--spec', fixture('base.yaml'), '--against', path]);
     expect(result.exitCode).toBe(0);
     expect(result.report.changes).toEqual([]);
-    expect(result.report.clientCheck).toEqual({ status: 'skipped', reason: 'the specs are identical' });
+    expect(result.report.clientCheck).toEqual({ status: 'skipped', mode: 'repository', reason: 'the specs are identical' });
   });
 });
 
@@ -160,6 +160,9 @@ describe('hero-drift usage errors', () => {
     [['--frobnicate'], /Unknown option '--frobnicate'/],
     [['--timeout-ms', 'soon'], /--timeout-ms must be a positive whole number/],
     [['extra-positional'], /positional/],
+    [['--mode', 'partner'], /--mode must be consumer or repository/],
+    [['--project', 'tsconfig.json', '--root', '.'], /--root is for repository mode and cannot be combined with --project/],
+    [['--mode', 'consumer', '--client-src', 'src'], /--client-src is for repository mode/],
   ])('exits 2 for %j', async (args, message) => {
     const result = await usage(args);
     expect(result.exitCode).toBe(EXIT_CODE.usage);
@@ -197,7 +200,7 @@ describe('hero-drift client check', () => {
     const result = await run(['--root', rootDir, '--spec', fixture('base.yaml'), '--against', after]);
 
     expect(result.exitCode).toBe(EXIT_CODE.drift);
-    expect(result.report.clientCheck).toEqual({ status: 'failed', filesChecked: 1 });
+    expect(result.report.clientCheck).toEqual({ status: 'failed', mode: 'repository', filesChecked: 1 });
     // Compile errors are breaking, so they come before the documentation change.
     expect(result.report.changes.map((change) => change.rule)).toEqual([
       'client.compile-error',

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
+import { checkConsumerProject, type ConsumerDiagnostic } from './consumer-check.js';
 import {
   buildErrorReport,
   buildReport,
@@ -43,8 +44,9 @@ export interface CliIo {
 const USAGE = `Usage: hero-drift [options]
 
 Compares Hero's published OpenAPI spec with the one this package was built from,
-classifies every change for a client, and type-checks the client against types
-generated from Hero's spec.
+classifies every change for a client, and type-checks code against types generated
+from Hero's spec: in a partner's project (consumer mode, the default where the package
+is installed) the project's own code; in the SDK repository its src/ and README.
 
 Options:
   --against <file|url>   Hero's spec to compare with
@@ -56,9 +58,13 @@ Options:
   --markdown <file>      write the markdown report (e.g. $GITHUB_STEP_SUMMARY)
   --json <file>          write the JSON report
   --junit <file>         write the JUnit XML report
+  --project <tsconfig>   consumer mode: the project to type-check (default: ./tsconfig.json)
+  --mode <mode>          consumer | repository (default: repository when run from the
+                         SDK's sources or with --root/--client-src, otherwise consumer)
   --skip-client-check    do not regenerate types and type-check the client
-  --client-src <dir>     sources to type-check (default: <root>/src)
-  --readme <file>        markdown whose \`\`\`ts blocks are type-checked (default: <root>/README.md)
+  --client-src <dir>     repository mode: sources to type-check (default: <root>/src)
+  --readme <file>        repository mode: markdown whose \`\`\`ts blocks are type-checked
+                         (default: <root>/README.md)
   --timeout-ms <n>       give up fetching a URL after n ms (default: ${DEFAULT_TIMEOUT_MS})
   --update               after review: write Hero's spec over the vendored one and
                          run \`npm run generate\` (SDK repository only)
@@ -68,7 +74,7 @@ Options:
 Exit codes:
   0  no change at or above --fail-on (or --update done)
   1  a change at or above --fail-on
-  2  usage error, or a package hero-drift needs is not installed
+  2  usage error, a package hero-drift needs is not installed, or no tsconfig.json
   3  a spec could not be fetched, read or parsed; no verdict
   4  --update could not write the spec or regenerate types
 `;
@@ -116,7 +122,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
           { document: baseline.document, label: baselineSide.source },
           { document: loaded.document, label: againstSide.source },
         );
-    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical);
+    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical, changes);
     report = buildReport({
       baseline: baselineSide,
       against: againstSide,
@@ -158,7 +164,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   return runUpdate(rootDir, specPath, current, cwd, out, err);
 }
 
-interface CliOptions {
+export interface CliOptions {
   against: string;
   spec?: string;
   root?: string;
@@ -167,6 +173,8 @@ interface CliOptions {
   json?: string;
   junit?: string;
   skipClientCheck: boolean;
+  mode?: CheckMode;
+  project?: string;
   clientSrc?: string;
   readme?: string;
   timeoutMs: number;
@@ -175,7 +183,8 @@ interface CliOptions {
   help: boolean;
 }
 
-function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
+/** Parses `hero-drift` arguments; exported so the workflow examples can be checked against it. */
+export function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -192,6 +201,8 @@ function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
         junit: { type: 'string' },
         'skip-client-check': { type: 'boolean' },
         'client-src': { type: 'string' },
+        project: { type: 'string' },
+        mode: { type: 'string' },
         readme: { type: 'string' },
         'timeout-ms': { type: 'string' },
         update: { type: 'boolean' },
@@ -211,8 +222,18 @@ function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     return { error: `--timeout-ms must be a positive whole number of milliseconds; got "${String(timeoutText)}"` };
   }
-  for (const flag of ['against', 'spec', 'root', 'markdown', 'json', 'junit', 'client-src', 'readme'] as const) {
+  for (const flag of ['against', 'spec', 'root', 'markdown', 'json', 'junit', 'client-src', 'readme', 'project'] as const) {
     if (values[flag] === '') return { error: `--${flag} needs a value` };
+  }
+  const mode = values.mode;
+  if (mode !== undefined && mode !== 'consumer' && mode !== 'repository') {
+    return { error: `--mode must be consumer or repository; got "${mode}"` };
+  }
+  const repositoryOnly = ['root', 'client-src', 'readme'] as const;
+  const consumerFlag = values.project !== undefined || mode === 'consumer';
+  const repositoryFlag = repositoryOnly.find((flag) => values[flag] !== undefined);
+  if (consumerFlag && (repositoryFlag !== undefined || mode === 'repository')) {
+    return { error: `--${repositoryFlag ?? 'mode repository'} is for repository mode and cannot be combined with --project or --mode consumer` };
   }
   const options: CliOptions = {
     against: values.against ?? DEFAULT_AGAINST,
@@ -231,11 +252,22 @@ function parseCliArgs(argv: readonly string[]): CliOptions | { error: string } {
     junit: values.junit,
     clientSrc: values['client-src'],
     readme: values.readme,
+    project: values.project,
+    mode: (mode as CheckMode | undefined) ?? (consumerFlag ? 'consumer' : repositoryFlag !== undefined ? 'repository' : undefined),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(options, { [key]: value });
   }
   return options;
+}
+
+/** Whose code the client check compiles: a partner's project, or this repository's src/ and README. */
+export type CheckMode = 'consumer' | 'repository';
+
+// Run from the SDK's own sources (`npm run drift`), the repository is what gets checked;
+// run from an installed package (`npx hero-drift` in a partner's project), the partner's code.
+function defaultMode(rootDir: string): CheckMode {
+  return existsSync(join(rootDir, 'src', 'drift')) ? 'repository' : 'consumer';
 }
 
 async function runClientCheck(
@@ -245,9 +277,28 @@ async function runClientCheck(
   spec: LoadedSpec,
   label: string,
   identical: boolean,
+  specChanges: readonly DriftChange[],
 ): Promise<{ summary: ClientCheckSummary; changes: DriftChange[] }> {
+  const mode = options.mode ?? defaultMode(rootDir);
+  if (mode === 'consumer') {
+    const project = resolve(cwd, options.project ?? 'tsconfig.json');
+    if (options.skipClientCheck) return { summary: { status: 'skipped', mode, reason: 'turned off with --skip-client-check' }, changes: [] };
+    if (identical) return { summary: { status: 'skipped', mode, reason: 'the specs are identical' }, changes: [] };
+    const result = await checkConsumerProject({ document: spec.document, label, projectPath: project, packageDir: rootDir, changes: specChanges, cwd });
+    const changes = result.diagnostics.map(consumerChange);
+    return {
+      summary: {
+        status: changes.length === 0 ? 'passed' : 'failed',
+        mode,
+        project: displayPath(cwd, project),
+        filesChecked: result.filesChecked,
+        preExistingErrors: result.preExisting,
+      },
+      changes,
+    };
+  }
   const sourceDir = resolve(cwd, options.clientSrc ?? join(rootDir, 'src'));
-  const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, reason }, changes: [] });
+  const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, mode, reason }, changes: [] });
   if (options.skipClientCheck) return skipped('turned off with --skip-client-check');
   if (identical) return skipped('the specs are identical');
   if (!existsSync(sourceDir)) return skipped(`no sources at ${displayPath(cwd, sourceDir)}`);
@@ -270,8 +321,35 @@ async function runClientCheck(
     }),
   );
   return {
-    summary: { status: changes.length === 0 ? 'passed' : 'failed', filesChecked: result.filesChecked },
+    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked },
     changes,
+  };
+}
+
+// The location (`src/notify.ts:9:7`) and code are shown by every report; the message adds
+// the call, operation and field, then the compiler's words.
+function consumerChange(diagnostic: ConsumerDiagnostic): DriftChange {
+  const where = `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`;
+  const context = [
+    diagnostic.call === undefined ? undefined : `in ${diagnostic.call}(…)`,
+    diagnostic.operations.length === 0 ? undefined : `operation ${diagnostic.operations.join(', ')}`,
+    diagnostic.fields.length === 0 ? undefined : `field ${diagnostic.fields.join(', ')}`,
+  ].filter((part) => part !== undefined);
+  return {
+    severity: 'breaking',
+    rule: 'client.compile-error',
+    source: 'typescript',
+    operations: diagnostic.operations,
+    location: where,
+    message: `${context.length === 0 ? '' : `${context.join('; ')}: `}${diagnostic.message}`,
+    details: {
+      file: diagnostic.file,
+      line: diagnostic.line,
+      column: diagnostic.column,
+      code: diagnostic.code,
+      ...(diagnostic.call === undefined ? {} : { call: diagnostic.call }),
+      fields: diagnostic.fields,
+    },
   };
 }
 

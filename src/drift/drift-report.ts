@@ -23,6 +23,12 @@ export interface ClientCheckSummary {
   reason?: string;
   /** Source and example files compiled. */
   filesChecked?: number;
+  /** `consumer`: a partner's project; `repository`: this SDK's src/ and README. */
+  mode?: 'consumer' | 'repository';
+  /** Consumer mode: the tsconfig.json compiled. */
+  project?: string;
+  /** Consumer mode: errors the project already had against the installed types (not drift). */
+  preExistingErrors?: number;
 }
 
 /** One side of the comparison. */

@@ -29,6 +29,9 @@ export function compareDocuments(before: OpenApiDocument, after: OpenApiDocument
     findings.push({ ...finding, source: 'hero-drift', operations });
 
   compareTopLevel(before, after, emitFor([]));
+  for (const [side, document] of [['vendored', before], ['new', after]] as const) {
+    for (const operation of listOperations(document).values()) checkPathParameters(document, operation, side, emitFor([operation.label]));
+  }
 
   const operationsBefore = listOperations(before);
   const operationsAfter = listOperations(after);
@@ -67,6 +70,43 @@ export function compareDocuments(before: OpenApiDocument, after: OpenApiDocument
 }
 
 type Emit = (finding: RuleFinding) => void;
+
+/**
+ * A malformed spec is compared anyway (the rest of it still says what changed), but never
+ * silently: every path template variable must be declared as a path parameter, and every
+ * declared path parameter must appear in the template (OpenAPI 3.x, Parameter Object).
+ * Without a declaration the generated types have no slot for the value.
+ */
+function checkPathParameters(document: OpenApiDocument, entry: OperationEntry, side: 'vendored' | 'new', emit: Emit): void {
+  const inTemplate = [...entry.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+  const declared = new Set<string>();
+  for (const list of [entry.pathItem.parameters, entry.operation.parameters]) {
+    if (!Array.isArray(list)) continue;
+    for (const raw of list) {
+      const parameter = resolveRef(document, raw).value;
+      if (isObject(parameter) && parameter.in === 'path' && typeof parameter.name === 'string') declared.add(parameter.name);
+    }
+  }
+  const which = side === 'vendored' ? 'The vendored spec' : "Hero's new spec";
+  for (const name of inTemplate.filter((name) => !declared.has(name))) {
+    emit({
+      severity: 'warning',
+      rule: 'spec.path-parameter.undeclared',
+      location: `${entry.pointer}/parameters`,
+      message: `${which} is malformed: ${entry.label} uses {${name}} in its path without declaring it as a path parameter; comparisons of this operation may be incomplete.`,
+      details: { side, parameter: name },
+    });
+  }
+  for (const name of [...declared].filter((name) => !inTemplate.includes(name))) {
+    emit({
+      severity: 'warning',
+      rule: 'spec.path-parameter.not-in-path',
+      location: `${entry.pointer}/parameters`,
+      message: `${which} is malformed: ${entry.label} declares path parameter ${name}, which its path does not contain.`,
+      details: { side, parameter: name },
+    });
+  }
+}
 
 function compareTopLevel(before: OpenApiDocument, after: OpenApiDocument, emit: Emit): void {
   const serversBefore = serverUrls(before.servers);
@@ -235,6 +275,8 @@ function compareRequestBody(
   if (!isObject(bodyBefore) || !isObject(bodyAfter)) return;
   if (!isWebhook && bodyBefore.required !== true && bodyAfter.required === true) {
     emit({ severity: 'breaking', rule: 'request.body.now-required', location, message: `${label}: the request body is now required.` });
+  } else if (!isWebhook && bodyBefore.required === true && bodyAfter.required !== true) {
+    emit({ severity: 'non-breaking', rule: 'request.body.now-optional', location, message: `${label}: the request body is now optional.` });
   }
   const direction: Direction = isWebhook ? 'response' : 'request';
   compareContent(bodyBefore.content, bodyAfter.content, `${location}/content`, `${label} ${what}`, direction, emit, (mediaType) =>
@@ -297,6 +339,7 @@ function compareContent(
     const mediaLocation = `${location}/${escapePointerSegment(mediaType)}`;
     if (!(mediaType in mediaAfter)) {
       emit({
+        ...bodyKeyOf(comparisonFor(mediaType)),
         severity: 'breaking',
         rule: `${direction}.media-type.removed`,
         location: mediaLocation,
@@ -316,12 +359,17 @@ function compareContent(
   for (const mediaType of Object.keys(mediaAfter)) {
     if (mediaType in mediaBefore) continue;
     emit({
+      ...bodyKeyOf(comparisonFor(mediaType)),
       severity: 'non-breaking',
       rule: `${direction}.media-type.added`,
       location: `${location}/${escapePointerSegment(mediaType)}`,
       message: `${label}: also ${direction === 'request' ? 'accepts' : 'returned as'} ${mediaType}.`,
     });
   }
+}
+
+function bodyKeyOf(comparison: SchemaComparison): { bodyKey?: string } {
+  return comparison.bodyKey === undefined ? {} : { bodyKey: comparison.bodyKey };
 }
 
 function compareSecurity(
@@ -337,12 +385,31 @@ function compareSecurity(
   // A change inherited from the top-level `security` is reported once, listing every operation.
   const inherited = operationBefore.operation.security === undefined && operationAfter.operation.security === undefined;
   const show = (requirements: string[]) => (requirements.length === 0 ? 'none' : requirements.join(' or '));
+  const location = inherited ? '#/security' : `${operationBefore.pointer}/security`;
+  const who = inherited ? 'Document-wide' : operationBefore.label;
+  const details = { before: requirementsBefore, after: requirementsAfter };
+  // Requirements are alternatives: the client meets one of them. It still gets in when no
+  // security is required any more (no alternatives, or an empty one) or when every
+  // alternative it could have used is still there; only a removed or changed alternative
+  // can lock it out.
+  const open = requirementsAfter.length === 0 || requirementsAfter.includes('');
+  const lost = requirementsBefore.filter((requirement) => !requirementsAfter.includes(requirement));
+  if (open || lost.length === 0) {
+    emit({
+      severity: 'non-breaking',
+      rule: open ? 'security.removed' : 'security.alternative-added',
+      location,
+      message: `${who} security relaxed: ${show(requirementsBefore)} → ${show(requirementsAfter)}; what the client sends is still accepted.`,
+      details,
+    });
+    return;
+  }
   emit({
     severity: 'breaking',
     rule: 'security.changed',
-    location: inherited ? '#/security' : `${operationBefore.pointer}/security`,
-    message: `${inherited ? 'Document-wide' : operationBefore.label} security changed: ${show(requirementsBefore)} → ${show(requirementsAfter)}.`,
-    details: { before: requirementsBefore, after: requirementsAfter },
+    location,
+    message: `${who} security changed: ${show(requirementsBefore)} → ${show(requirementsAfter)}.`,
+    details,
   });
 }
 

@@ -42,7 +42,12 @@ export function renderMarkdownReport(report: DriftReport): string {
   }
   if (compileErrors.length > 0) {
     lines.push(`### Compile errors against the new types (${compileErrors.length})`, '');
-    lines.push('Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.', '');
+    lines.push(
+      report.clientCheck.mode === 'consumer'
+        ? `Each is a line of your project (${escapeText(report.clientCheck.project ?? 'tsconfig.json')}) that stops compiling against this package re-typed from Hero's spec.`
+        : 'Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.',
+      '',
+    );
     for (const change of compileErrors.slice(0, MAX_ROWS_PER_SECTION)) {
       const code = typeof change.details?.code === 'number' ? `TS${change.details.code} ` : '';
       lines.push(`- \`${change.location}\` ${code}${escapeText(change.message)}`);
@@ -59,6 +64,12 @@ export function renderMarkdownReport(report: DriftReport): string {
   }
   if (report.changes.length === 0) {
     lines.push('The vendored spec matches Hero\'s. Nothing to do.', '');
+  } else if (report.clientCheck.mode === 'consumer') {
+    lines.push(
+      'Each compile error above is a line of your code that Hero\'s new spec breaks: it will stop compiling when ' +
+        '`@hero-sdk/hero-health` moves to that spec, and what it sends or reads may already be wrong against Hero.',
+      '',
+    );
   } else {
     lines.push(
       'After review, `npm run drift -- --update` (in the SDK repository) vendors the new spec and regenerates the types.',
@@ -90,11 +101,16 @@ function countsText(report: DriftReport): string {
 
 function clientCheckText(report: DriftReport): string {
   const { clientCheck } = report;
-  const files = clientCheck.filesChecked === undefined ? '' : ` (${clientCheck.filesChecked} files)`;
+  const project = clientCheck.project === undefined ? '' : `${escapeText(clientCheck.project)}, `;
+  const files = clientCheck.filesChecked === undefined ? '' : ` (${project}${clientCheck.filesChecked} files)`;
+  const already =
+    clientCheck.preExistingErrors === undefined || clientCheck.preExistingErrors === 0
+      ? ''
+      : `; ${clientCheck.preExistingErrors} error(s) the project already had against the installed types are not counted`;
   if (clientCheck.status === 'skipped') return `skipped: ${escapeText(clientCheck.reason ?? 'not run')}`;
-  if (clientCheck.status === 'passed') return `compiles against the new types${files}`;
+  if (clientCheck.status === 'passed') return `compiles against the new types${files}${already}`;
   const errors = report.changes.filter((change) => change.source === 'typescript').length;
-  return `**${errors} compile error${errors === 1 ? '' : 's'}**${files}`;
+  return `**${errors} compile error${errors === 1 ? '' : 's'}**${files}${already}`;
 }
 
 function changeTable(changes: readonly DriftChange[]): string[] {

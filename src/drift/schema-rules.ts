@@ -1,4 +1,5 @@
 import type { Severity } from './change.js';
+import { compareConstraints, isClassifiedConstraint } from './constraint-rules.js';
 import { escapePointerSegment, isObject, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
 
 /**
@@ -69,6 +70,7 @@ export function compareSchemas(comparison: SchemaComparison, before: unknown, af
   // is one finding listing every operation that uses it.
   const here = resolvedBefore.ref === undefined ? place : { pointer: resolvedBefore.ref, label: componentName(resolvedBefore.ref) };
   try {
+    compareAllOfMembers(comparison, asSchema(resolvedBefore.value), asSchema(resolvedAfter.value), here);
     compareResolved(
       { ...comparison, inProgress },
       flattenAllOf(comparison.before, asSchema(resolvedBefore.value)),
@@ -96,12 +98,14 @@ function compareResolved(comparison: SchemaComparison, before: JsonObject, after
   if (docsChanged.length > 0) emit('non-breaking', 'docs.changed', `${docsChanged.join(', ')} changed.`);
 
   if (compareTypes(before, after, direction, emit)) return;
-  compareEnums(before, after, direction, emit);
+  if (!compareConst(before, after, direction, emit)) compareEnums(before, after, direction, emit);
 
+  for (const finding of compareConstraints(before, after, direction)) emit(finding.severity, finding.rule, finding.message, finding.details);
   const constraints = changedKeywords(
     before,
     after,
-    (keyword) => !DOC_KEYWORDS.has(keyword) && !STRUCTURE_KEYWORDS.has(keyword) && !keyword.startsWith('x-'),
+    (keyword) =>
+      !DOC_KEYWORDS.has(keyword) && !STRUCTURE_KEYWORDS.has(keyword) && !keyword.startsWith('x-') && !isClassifiedConstraint(keyword, before, after),
   );
   const additionalBefore = before.additionalProperties;
   const additionalAfter = after.additionalProperties;
@@ -146,6 +150,29 @@ function compareTypes(before: JsonObject, after: JsonObject, direction: Directio
     return false;
   }
   emit('breaking', 'response.type.changed', `${change}; the client may read a type it does not expect.`, details);
+  return true;
+}
+
+// `const` on either side (without an enum on the other) is its own rule: a response const
+// that changes is a different value, not a list that grew (oasdiff *-const-changed).
+function compareConst(before: JsonObject, after: JsonObject, direction: Direction, emit: Emit): boolean {
+  const hasBefore = 'const' in before;
+  const hasAfter = 'const' in after;
+  if ((!hasBefore && !hasAfter) || (hasBefore && Array.isArray(after.enum)) || (hasAfter && Array.isArray(before.enum))) return false;
+  if (hasBefore && hasAfter && JSON.stringify(before.const) === JSON.stringify(after.const)) return true;
+  const details = { before: hasBefore ? before.const : null, after: hasAfter ? after.const : null };
+  const change = `const ${hasBefore ? JSON.stringify(before.const) : '(none)'} → ${hasAfter ? JSON.stringify(after.const) : '(none)'}`;
+  const request = direction === 'request';
+  if (hasBefore && hasAfter) {
+    emit('breaking', `${direction}.const.changed`, request ? `${change}; the value the client sends is rejected.` : `${change}; the client reads a different value.`, details);
+  } else if (hasAfter) {
+    if (request) emit('breaking', 'request.const.added', `${change}; other values the client sent are rejected.`, details);
+    else emit('non-breaking', 'response.const.added', `${change}.`, details);
+  } else if (request) {
+    emit('non-breaking', 'request.const.removed', `${change}.`, details);
+  } else {
+    emit('breaking', 'response.const.removed', `${change}; the client may read any value where it relied on one.`, details);
+  }
   return true;
 }
 
@@ -196,6 +223,28 @@ function compareProperties(comparison: SchemaComparison, before: JsonObject, aft
     if (inBefore && !inAfter) {
       if (request) emit('warning', 'request.property.removed', 'removed; Hero may now reject or ignore it when sent.', undefined, at);
       else emit('breaking', 'response.property.removed', 'removed from the response; code reading it gets undefined.', undefined, at);
+      continue;
+    }
+    const schemaBefore = asSchema(resolveRef(comparison.before, propertiesBefore[name]).value);
+    const schemaAfter = asSchema(resolveRef(comparison.after, propertiesAfter[name]).value);
+    // A client never sends a readOnly property nor receives a writeOnly one (OpenAPI 3.x).
+    const notSent = (schema: JsonObject) => request && schema.readOnly === true;
+    const notReceived = (schema: JsonObject) => !request && schema.writeOnly === true;
+    if (inBefore && inAfter && !notSent(schemaBefore) && notSent(schemaAfter)) {
+      emit('warning', 'request.property.became-read-only', 'now readOnly; Hero ignores it when sent.', undefined, at);
+      continue;
+    }
+    if (inBefore && inAfter && !notReceived(schemaBefore) && notReceived(schemaAfter)) {
+      emit('breaking', 'response.property.became-write-only', 'now writeOnly: no longer in responses; code reading it gets undefined.', undefined, at);
+      continue;
+    }
+    if ((inBefore ? notSent(schemaBefore) || notReceived(schemaBefore) : true) && (inAfter ? notSent(schemaAfter) || notReceived(schemaAfter) : true)) {
+      // Not part of this direction on either side (e.g. a new required readOnly `id` in a request).
+      if (!inBefore && inAfter) emit('non-breaking', `${comparison.direction}.property.added-not-in-direction`, `new ${request ? 'readOnly' : 'writeOnly'} property; not ${request ? 'sent' : 'received'} by the client.`, undefined, at);
+      continue;
+    }
+    if (inBefore && inAfter && notSent(schemaBefore) && !notSent(schemaAfter) && requiredAfter.has(name)) {
+      emit('breaking', 'request.property.now-required', 'no longer readOnly and required; existing calls do not send it.', undefined, at);
       continue;
     }
     if (!inBefore && inAfter) {
@@ -261,8 +310,36 @@ function compareVariants(
   }
   if (added.length > 0) {
     if (request) emit('non-breaking', 'request.variant.added', `${keyword} variant ${added.join(', ')} added.`);
-    else emit('warning', 'response.variant.added', `${keyword} variant ${added.join(', ')} added; the client may read a shape it does not handle.`);
+    else if (keyword === 'oneOf') {
+      emit('breaking', 'response.variant.added', `oneOf variant ${added.join(', ')} added; the client may read a shape its types do not include.`);
+    } else emit('warning', 'response.variant.added', `anyOf variant ${added.join(', ')} added; the client may read a shape it does not handle.`);
   }
+}
+
+// allOf members are merged below and compared property by property; which member came or
+// went is named here too, so a composed schema never changes without a finding. Severity
+// comes from the merged comparison (a new member's required property is
+// request.property.required-added), so the member itself is reported as non-breaking.
+function compareAllOfMembers(comparison: SchemaComparison, before: JsonObject, after: JsonObject, place: SchemaPlace): void {
+  const names = (schema: JsonObject) =>
+    (Array.isArray(schema.allOf) ? schema.allOf : []).map((member: unknown, index: number) =>
+      isObject(member) && typeof member.$ref === 'string' ? componentName(member.$ref) : `#${index + 1} ${JSON.stringify(member)}`,
+    );
+  const namesBefore = names(before);
+  const namesAfter = names(after);
+  const added = namesAfter.filter((name) => !namesBefore.includes(name));
+  const removed = namesBefore.filter((name) => !namesAfter.includes(name));
+  const short = (name: string) => (name.length > 60 ? `${name.slice(0, 57)}…` : name);
+  const emit = (rule: string, message: string) =>
+    comparison.emit({
+      severity: 'non-breaking',
+      rule,
+      location: place.pointer,
+      message: `${place.label}: ${message}`,
+      ...(comparison.bodyKey === undefined ? {} : { bodyKey: comparison.bodyKey }),
+    });
+  if (added.length > 0) emit(`${comparison.direction}.all-of.added`, `allOf member ${added.map(short).join(', ')} added; its properties are compared in the merged schema.`);
+  if (removed.length > 0) emit(`${comparison.direction}.all-of.removed`, `allOf member ${removed.map(short).join(', ')} removed; its properties are compared in the merged schema.`);
 }
 
 // allOf is how specs compose objects; merging it lets `Base + extra` be compared property by property.
