@@ -7,6 +7,7 @@ import { createHeroClient, type HeroClientOptions } from '@hero-sdk/hero-health'
 import { startHeroMock, type HeroMock } from '@hero-sdk/hero-health/testing';
 import { reserveFirstSlot } from './book-appointment.js';
 import { capabilities, configuredClient } from './configure.js';
+import { adminsAndRecipients, loggingClient, practiceLocations } from './everyday.js';
 import { registerPatient } from './register-patient.js';
 import { sendResultsReady } from './send-message.js';
 import { messageEveryPatient } from './message-every-patient.js';
@@ -83,5 +84,25 @@ describe('README examples', () => {
   it('the configured client works and the raw client reaches any operation', async () => {
     expect(configuredClient(mock.url).baseUrl).toBe(mock.url);
     expect(await capabilities(mock.url)).toBeTypeOf('object');
+  });
+
+  it('practiceLocations: per-call options, and a cancelled or timed-out signal as typed errors', async () => {
+    const hero = createHeroClient(mock.clientOptions);
+    expect(await practiceLocations(hero, '7')).toBeTypeOf('object');
+    expect(await practiceLocations(hero, '7', AbortSignal.abort())).toBe('cancelled');
+    const timedOut = AbortSignal.timeout(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await practiceLocations(hero, '7', timedOut)).toBe('timed out (signal)');
+  });
+
+  it('adminsAndRecipients walks the lists to their end', async () => {
+    expect(await adminsAndRecipients(createHeroClient(mock.clientOptions), '1')).toEqual({ admins: ['345', '346'], recipients: 0 });
+  });
+
+  it('loggingClient logs one redacted line per attempt', async () => {
+    const lines: string[] = [];
+    const record = (_fields: unknown, message: string) => void lines.push(message);
+    await loggingClient(mock.url, { debug: record, info: record, warn: record, error: record }).patients.get('12345');
+    expect(lines).toEqual([expect.stringMatching(/^hero GET \/v1\/patients\/\{id\} 200 in \d+ ms \(attempt 1\)$/)]);
   });
 });

@@ -137,11 +137,12 @@ describe('hero.patients.searchAll', () => {
     server.setFallback((request) => {
       const url = new URL(request.url, 'http://x');
       const page = Number(url.searchParams.get('page_index'));
-      const data = page < 2 ? [{ dob: '1990-01-01' }, { dob: '1991-01-01' }] : [{ dob: '1992-01-01' }];
+      const dobs = ['1990-01-01', '1991-01-01', '1992-01-01', '1993-01-01', '1994-01-01'].slice(page * 2, page * 2 + 2);
+      const data = dobs.map((dob) => ({ dob }));
       return { type: 'respond', body: { data, count: 5 } };
     });
     const found = await hero().patients.searchAll({ last_name: 'Smith' }, { pageSize: 2 }).toArray({ limit: 100 });
-    expect(found.map((p) => p.dob)).toEqual(['1990-01-01', '1991-01-01', '1990-01-01', '1991-01-01', '1992-01-01']);
+    expect(found.map((p) => p.dob)).toEqual(['1990-01-01', '1991-01-01', '1992-01-01', '1993-01-01', '1994-01-01']);
     expect(server.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('page_index'))).toEqual(['0', '1', '2']);
     expect(server.requests.every((r) => r.url.includes('last_name=Smith') && r.url.includes('page_size=2'))).toBe(true);
   });

@@ -2,12 +2,14 @@
  * createHeroClient(): the typed openapi-fetch client for the Hero Public API, sent
  * through our transport (retries, timeouts, typed errors), plus the resource facade.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { normalizeConnection, type HeroConnectionOptions } from './config.js';
 import { HeroConfigError } from './errors.js';
+import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
+import type { HeroRawClient } from './raw-client-types.js';
 import { createBookingResource, type BookingResource } from './resources/booking.js';
 import { createLinksResource, type LinksResource } from './resources/links.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
@@ -56,7 +58,13 @@ export interface HeroClient {
    * Every operation of the spec, typed from `generated/`, with the same retries and errors:
    * `await hero.raw.GET('/v1/me/capabilities')`. Non-2xx answers throw; `data` is the body.
    */
-  readonly raw: Client<paths>;
+  readonly raw: HeroRawClient;
+  /**
+   * Every item of any paged operation (those with `page_index`), fetched page by page as you
+   * iterate, typed from the spec: `for await (const admin of hero.paginate('/v1/admins')) …`.
+   * Takes `params`, `pageSize`, `startPage` and the per-call options; `.toArray({ limit })` collects.
+   */
+  readonly paginate: HeroPaginate;
   /** The base URL requests go to. */
   readonly baseUrl: string;
   /** The practice group sent as `x-practice-group-id`. */
@@ -86,7 +94,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const { checkPatientIdentifiers = true } = options;
   if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);
-  const transport = normalizeTransportOptions(options);
+  const transport = normalizeTransportOptions(options, options.env ?? process.env);
   const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
@@ -121,6 +129,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     webhooks: createWebhooksResource(raw),
     links: createLinksResource(raw),
     raw,
+    paginate: createPaginate(raw),
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),

@@ -135,6 +135,11 @@ export interface HeroApiErrorInit {
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets or response data. */
   message?: string | undefined;
+  /**
+   * Request violations a Prism mock or validation proxy reported in its `sl-violations`
+   * header. When present they are the real problems, and a 400's canned example body is not.
+   */
+  violations?: readonly HeroValidationIssue[] | undefined;
 }
 
 /** One entry of a Hero 400 body's `message[]` (documented as `{ code, expected, path[] }`). */
@@ -143,8 +148,13 @@ export interface HeroValidationIssue {
   readonly code?: string;
   /** What the server expected, e.g. `string`. */
   readonly expected?: string;
-  /** Location of the offending field in the request body. */
+  /**
+   * Location of the offending field: in the request body for Hero's own issues; for a
+   * Prism mock's violations, body fields likewise, other places prefixed (`query`, `header`, `path`).
+   */
   readonly path: readonly (string | number)[];
+  /** What is wrong, when the source says (Prism's violation messages do; Hero's 400 items do not). */
+  readonly message?: string;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -195,7 +205,8 @@ export class HeroApiError extends HeroError {
   readonly requestId: string | undefined;
 
   constructor(init: HeroApiErrorInit) {
-    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}`, { cause: init.cause });
+    const mock = init.violations?.length ? ` (mock request violations: ${init.violations.map((v) => v.message ?? v.path.join('.')).join('; ')})` : '';
+    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${mock}`, { cause: init.cause });
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -260,9 +271,16 @@ export class HeroValidationError extends HeroApiError {
   readonly issues: readonly HeroValidationIssue[];
 
   constructor(init: HeroApiErrorInit) {
-    const issues = parseValidationIssues(init.body);
-    // Field paths only: values could be patient data and messages end up in logs.
-    const where = issues.length === 0 ? '' : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
+    const fromMock = init.violations !== undefined && init.violations.length > 0;
+    const issues = fromMock ? [...init.violations!] : parseValidationIssues(init.body);
+    // Field paths only from Hero (values could be patient data and messages end up in logs);
+    // Prism's messages name the rule broken, never the value.
+    const where =
+      issues.length === 0
+        ? ''
+        : fromMock
+          ? ` (mock request violations: ${issues.map((i) => i.message ?? i.path.join('.')).join('; ')})`
+          : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
     super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${where}` });
     this.issues = issues;
   }
@@ -339,6 +357,8 @@ export interface HeroNetworkErrorInit {
   operationId?: string | undefined;
   /** First system or undici error code found, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
   code?: string | undefined;
+  /** Host (and port) the call went to, e.g. `api.herohealth.net`: never the path or query, which may hold patient data. */
+  host?: string | undefined;
   /** The underlying failure (undici's `TypeError: fetch failed`, a system error…). */
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets. */
@@ -353,20 +373,23 @@ export class HeroNetworkError extends HeroApiError {
   override name: 'HeroNetworkError' | 'HeroTimeoutError' = 'HeroNetworkError';
   /** First error code found in the cause chain, e.g. `ECONNREFUSED`. */
   readonly code: string | undefined;
+  /** Host (and port) the call went to, when known; never the path or query. */
+  readonly host: string | undefined;
 
   constructor(init: HeroNetworkErrorInit) {
     const detail = init.code === undefined ? '' : ` (${init.code})`;
     super({
       ...init,
       status: 0,
-      message: init.message ?? `${describeCall(init)} failed: no response from the server${detail}`,
+      message: init.message ?? `${describeCall(init)} failed: no response from ${init.host ?? 'the server'}${detail}`,
     });
     this.code = init.code;
+    this.host = init.host;
   }
 
-  /** Adds {@link code} to the logged form. */
+  /** Adds {@link code} and {@link host} to the logged form. */
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), code: this.code };
+    return { ...super.toJSON(), code: this.code, host: this.host };
   }
 }
 
@@ -378,25 +401,31 @@ export interface HeroTimeoutErrorInit {
   path: string;
   /** Spec operationId, when known. */
   operationId?: string | undefined;
-  /** The limit that expired, in milliseconds. */
-  timeoutMs: number;
-  /** `attempt`: one try exceeded `timeoutMs`; `deadline`: the whole call exceeded `deadlineMs`. */
-  kind: 'attempt' | 'deadline';
-  /** For a deadline, the failure of the previous attempt, if any. */
+  /** The limit that expired, in milliseconds; `undefined` for a caller's signal (its limit is not known). */
+  timeoutMs?: number | undefined;
+  /**
+   * `attempt`: one try exceeded `timeoutMs`; `deadline`: the whole call exceeded `deadlineMs`;
+   * `signal`: the caller's signal timed out (`AbortSignal.timeout`), its reason is the `cause`.
+   */
+  kind: 'attempt' | 'deadline' | 'signal';
+  /** For a deadline, the failure of the previous attempt, if any; for a signal, its reason. */
   cause?: unknown;
 }
 
 /** The server did not answer in time. Status is 0. */
 export class HeroTimeoutError extends HeroNetworkError {
   override name = 'HeroTimeoutError' as const;
-  /** The limit that expired, in milliseconds. */
-  readonly timeoutMs: number;
+  /** The limit that expired, in milliseconds; `undefined` when the caller's signal timed out. */
+  readonly timeoutMs: number | undefined;
   /** Which limit expired. */
-  readonly kind: 'attempt' | 'deadline';
+  readonly kind: 'attempt' | 'deadline' | 'signal';
 
   constructor(init: HeroTimeoutErrorInit) {
-    const limit = init.kind === 'deadline' ? 'overall deadline' : 'per-attempt timeout';
-    super({ ...init, message: `${describeCall(init)} timed out: no response within the ${limit} of ${init.timeoutMs} ms` });
+    const message =
+      init.kind === 'signal'
+        ? `${describeCall(init)} timed out: the caller's signal timed out (AbortSignal.timeout)`
+        : `${describeCall(init)} timed out: no response within the ${init.kind === 'deadline' ? 'overall deadline' : 'per-attempt timeout'} of ${init.timeoutMs} ms`;
+    super({ ...init, message });
     this.timeoutMs = init.timeoutMs;
     this.kind = init.kind;
   }
@@ -405,6 +434,49 @@ export class HeroTimeoutError extends HeroNetworkError {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), timeoutMs: this.timeoutMs, kind: this.kind };
   }
+}
+
+/** Fields for {@link HeroAbortError}. */
+export interface HeroAbortErrorInit {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  path: string;
+  /** Spec operationId, when known. */
+  operationId?: string | undefined;
+  /** The signal's `reason`. */
+  cause: unknown;
+}
+
+/**
+ * The caller's `signal` aborted the call (before it was sent, while it ran, or during a
+ * retry wait). Not an API failure, so not a {@link HeroApiError}; `cause` is the signal's
+ * reason. A signal that timed out (`AbortSignal.timeout`) gives {@link HeroTimeoutError} instead.
+ */
+export class HeroAbortError extends HeroError {
+  override name = 'HeroAbortError' as const;
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  readonly path: string;
+  /** Spec operationId, when known. */
+  readonly operationId: string | undefined;
+
+  constructor(init: HeroAbortErrorInit) {
+    super(`${describeCall(init)} was aborted by the caller's signal`, { cause: init.cause });
+    this.method = init.method;
+    this.path = init.path;
+    this.operationId = init.operationId;
+  }
+}
+
+/**
+ * The error for a call its caller's signal ended: {@link HeroTimeoutError} (kind `signal`)
+ * when the reason is a `TimeoutError`, else {@link HeroAbortError}; `cause` is the reason.
+ */
+export function errorFromAbort(reason: unknown, call: { method: string; path: string; operationId?: string | undefined }): HeroTimeoutError | HeroAbortError {
+  const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  return isTimeout ? new HeroTimeoutError({ ...call, kind: 'signal', cause: reason }) : new HeroAbortError({ ...call, cause: reason });
 }
 
 /**
@@ -462,6 +534,40 @@ export interface ErrorResponseContext {
   url?: string | undefined;
 }
 
+// Longest sl-violations header read; Prism's are a few hundred bytes per violation.
+const MAX_VIOLATIONS_HEADER_CHARS = 64_000;
+
+/**
+ * Reads the `sl-violations` header a Prism mock or proxy adds (a JSON array of
+ * `{ location: ['request', 'body', 'patient_id'], severity, code, message }`) into
+ * issues: errors only, body fields by name, other places prefixed (`query.page_index`).
+ * Anything unreadable gives `[]`; Hero itself never sends this header.
+ */
+export function parseMockViolations(header: string | undefined): HeroValidationIssue[] {
+  if (header === undefined || header.length > MAX_VIOLATIONS_HEADER_CHARS) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(header);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const issues: HeroValidationIssue[] = [];
+  for (const item of parsed) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { location, severity, code, message } = item as Record<string, unknown>;
+    if (severity !== undefined && severity !== 'Error') continue;
+    const where = Array.isArray(location) ? location.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
+    const path = where[0] === 'request' ? where.slice(where[1] === 'body' ? 2 : 1) : where;
+    issues.push({
+      path,
+      ...(code !== undefined && { code: String(code) }),
+      ...(typeof message === 'string' && { message }),
+    });
+  }
+  return issues;
+}
+
 /** Reads a body as JSON when it parses, else text; an empty body gives `undefined`. */
 export function parseErrorBody(text: string): unknown {
   if (text === '') return undefined;
@@ -487,7 +593,9 @@ export async function errorFromResponse(response: Response, context: ErrorRespon
     requestId = headers[name];
     if (requestId !== undefined) break;
   }
+  const violations = parseMockViolations(headers['sl-violations']);
   return errorFromStatus({
+    ...(violations.length > 0 && { violations }),
     status: response.status,
     statusText: response.statusText,
     method: context.method,

@@ -14,6 +14,7 @@ export {
   HeroRedirectError,
   HeroNetworkError,
   HeroTimeoutError,
+  HeroAbortError,
   HeroResponseParseError,
   HeroInputError,
   HeroWebhookVerificationError,
@@ -32,7 +33,10 @@ export type {
   RedactedRequest,
   RedactedResponse,
 } from './transport/options.js';
-export type { RetryReason } from './transport/retry.js';
+export type { RetryReason, StopReason } from './transport/retry.js';
+export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';
+export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
+export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
 export type { RateLimitStore, KnownLimit } from './rate-limit/store.js';
 export { createRedisRateLimitStore, type RedisRateLimitStoreOptions, type RedisClientLike } from './rate-limit/redis-store.js';
@@ -48,14 +52,15 @@ export {
   type BulkTaskContext,
 } from './bulk.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
-export type { AutoPaginated, PageOptions } from './pagination.js';
+export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
+export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
 export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';
 export type { BookingResource } from './resources/booking.js';
-export type { MessagesResource } from './resources/messages.js';
+export type { MessagesResource, BatchFilters } from './resources/messages.js';
 export type { WebhooksResource } from './resources/webhooks.js';
 export type { LinksResource } from './resources/links.js';
-export type { OperationName, QueryParams, RequestBody, SuccessBody, WireRequestBody } from './resources/types.js';
+export type { OperationName, QueryParams, RequestBody, SuccessBody, WireRequestBody, PageParamName, WidenPageParams } from './resources/types.js';
 export type {
   AdminUpdate,
   AppointmentCancelRequest,

@@ -2,11 +2,19 @@
  * Walks Hero's paged lists (`page_index` zero-based, `page_size`, `{ data, count }` replies)
  * as an async iterator, fetching one page at a time as the caller consumes items.
  */
+import { HeroInputError, HeroResponseParseError, type HeroInputIssue } from './errors.js';
 
 /** One page of a Hero list. */
 export interface ListPage<T> {
   readonly data: readonly T[];
   readonly count: number;
+}
+
+/** The operation a paginator walks, named in its errors. */
+export interface PagedOperationRef {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId?: string | undefined;
 }
 
 /** Options of a paged iteration. */
@@ -29,24 +37,47 @@ export interface AutoPaginated<T> extends AsyncIterable<T> {
 /** Largest `limit` accepted by `toArray`. */
 export const maxToArrayLimit = 10_000;
 
+/** Largest `pageSize` accepted (Hero documents no maximum; this bounds one response). */
+export const maxPageSize = 1_000;
+
 /**
  * Builds an auto-paginating iterable. `fetchPage` is called with a zero-based page index
  * and the page size; iteration stops at an empty page, a short page, or once `count`
- * items have been seen.
+ * items have been seen. A full page identical to the one before (a server ignoring
+ * `page_index`) throws {@link HeroResponseParseError} instead of looping for ever.
+ * Throws {@link HeroInputError} for a bad `pageSize` or `startPage`.
  */
 export function autoPaginate<T>(
   fetchPage: (pageIndex: number, pageSize: number) => Promise<ListPage<T>>,
   options: PageOptions = {},
+  operation: PagedOperationRef = { method: 'GET', path: '(list)' },
 ): AutoPaginated<T> {
   const pageSize = options.pageSize ?? 100;
   const startPage = options.startPage ?? 0;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a positive integer');
-  if (!Number.isInteger(startPage) || startPage < 0) throw new RangeError('startPage must be a non-negative integer');
+  const issues: HeroInputIssue[] = [];
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
+    issues.push({ field: 'pageSize', message: `must be an integer from 1 to ${maxPageSize}` });
+  }
+  if (!Number.isInteger(startPage) || startPage < 0) issues.push({ field: 'startPage', message: 'must be a non-negative integer' });
+  if (issues.length > 0) throw new HeroInputError(issues, 'page options');
 
   async function* iterate(): AsyncGenerator<T> {
     let seen = startPage * pageSize;
+    let previous: string | undefined;
     for (let pageIndex = startPage; ; pageIndex++) {
       const page = await fetchPage(pageIndex, pageSize);
+      if (page.data.length === pageSize) {
+        // The ends and the length are enough to spot a repeated page without serialising it all.
+        const fingerprint = JSON.stringify([page.data[0], page.data[pageSize - 1]]);
+        if (fingerprint === previous) {
+          throw new HeroResponseParseError({
+            ...operation,
+            status: 200,
+            message: `${operation.method} ${operation.path}${operation.operationId ? ` (${operation.operationId})` : ''} returned the same full page for page_index ${pageIndex - 1} and ${pageIndex}: the server seems to ignore page_index, so paging stopped`,
+          });
+        }
+        previous = fingerprint;
+      }
       yield* page.data;
       seen += page.data.length;
       // `count` is the total for the query; a short page also ends the list in case a
@@ -59,7 +90,7 @@ export function autoPaginate<T>(
     [Symbol.asyncIterator]: iterate,
     async toArray({ limit }) {
       if (!Number.isInteger(limit) || limit < 1 || limit > maxToArrayLimit) {
-        throw new RangeError(`toArray needs a limit between 1 and ${maxToArrayLimit}`);
+        throw new HeroInputError([{ field: 'limit', message: `must be an integer from 1 to ${maxToArrayLimit}` }], 'toArray options');
       }
       const out: T[] = [];
       for await (const item of iterate()) {
@@ -69,4 +100,54 @@ export function autoPaginate<T>(
       return out;
     },
   };
+}
+
+/**
+ * Reads one page of a list body: Hero's `{ data, count }` envelope, or a bare array.
+ * An empty object (what Hero's docs show for lists whose body is undocumented) is an
+ * empty last page. Anything else throws {@link HeroResponseParseError} naming the keys
+ * found (never their values), rather than silently yielding nothing.
+ */
+export function readListPage(body: unknown, operation: PagedOperationRef): ListPage<unknown> {
+  if (Array.isArray(body)) return { data: body, count: Number.POSITIVE_INFINITY };
+  if (typeof body === 'object' && body !== null) {
+    const { data, count } = body as { data?: unknown; count?: unknown };
+    // Without `count` (Hero's v3 docs were cut off before it), a short page ends the list.
+    if (Array.isArray(data)) return { data, count: typeof count === 'number' && Number.isFinite(count) ? count : Number.POSITIVE_INFINITY };
+    const keys = Object.keys(body);
+    if (keys.length === 0) return { data: [], count: 0 };
+    throw new HeroResponseParseError({
+      ...operation,
+      status: 200,
+      message: `${operation.method} ${operation.path}${operation.operationId ? ` (${operation.operationId})` : ''} answered a page without a \`data\` array (keys: ${keys.slice(0, 10).join(', ')}), so it cannot be paged; call it through hero.raw and read the body`,
+    });
+  }
+  throw new HeroResponseParseError({
+    ...operation,
+    status: 200,
+    message: `${operation.method} ${operation.path}${operation.operationId ? ` (${operation.operationId})` : ''} answered a page that is not a JSON object or array`,
+  });
+}
+
+/**
+ * Checks `page_index` / `page_size` given as numbers (strings pass as they are, as Hero
+ * types some of them): whole numbers, `page_size` at least 1. Throws {@link HeroInputError}.
+ */
+export function checkPageQuery(query: Readonly<Record<string, unknown>> | undefined): void {
+  if (query === undefined || query === null) return;
+  const issues: HeroInputIssue[] = [];
+  const { page_index: index, page_size: size } = query;
+  if (typeof index === 'number' && !(Number.isInteger(index) && index >= 0)) issues.push({ field: 'page_index', message: 'must be a non-negative integer' });
+  if (typeof size === 'number' && !(Number.isInteger(size) && size >= 1)) issues.push({ field: 'page_size', message: 'must be a positive integer' });
+  if (issues.length > 0) throw new HeroInputError(issues, 'page parameters');
+}
+
+/**
+ * A facade query for the wire. openapi-fetch writes numbers into the query string as it
+ * writes strings, so page numbers go as they are (`hero.raw` checks them with
+ * {@link checkPageQuery}); the return type is the generated one, which Hero types as strings
+ * for some lists, so numbers would not meet it at compile time.
+ */
+export function toWireQuery(query: Readonly<Record<string, unknown>> | undefined): never {
+  return (query ?? {}) as never;
 }

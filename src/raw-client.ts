@@ -6,9 +6,12 @@
  */
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
-import { HeroInputError, HeroResponseParseError } from './errors.js';
+import { errorFromAbort, HeroError, HeroInputError, HeroResponseParseError } from './errors.js';
 import { operationIdsFor } from './operation-index.js';
+import type { HeroRawClient } from './raw-client-types.js';
+import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
+import { checkPageQuery } from './pagination.js';
 import { buildPath, hasPlaceholders } from './url/path-builder.js';
 import { declaredQueryNames } from './url/parameter-rules.js';
 import { assertDeclaredQuery } from './url/query-builder.js';
@@ -33,7 +36,7 @@ type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promis
  * `Request`, but only while nothing else could see it: no middleware added with `use()`,
  * and no per-call `fetch`, `Request` or `middleware`. Those get a real `Request`, as before.
  */
-export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): Client<paths> {
+export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): HeroRawClient {
   const tagged: Record<string, unknown> = { ...client };
   // Once middleware is added it may read, clone or replace the request: real Requests from then on.
   let light = options.light === true;
@@ -59,6 +62,11 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
             message: `${method} ${path}${operationId ? ` (${operationId})` : ''} answered 2xx with a body that is not valid JSON`,
             cause: error,
           });
+        }
+        // A caller's abort or signal time-out becomes a HeroError, with the reason as `cause`.
+        const signal = init?.signal;
+        if (signal instanceof AbortSignal && signal.aborted && !(error instanceof HeroError)) {
+          throw errorFromAbort(signal.reason, { method, path, operationId });
         }
         throw error;
       }
@@ -96,6 +104,11 @@ function checkParams(method: string, path: string, init: Record<string | symbol,
  * times faster than `{ ...init, a, b }` (~0.15 vs ~1.5 µs), and this runs on every call.
  */
 function tagInit(init: Record<string | symbol, unknown> | undefined, path: string, operationId: string | undefined, light: boolean): Record<string | symbol, unknown> {
+  if (init !== undefined) {
+    if (hasCallOptions(init)) init = withCallOptions(init);
+    // Page numbers are checked here, inside the call, so a bad one rejects rather than throws.
+    checkPageQuery((init.params as { query?: Record<string, unknown> } | undefined)?.query);
+  }
   // openapi-fetch keeps `parseAs` to itself; the transport needs it to guard the right body
   // reads (and none for a stream). Copied onto the Request as `heroParseAs`, like the tags.
   if (init?.parseAs !== undefined) init = { heroParseAs: init.parseAs, ...init };
@@ -108,9 +121,20 @@ function tagInit(init: Record<string | symbol, unknown> | undefined, path: strin
   return { heroSchemaPath: path, heroOperationId: operationId, ...init };
 }
 
-function finishTagged(tagged: Record<string, unknown>): Client<paths> {
+/**
+ * Checks the per-call options (call-options.ts) and turns them into what openapi-fetch
+ * copies onto the Request for the transport: `heroCallOverrides`, `heroIdempotent`.
+ */
+function withCallOptions(init: Record<string | symbol, unknown>): Record<string | symbol, unknown> {
+  const { init: rest, overrides, idempotent } = normalizeCallInit(init);
+  if (overrides !== undefined) rest.heroCallOverrides = overrides;
+  if (idempotent) rest.heroIdempotent = true;
+  return rest;
+}
+
+function finishTagged(tagged: Record<string, unknown>): HeroRawClient {
   // `request(method, path, init)` is the same call with the method as an argument.
   tagged.request = (method: string, path: string, init?: Record<string | symbol, unknown>) =>
     (tagged[method.toUpperCase()] as AnyCall)(path, init);
-  return tagged as unknown as Client<paths>;
+  return tagged as unknown as HeroRawClient;
 }

@@ -5,8 +5,7 @@
  * Hero's "Book an Appointment" and "Reschedule" operations are not in the spec (their
  * method or path is unknown, see openapi/README.md), so they are not offered here.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
@@ -37,7 +36,7 @@ export interface BookingResource {
 }
 
 /** Builds `hero.booking` over the typed client. */
-export function createBookingResource(raw: Client<paths>): BookingResource {
+export function createBookingResource(raw: HeroRawClient): BookingResource {
   const byId = (id: string) => ({ params: { path: { id } } });
   return {
     listAppointmentTypes: (query, options) =>

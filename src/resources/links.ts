@@ -3,8 +3,7 @@
  * status of any short link. "Create a Booking Link" has no confirmed path in Hero's docs
  * (see openapi/README.md), so it is not offered yet.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
@@ -21,7 +20,7 @@ export interface LinksResource {
 }
 
 /** Builds `hero.links` over the typed client. */
-export function createLinksResource(raw: Client<paths>): LinksResource {
+export function createLinksResource(raw: HeroRawClient): LinksResource {
   return {
     getBookingLink: (id, options) => expectData('getBookingLink', raw.GET('/v1/booking_links/{id}', { params: { path: { id } }, ...callInit(options) })),
     updateBookingLink: (id, body, options) =>

@@ -6,10 +6,14 @@
  * documents no idempotency key and a repeat can reach the patient twice; 429 and 503 are
  * retried because Hero did not process the request.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
+import { createPaginate, type PageItem } from '../paginate.js';
+import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
+
+/** Filters of a batch list, without the page parameters the paginator sets. */
+export type BatchFilters<Op extends 'listBatchMessages' | 'listBatchMessageRecipients' | 'listBatchMessageSends'> = Omit<QueryParams<Op>, 'page_index' | 'page_size'>;
 
 /** `hero.messages`. */
 export interface MessagesResource {
@@ -31,6 +35,12 @@ export interface MessagesResource {
     recipients(id: string, query?: QueryParams<'listBatchMessageRecipients'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageRecipients'>>;
     /** Messages sent for a batch. */
     sends(id: string, query?: QueryParams<'listBatchMessageSends'>, options?: CallOptions): Promise<SuccessBody<'listBatchMessageSends'>>;
+    /** Every batch, fetched page by page as you iterate (the body is undocumented: items are `unknown`). */
+    listAll(filters?: BatchFilters<'listBatchMessages'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message'>>;
+    /** Every recipient of a batch, page by page. */
+    recipientsAll(id: string, filters?: BatchFilters<'listBatchMessageRecipients'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message/{id}/recipients'>>;
+    /** Every message sent for a batch, page by page (the body is undocumented: items are `unknown`). */
+    sendsAll(id: string, filters?: BatchFilters<'listBatchMessageSends'>, options?: PageOptions & CallOptions): AutoPaginated<PageItem<'/v1/batch_message/{id}/messages'>>;
   };
   /** Message templates. Hero documents only the `has_follow_up` filter, not the response. */
   readonly templates: {
@@ -43,29 +53,39 @@ export interface MessagesResource {
     list(query?: QueryParams<'listAutomatedMessages'>, options?: CallOptions): Promise<SuccessBody<'listAutomatedMessages'>>;
     /** One automated message. */
     get(id: string, options?: CallOptions): Promise<SuccessBody<'getAutomatedMessage'>>;
+    /** Every automated message matching the filters, page by page (the body is undocumented: items are `unknown`). */
+    listAll(
+      filters?: Omit<QueryParams<'listAutomatedMessages'>, 'page_index' | 'page_size'>,
+      options?: PageOptions & CallOptions,
+    ): AutoPaginated<PageItem<'/v2/automated_messages'>>;
   };
 }
 
 /** Builds `hero.messages` over the typed client. */
-export function createMessagesResource(raw: Client<paths>): MessagesResource {
+export function createMessagesResource(raw: HeroRawClient): MessagesResource {
+  const paginate = createPaginate(raw);
   return {
     send: (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
     get: (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     batches: {
       create: (body, options) => expectData('createBatchMessage', raw.POST('/v1/batch_message', { body, ...callInit(options) })),
-      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: query ?? {} }, ...callInit(options) })),
+      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: toWireQuery(query) }, ...callInit(options) })),
       get: (id, options) => expectData('getBatchMessage', raw.GET('/v1/batch_message/{id}', { params: { path: { id } }, ...callInit(options) })),
       send: (id, options) => expectData('sendBatchMessage', raw.PATCH('/v1/batch_message/{id}/send', { params: { path: { id } }, ...callInit(options) })),
       recipients: (id, query, options) =>
-        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
       sends: (id, query, options) =>
-        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: query ?? {} }, ...callInit(options) })),
+        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v1/batch_message', { ...options, params: { query: filters ?? {} } }),
+      recipientsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/recipients', { ...options, params: { path: { id }, query: filters ?? {} } }),
+      sendsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/messages', { ...options, params: { path: { id }, query: filters ?? {} } }),
     },
     templates: {
       list: (query, options) => expectData('listTemplates', raw.GET('/v1/templates', { params: { query: query ?? {} }, ...callInit(options) })),
     },
     automated: {
-      list: (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: query ?? {} }, ...callInit(options) })),
+      list: (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: toWireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v2/automated_messages', { ...options, params: { query: filters ?? {} } }),
       get: (id, options) => expectData('getAutomatedMessage', raw.GET('/v2/automated_messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     },
   };

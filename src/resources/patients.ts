@@ -1,10 +1,10 @@
 /**
  * Patients: PDS registration (two outcomes), registration without PDS, look-up and search.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { HeroNotFoundError } from '../errors.js';
-import { autoPaginate, type AutoPaginated, type PageOptions } from '../pagination.js';
+import { createPaginate } from '../paginate.js';
+import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
 import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
 import { normalizeRegisterPdsInput, type RegisterPdsInput } from '../validation/pds-input.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
@@ -41,7 +41,8 @@ export interface PatientsResource {
 }
 
 /** Builds `hero.patients` over the typed client. */
-export function createPatientsResource(raw: Client<paths>): PatientsResource {
+export function createPatientsResource(raw: HeroRawClient): PatientsResource {
+  const paginate = createPaginate(raw);
   return {
     async registerPds(input, options) {
       const body = normalizeRegisterPdsInput(input, options?.today ? { today: options.today } : {});
@@ -63,17 +64,8 @@ export function createPatientsResource(raw: Client<paths>): PatientsResource {
     },
     register: (body, options) => expectData('registerPatient', raw.POST('/v1/patients/register', { body, ...callInit(options) })),
     get: (id, options) => expectData('getPatientById', raw.GET('/v1/patients/{id}', { params: { path: { id } }, ...callInit(options) })),
-    search: (filters, options) => expectData('listPatientsV3', raw.GET('/v3/patients', { params: { query: filters }, ...callInit(options) })),
-    searchAll(filters, options) {
-      return autoPaginate(async (pageIndex, pageSize) => {
-        const page = await expectData(
-          'listPatientsV3',
-          raw.GET('/v3/patients', { params: { query: { ...filters, page_index: String(pageIndex), page_size: String(pageSize) } }, ...callInit(options) }),
-        );
-        // Hero's v3 docs were cut off before `count`: without it, stop at a short page.
-        return { data: page.data, count: page.count ?? Number.POSITIVE_INFINITY };
-      }, options);
-    },
-    list: (query, options) => expectData('listPatients', raw.GET('/v1/patients', { params: { query: query ?? {} }, ...callInit(options) })),
+    search: (filters, options) => expectData('listPatientsV3', raw.GET('/v3/patients', { params: { query: toWireQuery(filters) }, ...callInit(options) })),
+    searchAll: (filters, options) => paginate('/v3/patients', { ...options, params: { query: filters } }),
+    list: (query, options) => expectData('listPatients', raw.GET('/v1/patients', { params: { query: toWireQuery(query) }, ...callInit(options) })),
   };
 }

@@ -5,41 +5,33 @@
 import { HeroResponseParseError } from '../errors.js';
 import { describeOperation } from '../operation-index.js';
 import { kFacadeCall } from '../raw-client.js';
+import { CALL_OPTION_KEYS, type HeroCallOptions, type HeroMutationCallOptions } from '../transport/call-options.js';
 import type { OperationName } from './types.js';
 
-/** Options every facade call accepts. */
-export interface CallOptions {
-  /** Cancels the call at once, including while waiting to retry. */
-  signal?: AbortSignal;
-}
+/** Options every facade call accepts (see {@link HeroCallOptions}). */
+export interface CallOptions extends HeroCallOptions {}
 
-/** Options of calls that change something on Hero's side (POST, PATCH). */
-export interface MutationOptions extends CallOptions {
-  /**
-   * Allow retries after a timeout, a dropped connection or a 5xx. Leave it off unless a
-   * repeat is harmless: a retried send can text a patient twice, a retried booking can
-   * double-book. 429 and 503 are retried either way (Hero did not process the request).
-   * @default false
-   */
-  idempotent?: boolean;
-}
+/** Options of calls that change something on Hero's side (POST, PATCH): adds `idempotent`. */
+export interface MutationOptions extends HeroMutationCallOptions {}
+
+// The per-call option keys hero.raw understands; a method's own options (e.g. `today`) stay behind.
+const CALL_KEYS = ['signal', 'headers', ...CALL_OPTION_KEYS] as const;
+const noInit: Record<string | symbol, unknown> = Object.freeze({ [kFacadeCall]: true as const });
 
 /**
- * The openapi-fetch init fields for a call. `heroIdempotent` is not a fetch option:
- * openapi-fetch copies unknown init keys onto the Request, where the transport reads it.
+ * The per-call options to put in a `hero.raw` init. `hero.raw` checks them (HeroInputError
+ * naming the option) and hands the transport its share; see call-options.ts. Every facade
+ * init also carries `kFacadeCall`, so `hero.raw` (which the facade calls through) refuses
+ * query keys the operation does not declare; `hero.raw` itself sends any key.
  */
-const noInit = Object.freeze({ [kFacadeCall]: true as const }) as { signal?: AbortSignal };
-
-/**
- * Every facade init carries `kFacadeCall`, so `hero.raw` (which the facade calls through)
- * refuses query keys the operation does not declare. `hero.raw` itself sends any key.
- */
-export function callInit(options: MutationOptions | undefined): { signal?: AbortSignal } {
+export function callInit(options: MutationOptions | undefined): Record<string | symbol, unknown> {
   // No allocation when there are no options: this runs on every call.
   if (!options) return noInit;
-  const init: { signal?: AbortSignal; heroIdempotent?: boolean; [kFacadeCall]: true } = { [kFacadeCall]: true };
-  if (options.signal) init.signal = options.signal;
-  if (options.idempotent) init.heroIdempotent = true;
+  const init: Record<string | symbol, unknown> = { [kFacadeCall]: true };
+  for (const key of CALL_KEYS) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) init[key] = value;
+  }
   return init;
 }
 

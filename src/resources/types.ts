@@ -31,5 +31,11 @@ export type SuccessBody<Op extends OperationName> = operations[Op]['responses'] 
       : never
   : never;
 
-/** Query parameters of an operation. */
-export type QueryParams<Op extends OperationName> = NonNullable<operations[Op]['parameters']['query']>;
+/** Page parameter names of Hero's lists. */
+export type PageParamName = 'page_index' | 'page_size';
+
+/** Page parameters also take numbers: Hero types some as strings, but a page is a number. */
+export type WidenPageParams<Q> = { [K in keyof Q]: K extends PageParamName ? Q[K] | number : Q[K] };
+
+/** Query parameters of an operation (`page_index` / `page_size` accept numbers too). */
+export type QueryParams<Op extends OperationName> = WidenPageParams<NonNullable<operations[Op]['parameters']['query']>>;

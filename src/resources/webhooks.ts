@@ -2,8 +2,7 @@
  * Webhook subscriptions. Hero's docs show Create and List only; Get, Update and Delete
  * have no known path (see openapi/README.md), so they are not offered yet.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
@@ -16,7 +15,7 @@ export interface WebhooksResource {
 }
 
 /** Builds `hero.webhooks` over the typed client. */
-export function createWebhooksResource(raw: Client<paths>): WebhooksResource {
+export function createWebhooksResource(raw: HeroRawClient): WebhooksResource {
   return {
     create: (body, options) => expectData('createWebhook', raw.POST('/v1/webhooks', { body, ...callInit(options) })),
     list: (query, options) => expectData('listWebhooks', raw.GET('/v1/webhooks', { params: { query: query ?? {} }, ...callInit(options) })),

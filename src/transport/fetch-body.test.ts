@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient } from '../client.js';
-import { HeroError, HeroNetworkError, HeroTimeoutError } from '../errors.js';
+import { HeroAbortError, HeroError, HeroNetworkError, HeroTimeoutError } from '../errors.js';
 import { exposeGc } from '../test-helpers/gc.js';
 import { startFaultServer, type FaultAction, type FaultServer } from '../test-helpers/fault-server.js';
 
@@ -62,14 +62,16 @@ describe('a 2xx body that stalls', () => {
     }
   });
 
-  it("the caller's cancel wins over the timer, with the signal's reason", async () => {
+  it("the caller's cancel wins over the timer: HeroAbortError with the signal's reason as cause", async () => {
     server.setFallback({ type: 'stall-body' });
     const controller = new AbortController();
     const pending = client({ timeoutMs: 60_000 }).raw.GET('/v1/me', { signal: controller.signal }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const reason = new Error('caller gave up');
     controller.abort(reason);
-    expect(await pending).toBe(reason);
+    const error = await pending;
+    expect(error).toBeInstanceOf(HeroAbortError);
+    expect((error as HeroAbortError).cause).toBe(reason);
   });
 
   it('a completed body stops the timer: the process is not kept waiting for it', async () => {

@@ -10,6 +10,8 @@ import type { AttemptFailure } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
 import { getRequestMeta } from './request-meta.js';
+import { applyCallOverrides } from './call-options.js';
+import { logAttempt, type AttemptRecord } from './attempt-log.js';
 import { sleep as abortableSleep } from './sleep.js';
 import { createRateController, startPacedCall, type RateController } from './rate-controller.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
@@ -92,14 +94,16 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const sleep = deps.sleep ?? abortableSleep;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
-  const { retry, timeoutMs, deadlineMs, hooks } = options;
-  const budget = retry.budget === false ? undefined : createRetryBudget(retry.budget);
+  const { hooks, logger } = options;
+  const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
   // Rate limit: one controller per client (rate-controller.ts).
   const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
   const inScope = deps.baseUrl === undefined ? undefined : createUrlScope(deps.baseUrl);
 
   return async function heroTransportFetch(input: Request): Promise<Response> {
     const meta = getRequestMeta(input);
+    // Per-call options (call-options.ts): this call's limits and retries over the client's.
+    const { retry, timeoutMs, deadlineMs } = applyCallOverrides(options, meta?.overrides);
     const { url, method } = input;
     if (inScope !== undefined && !inScope(url)) throw outOfScopeError();
     // What each attempt sends. A LightRequest with no caller signal and a body that can
@@ -170,14 +174,21 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     try {
       for (let attempt = 1; ; attempt++) {
         if (paced && !(await paced.acquire())) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
+        const startedAt = now();
         let result: Response | AttemptOutcome | undefined;
         try {
           if (hooks.onRequest) await hooks.onRequest({ request: redacted(), attempt });
-          result = await attemptOnce(attempt);
+          result = await attemptOnce(attempt, startedAt);
+        } catch (thrown) {
+          if (logger !== undefined) logAttempt(logger, attemptRecord(attempt, startedAt, { error: thrown }));
+          throw thrown;
         } finally {
           paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
         }
-        if (!isFailure(result)) return result;
+        if (!isFailure(result)) {
+          if (logger !== undefined) logAttempt(logger, attemptRecord(attempt, startedAt, { status: result.status }));
+          return result;
+        }
 
         const throttled = paced?.throttleDecision(result.failure);
         const decision =
@@ -188,18 +199,26 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
             paced?.throttles ? { ...retry, maxAttempts: retry.maxAttempts + paced.throttles } : retry,
             random,
           );
-        if (!decision.retry) throw result.error;
+        // Why this failure ends the call, if it does (the log line names it).
+        let stop: AttemptRecord['stop'];
+        if (!decision.retry) stop = decision.reason;
         // No point waiting for an attempt the deadline would cut short.
-        if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) throw result.error;
-        if (budget !== undefined && throttled === undefined) {
+        else if (deadlineAt !== Infinity && now() + decision.delayMs >= deadlineAt) stop = 'deadline';
+        // Throttles are paid for by the rate controller, not the retry budget.
+        else if (budget !== undefined && throttled === undefined) {
           const cost = budget.tryAcquire(decision.reason);
-          if (cost === undefined) throw result.error;
-          lastRetryCost = cost;
+          if (cost === undefined) stop = 'retry-budget';
+          else lastRetryCost = cost;
         }
+        const durationMs = now() - startedAt;
+        if (logger !== undefined) {
+          logAttempt(logger, attemptRecord(attempt, startedAt, { error: result.error, stop, retry: decision.retry && stop === undefined ? decision : undefined }));
+        }
+        if (!decision.retry || stop !== undefined) throw result.error;
         lastError = result.error;
 
         if (hooks.onRetry) {
-          await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error });
+          await hooks.onRetry({ attempt: attempt + 1, delayMs: decision.delayMs, reason: decision.reason, request: redacted(), error: result.error, durationMs });
         }
         try {
           // No caller signal: nothing to listen to (a shared never-aborted signal would
@@ -217,7 +236,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     }
 
     /** Sends one attempt under its own timer; resolves to the 2xx response or the failure. */
-    async function attemptOnce(attempt: number): Promise<Response | AttemptOutcome> {
+    async function attemptOnce(attempt: number, startedAt: number): Promise<Response | AttemptOutcome> {
       const limitMs = deadlineAt === Infinity ? timeoutMs : Math.min(timeoutMs, deadlineAt - now());
       const limitKind = limitMs < timeoutMs ? 'deadline' : 'attempt';
       if (limitMs <= 0) throw timeoutError('deadline');
@@ -247,7 +266,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         const codes = collectErrorCodes(thrown);
         if (!isNetworkFailure(thrown, codes)) throw thrown;
         return {
-          error: new HeroNetworkError({ method, path: pathOf(), operationId: meta?.operationId, code: primaryErrorCode(codes), cause: thrown }),
+          error: new HeroNetworkError({ method, path: pathOf(), operationId: meta?.operationId, code: primaryErrorCode(codes), host: new URL(url).host, cause: thrown }),
           failure: { kind: 'network', codes },
         };
       };
@@ -264,7 +283,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       if (response.ok) budget?.recordSuccess(lastRetryCost);
       if (hooks.onResponse) {
         try {
-          await hooks.onResponse({ request: redacted(), response: redactedResponse(response, headers, url), attempt });
+          await hooks.onResponse({ request: redacted(), response: redactedResponse(response, headers, url), attempt, durationMs: now() - startedAt });
         } catch (thrown) {
           // The hook's error wins, as it is (see TransportHooks); stop the timer and free the connection first.
           clearTimeout(timer);
@@ -310,8 +329,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           path: pathOf(),
           operationId: meta?.operationId,
           code,
+          host: new URL(url).host,
           cause: thrown,
-          message: `${method} ${pathOf()} failed: the connection broke while reading the response body${code === undefined ? '' : ` (${code})`}`,
+          message: `${method} ${pathOf()} failed: the connection to ${new URL(url).host} broke while reading the response body${code === undefined ? '' : ` (${code})`}`,
         });
       }
     }
@@ -322,6 +342,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         [{ field: 'url', message: 'resolves outside the configured baseUrl (its origin and path); nothing was sent' }],
         `request ${method} ${meta?.schemaPath ?? '(unknown path)'}`,
       );
+    }
+
+    /** What the log line of one finished attempt says (attempt-log.ts). */
+    function attemptRecord(attempt: number, startedAt: number, outcome: Pick<AttemptRecord, 'status' | 'error' | 'retry' | 'stop'>): AttemptRecord {
+      return { method, path: pathOf(), operationId: meta?.operationId, attempt, durationMs: now() - startedAt, ...outcome };
     }
 
     function timeoutError(kind: 'attempt' | 'deadline', limitMs?: number): HeroTimeoutError {

@@ -1,6 +1,7 @@
 import { HeroConfigError } from '../errors.js';
 import type { HeroApiError } from '../errors.js';
 import type { RetryReason } from './retry.js';
+import { normalizeLogger, type HeroLogger } from './attempt-log.js';
 
 /**
  * Token-bucket limits on retries, shared by every call of one client, in the
@@ -81,6 +82,8 @@ export interface RedactedResponse {
 export interface ResponseHookEvent extends RequestHookEvent {
   /** The response of this attempt, any status, redacted (before 0.2 this was the live `Response`). */
   readonly response: RedactedResponse;
+  /** Time from sending this attempt to its response headers, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /** Passed to {@link TransportHooks.onRetry}. */
@@ -95,6 +98,8 @@ export interface RetryHookEvent {
   readonly request: RedactedRequest;
   /** The failure of the previous attempt (thrown if this retry never happens). */
   readonly error: HeroApiError;
+  /** How long the failed attempt took, in milliseconds. */
+  readonly durationMs: number;
 }
 
 /**
@@ -126,6 +131,13 @@ export interface TransportOptions {
   deadlineMs?: number;
   /** Observers of requests, responses and retries. @default {} */
   hooks?: TransportHooks;
+  /**
+   * Logs one redacted line per attempt (method, path template, status, duration, attempt,
+   * retry reason): `console`, a pino logger, or any object with `debug`/`info`/`warn`/`error`.
+   * `false` turns logging off even when `HERO_DEBUG` is set.
+   * @default console.error when HERO_DEBUG=1, else none
+   */
+  logger?: HeroLogger | false;
 }
 
 /** {@link RetryBudgetOptions} with every field set. */
@@ -148,6 +160,8 @@ export interface NormalizedTransportOptions {
   /** Whole-call limit; `Infinity` when none. */
   readonly deadlineMs: number;
   readonly hooks: NormalizedTransportHooks;
+  /** Where attempts are logged; `undefined` for nowhere. */
+  readonly logger?: HeroLogger | undefined;
 }
 
 /** {@link TransportHooks} with every key present (a missing hook is `undefined`). */
@@ -180,27 +194,35 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 // setTimeout fires at once for delays above 2^31-1 ms (Node prints a warning); ky rejects them too.
 const MAX_TIMER_MS = 2_147_483_647;
 
-interface NumberRule {
+/** Bounds of a numeric option. */
+export interface NumberRule {
   min: number;
   integer?: boolean;
   /** True when the minimum itself is not allowed. */
   exclusiveMin?: boolean;
 }
 
-function checkNumber(name: string, value: unknown, rule: NumberRule): number {
+/**
+ * What is wrong with a numeric option, or `undefined` when it is fine: finite, within
+ * the rule and at most 2^31-1 ms. Prints numbers only: a misplaced string could be a secret.
+ */
+export function numberProblem(value: unknown, rule: NumberRule): string | undefined {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (rule.exclusiveMin ? value > rule.min : value >= rule.min) &&
     value <= MAX_TIMER_MS &&
     (!rule.integer || Number.isInteger(value));
-  if (!ok) {
-    const kind = rule.integer ? 'an integer' : 'a finite number';
-    const bound = `${rule.exclusiveMin ? '>' : '>='} ${rule.min} and <= ${MAX_TIMER_MS}`;
-    // Print numbers only: a misplaced string could be a secret.
-    const received = typeof value === 'number' ? String(value) : `a ${typeof value}`;
-    throw new HeroConfigError(`${name} must be ${kind} ${bound} (received ${received})`);
-  }
+  if (ok) return undefined;
+  const kind = rule.integer ? 'an integer' : 'a finite number';
+  const bound = `${rule.exclusiveMin ? '>' : '>='} ${rule.min} and <= ${MAX_TIMER_MS}`;
+  const received = typeof value === 'number' ? String(value) : `a ${value === null ? 'null' : typeof value}`;
+  return `must be ${kind} ${bound} (received ${received})`;
+}
+
+function checkNumber(name: string, value: unknown, rule: NumberRule): number {
+  const problem = numberProblem(value, rule);
+  if (problem !== undefined) throw new HeroConfigError(`${name} ${problem}`);
   return value as number;
 }
 
@@ -239,8 +261,12 @@ function normalizeRetry(retry: RetryOptions | undefined): NormalizedRetryOptions
  * Merges caller options over the defaults into a fully required object, once per
  * client (ky:source/utils/normalize.ts). Throws {@link HeroConfigError} naming the
  * option for a malformed number, so a typo fails at construction, not mid-traffic.
+ * `env` is read for `HERO_DEBUG` only (the client passes its `env` option or process.env).
  */
-export function normalizeTransportOptions(options: TransportOptions = {}): NormalizedTransportOptions {
+export function normalizeTransportOptions(
+  options: TransportOptions = {},
+  env: Readonly<Record<string, string | undefined>> = {},
+): NormalizedTransportOptions {
   const hooks = options.hooks ?? {};
   checkHook('onRequest', hooks.onRequest);
   checkHook('onResponse', hooks.onResponse);
@@ -254,5 +280,6 @@ export function normalizeTransportOptions(options: TransportOptions = {}): Norma
     deadlineMs:
       options.deadlineMs === undefined ? Infinity : checkNumber('deadlineMs', options.deadlineMs, { min: 0, exclusiveMin: true }),
     hooks: Object.freeze({ onRequest: hooks.onRequest, onResponse: hooks.onResponse, onRetry: hooks.onRetry }),
+    logger: normalizeLogger(options.logger, env),
   });
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
+import type { CallOverrides } from './call-options.js';
 
 /** What the transport knows about a request beyond the `Request` itself. */
 export interface RequestMeta {
@@ -8,6 +9,8 @@ export interface RequestMeta {
   readonly idempotent: boolean;
   /** Spec operationId, when the facade passed one. */
   readonly operationId?: string | undefined;
+  /** This call's own time limits and retry settings (see call-options.ts); `undefined` = the client's. */
+  readonly overrides?: CallOverrides | undefined;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface HeroRequestInitExtras {
    * (which records openapi-fetch's `schemaPath` itself). @default the URL pathname
    */
   heroSchemaPath?: string;
+  /** Per-call transport overrides, already checked by `normalizeCallInit`. @default undefined */
+  heroCallOverrides?: CallOverrides;
 }
 
 // Keyed by the Request object so nothing outlives it and nothing is shared by URL.
@@ -44,7 +49,12 @@ export function getRequestMeta(request: Request): RequestMeta | undefined {
   const recorded = metaByRequest.get(request);
   if (recorded !== undefined) return recorded;
   const extras = request as Request & HeroRequestInitExtras;
-  if (extras.heroSchemaPath === undefined && extras.heroIdempotent === undefined && extras.heroOperationId === undefined) {
+  if (
+    extras.heroSchemaPath === undefined &&
+    extras.heroIdempotent === undefined &&
+    extras.heroOperationId === undefined &&
+    extras.heroCallOverrides === undefined
+  ) {
     return undefined;
   }
   return metaFromExtras(extras, typeof extras.heroSchemaPath === 'string' ? extras.heroSchemaPath : new URL(request.url).pathname);
@@ -55,6 +65,7 @@ function metaFromExtras(extras: HeroRequestInitExtras, schemaPath: string): Requ
     schemaPath,
     idempotent: extras.heroIdempotent === true,
     operationId: typeof extras.heroOperationId === 'string' ? extras.heroOperationId : undefined,
+    overrides: typeof extras.heroCallOverrides === 'object' && extras.heroCallOverrides !== null ? extras.heroCallOverrides : undefined,
   };
 }
 

@@ -3,8 +3,7 @@
  * `hero.raw` and every resource method (built on it) check NHS numbers, dates of birth
  * and postcodes the same way, before anything is sent.
  */
-import type { Client } from 'openapi-fetch';
-import type { paths } from '../../generated/hero-api.js';
+import type { HeroRawClient } from '../raw-client-types.js';
 import { operationIdsFor } from '../operation-index.js';
 import { carriesPatientIdentifiers, checkPatientIdentifiers, type CheckedRequest } from './patient-identifiers.js';
 
@@ -17,7 +16,7 @@ type AnyCall = (path: string, init?: Record<string, unknown>) => Promise<unknown
  * pass straight through (one map look-up); the others have their body and query checked and
  * normalised, or fail with `HeroInputError` (a rejected promise, never a synchronous throw).
  */
-export function guardPatientIdentifiers(client: Client<paths>): Client<paths> {
+export function guardPatientIdentifiers(client: HeroRawClient): HeroRawClient {
   const guarded: Record<string, unknown> = { ...client };
   for (const method of methods) {
     const call = client[method] as unknown as AnyCall;
@@ -49,5 +48,5 @@ export function guardPatientIdentifiers(client: Client<paths>): Client<paths> {
     const own = typeof method === 'string' ? guarded[method.toUpperCase()] : undefined;
     return typeof own === 'function' ? (own as AnyCall)(path, init) : request(method, path, init);
   };
-  return guarded as unknown as Client<paths>;
+  return guarded as unknown as HeroRawClient;
 }

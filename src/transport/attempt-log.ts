@@ -1,0 +1,137 @@
+/**
+ * One log line per attempt, for the `logger` option and `HERO_DEBUG=1`. Lines name the
+ * method, the path TEMPLATE (`/v1/patients/{id}`, never the filled path or the query:
+ * ids and search terms can be patient data), status or error code, duration, attempt
+ * number and what happens next (retry and why, or why not). Never headers or bodies.
+ */
+import { HeroConfigError, HeroNetworkError, HeroTimeoutError, type HeroApiError } from '../errors.js';
+import type { RetryReason, StopReason } from './retry.js';
+
+/** A log method, called as `logger.debug(fields, message)`: pino's and bunyan's order; console prints both. */
+export type HeroLogFn = (fields: HeroAttemptLogFields, message: string) => void;
+
+/**
+ * Where the client logs: `console`, a pino or bunyan logger, or anything with these four
+ * methods. Each attempt logs at `debug` when it succeeds, `info` when it is retried and
+ * `warn` when it ends the call with a failure; `error` is never used for API answers.
+ */
+export interface HeroLogger {
+  debug: HeroLogFn;
+  info: HeroLogFn;
+  warn: HeroLogFn;
+  error: HeroLogFn;
+}
+
+/** Structured fields of an attempt's log line. */
+export interface HeroAttemptLogFields {
+  /** HTTP method. */
+  readonly method: string;
+  /** Path template, e.g. `/v1/patients/{id}`. */
+  readonly path: string;
+  /** Spec operationId, when known. */
+  readonly operationId?: string | undefined;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  /** Time until the response headers arrived (the error body too, for a failure), or until the attempt failed. */
+  readonly durationMs: number;
+  /** HTTP status; absent when no response arrived. */
+  readonly status?: number;
+  /** Error code when no response arrived: `ECONNREFUSED`, `timeout`, `aborted`… */
+  readonly code?: string;
+  /** Host the call went to, for failures without a response (never the path or query). */
+  readonly host?: string;
+  /** Why the failed attempt is retried. */
+  readonly retryReason?: RetryReason;
+  /** Wait before the retry. */
+  readonly retryDelayMs?: number;
+  /** Why a failed attempt is not retried. */
+  readonly stopReason?: StopReason | 'deadline' | 'retry-budget';
+}
+
+/** What the transport reports about one finished attempt. */
+export interface AttemptRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId: string | undefined;
+  readonly attempt: number;
+  readonly durationMs: number;
+  /** The response status, for an attempt that got one. */
+  readonly status?: number | undefined;
+  /** The failure, for an attempt that ended without a 2xx. */
+  readonly error?: unknown;
+  /** Set when the failure is retried. */
+  readonly retry?: { readonly reason: RetryReason; readonly delayMs: number } | undefined;
+  /** Set when the failure ends the call. */
+  readonly stop?: StopReason | 'deadline' | 'retry-budget' | undefined;
+}
+
+/** Writes one attempt's line to `logger`. Logging never fails a call: a throwing logger is ignored. */
+export function logAttempt(logger: HeroLogger, record: AttemptRecord): void {
+  const fields: { -readonly [K in keyof HeroAttemptLogFields]: HeroAttemptLogFields[K] } = {
+    method: record.method,
+    path: record.path,
+    operationId: record.operationId,
+    attempt: record.attempt,
+    durationMs: Math.round(record.durationMs),
+  };
+  const error = record.error as Partial<HeroApiError> | undefined;
+  let outcome: string;
+  if (error === undefined || (typeof error.status === 'number' && error.status > 0)) {
+    fields.status = record.status ?? error?.status;
+    outcome = String(fields.status);
+  } else {
+    fields.code = codeOf(record.error);
+    if (record.error instanceof HeroNetworkError && record.error.host !== undefined) fields.host = record.error.host;
+    outcome = fields.host === undefined ? `failed (${fields.code})` : `failed (${fields.code}) to ${fields.host}`;
+  }
+  let message = `hero ${record.method} ${record.path} ${outcome} in ${fields.durationMs} ms (attempt ${record.attempt})`;
+  let level: keyof HeroLogger = 'debug';
+  if (record.retry !== undefined) {
+    fields.retryReason = record.retry.reason;
+    fields.retryDelayMs = Math.round(record.retry.delayMs);
+    message += `; retrying in ${fields.retryDelayMs} ms (${record.retry.reason})`;
+    level = 'info';
+  } else if (record.error !== undefined) {
+    if (record.stop !== undefined) {
+      fields.stopReason = record.stop;
+      message += `; not retried (${record.stop})`;
+    }
+    level = 'warn';
+  }
+  try {
+    logger[level](fields, message);
+  } catch {
+    // A broken logger must not turn a successful call into a failure.
+  }
+}
+
+function codeOf(error: unknown): string {
+  if (error instanceof HeroTimeoutError) return error.kind === 'deadline' ? 'deadline' : 'timeout';
+  if (error instanceof HeroNetworkError) return error.code ?? 'network';
+  if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError') return 'aborted';
+  return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'error';
+}
+
+/** Writes the message alone to stderr (`console.error`), as `HERO_DEBUG=1` asks. */
+const stderrLog: HeroLogFn = (_fields, message) => console.error(message);
+
+/** The logger `HERO_DEBUG=1` turns on: every line to `console.error`. */
+export const stderrLogger: HeroLogger = Object.freeze({ debug: stderrLog, info: stderrLog, warn: stderrLog, error: stderrLog });
+
+const DEBUG_ON = new Set(['1', 'true', 'yes', 'on']);
+
+/**
+ * The logger a client uses: the `logger` option (`false` for none), else {@link stderrLogger}
+ * when `HERO_DEBUG` is `1`/`true`/`yes`/`on`, else none. Throws {@link HeroConfigError} for
+ * a logger without the four methods.
+ */
+export function normalizeLogger(option: HeroLogger | false | undefined, env: Readonly<Record<string, string | undefined>>): HeroLogger | undefined {
+  if (option === false) return undefined;
+  if (option === undefined) return DEBUG_ON.has((env.HERO_DEBUG ?? '').trim().toLowerCase()) ? stderrLogger : undefined;
+  const levels = ['debug', 'info', 'warn', 'error'] as const;
+  const missing = typeof option === 'object' && option !== null ? levels.filter((level) => typeof option[level] !== 'function') : levels;
+  if (missing.length > 0) {
+    throw new HeroConfigError(`logger must have debug, info, warn and error methods (console and pino loggers do); missing: ${missing.join(', ')}`);
+  }
+  return option;
+}
