@@ -132,7 +132,7 @@ async function startOnce(options: PrismOptions, mode: 'mock' | 'proxy', entryPoi
  * its 60-odd locales: about 1.2 s of CPU, a third of Prism's start-up. Prism only ever uses
  * the default English locale unless the spec's `x-json-schema-faker` sets another, so this
  * preload hands Prism faker's own English-only build (`@faker-js/faker/locale/en`, the same
- * Faker class with locale and fallback `en`). Passed as a `data:` module so nothing extra
+ * Faker class with locale and fallback `en`); a faker without that entry point gets the full build. Passed as a `data:` module so nothing extra
  * ships; `--import` needs Node 20.6+, and older Nodes start Prism as it is.
  */
 const ENGLISH_FAKER_PRELOAD = `
@@ -140,7 +140,9 @@ import Module from 'node:module';
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
   if (request !== '@faker-js/faker' || !/[\\\\/]@stoplight[\\\\/]prism-http[\\\\/]/.test(parent?.filename ?? '')) return load.apply(this, arguments);
-  const faker = load.call(Module, '@faker-js/faker/locale/en', parent, false);
+  let english;
+  try { english = load.call(Module, '@faker-js/faker/locale/en', parent, false); } catch { return load.apply(this, arguments); }
+  const faker = english.faker ?? english;
   return { __esModule: true, default: faker, faker };
 };`;
 const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split('.').map(Number);
