@@ -132,3 +132,27 @@ export function listOperations(
   }
   return operations;
 }
+
+/** One operation as {@link eachOperation} yields it. */
+export interface OperationVisit {
+  path: string;
+  method: (typeof HTTP_METHODS)[number];
+  pathItem: JsonObject;
+  operation: JsonObject;
+  /** The operationId, or `method path` when the operation has none. */
+  operationId: string;
+}
+
+/** Every operation under `paths` in document order, `$ref`ed path items followed. */
+export function* eachOperation(document: OpenApiDocument): Generator<OperationVisit> {
+  for (const [path, rawItem] of objectEntries(document.paths)) {
+    const pathItem = resolveRef(document, rawItem).value;
+    if (!isObject(pathItem)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (!isObject(operation)) continue;
+      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
+      yield { path, method, pathItem, operation, operationId };
+    }
+  }
+}

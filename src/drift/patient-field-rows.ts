@@ -5,7 +5,7 @@
  * operation with `nhs_number` in its body is checked as soon as `npm run generate` runs.
  */
 import { patientFieldKind, type PatientFieldKind } from '../validation/patient-field-names.js';
-import { HTTP_METHODS, isObject, objectEntries, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { eachOperation, isObject, objectEntries, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
 
 /** One field to check: where it is in an operation's request, and how to check it. */
 export interface PatientFieldRow {
@@ -54,37 +54,30 @@ function walkSchema(
 export function listPatientFieldRows(document: OpenApiDocument): PatientFieldRow[] {
   const rows: PatientFieldRow[] = [];
   const keys = new Set<string>();
-  for (const [path, rawItem] of objectEntries(document.paths)) {
-    const item = resolveRef(document, rawItem).value;
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
-      const add = (row: PatientFieldRow) => {
-        const key = `${row.operationId} ${row.in} ${row.path.join('.')}`;
-        if (keys.has(key)) return;
-        keys.add(key);
-        rows.push(row);
-      };
-      const parameters = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])];
-      for (const rawParameter of parameters) {
-        const parameter = resolveRef(document, rawParameter).value;
-        if (!isObject(parameter) || parameter.in !== 'query' || typeof parameter.name !== 'string') continue;
-        const kind = patientFieldKind(parameter.name);
-        const schema = resolveRef(document, parameter.schema).value;
-        if (kind === undefined) continue;
-        const format = isObject(schema) && typeof schema.format === 'string' ? schema.format : undefined;
-        add({ operationId, in: 'query', path: [parameter.name], kind, ...(format && { format }), nullable: false });
-      }
-      const body = resolveRef(document, operation.requestBody).value;
-      const content = isObject(body) && isObject(body.content) ? body.content['application/json'] : undefined;
-      if (!isObject(content)) continue;
-      walkSchema(document, content.schema, [], (fieldPath, kind, schema) => {
-        const format = typeof schema.format === 'string' ? schema.format : undefined;
-        add({ operationId, in: 'body', path: fieldPath, kind, ...(format && { format }), nullable: typeAllowsNull(schema) });
-      }, new Set());
+  for (const { pathItem: item, operation, operationId } of eachOperation(document)) {
+    const add = (row: PatientFieldRow) => {
+      const key = `${row.operationId} ${row.in} ${row.path.join('.')}`;
+      if (keys.has(key)) return;
+      keys.add(key);
+      rows.push(row);
+    };
+    const parameters = [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])];
+    for (const rawParameter of parameters) {
+      const parameter = resolveRef(document, rawParameter).value;
+      if (!isObject(parameter) || parameter.in !== 'query' || typeof parameter.name !== 'string') continue;
+      const kind = patientFieldKind(parameter.name);
+      const schema = resolveRef(document, parameter.schema).value;
+      if (kind === undefined) continue;
+      const format = isObject(schema) && typeof schema.format === 'string' ? schema.format : undefined;
+      add({ operationId, in: 'query', path: [parameter.name], kind, ...(format && { format }), nullable: false });
     }
+    const body = resolveRef(document, operation.requestBody).value;
+    const content = isObject(body) && isObject(body.content) ? body.content['application/json'] : undefined;
+    if (!isObject(content)) continue;
+    walkSchema(document, content.schema, [], (fieldPath, kind, schema) => {
+      const format = typeof schema.format === 'string' ? schema.format : undefined;
+      add({ operationId, in: 'body', path: fieldPath, kind, ...(format && { format }), nullable: typeAllowsNull(schema) });
+    }, new Set());
   }
   return rows;
 }
@@ -95,19 +88,14 @@ export function listPatientFieldRows(document: OpenApiDocument): PatientFieldRow
  */
 export function listFieldSearchOperations(document: OpenApiDocument): string[] {
   const found: string[] = [];
-  for (const [path, rawItem] of objectEntries(document.paths)) {
-    const item = resolveRef(document, rawItem).value;
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation) || !Array.isArray(operation.parameters)) continue;
-      const names = operation.parameters
-        .map((p) => resolveRef(document, p).value)
-        .filter((p): p is JsonObject => isObject(p) && p.in === 'query')
-        .map((p) => p.name);
-      if (names.includes('field') && names.includes('search')) {
-        found.push(typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`);
-      }
+  for (const { operation, operationId } of eachOperation(document)) {
+    if (!Array.isArray(operation.parameters)) continue;
+    const names = operation.parameters
+      .map((p) => resolveRef(document, p).value)
+      .filter((p): p is JsonObject => isObject(p) && p.in === 'query')
+      .map((p) => p.name);
+    if (names.includes('field') && names.includes('search')) {
+      found.push(operationId);
     }
   }
   return found;

@@ -1,6 +1,6 @@
 import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
-import { HTTP_METHODS, isObject, objectEntries, resolveRef, type OpenApiDocument } from './openapi-document.js';
+import { eachOperation, HTTP_METHODS, isObject, objectEntries, resolveRef, type OpenApiDocument } from './openapi-document.js';
 import { importTool } from './optional-import.js';
 import { renderPatientFields } from './patient-field-rows.js';
 
@@ -73,31 +73,24 @@ function renderParameters(document: OpenApiDocument, specName: string): string {
 /** Path-item and operation parameters (the operation's win), `$ref`s followed, keyed by operationId. */
 export function listOperationParameters(document: OpenApiDocument): Map<string, OperationParameters> {
   const result = new Map<string, OperationParameters>();
-  for (const [path, rawItem] of objectEntries(document.paths)) {
-    const item = resolveRef(document, rawItem).value;
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
-      const byKey = new Map<string, { name: string; in: string; pattern: string | null }>();
-      for (const list of [item.parameters, operation.parameters]) {
-        if (!Array.isArray(list)) continue;
-        for (const raw of list) {
-          const parameter = resolveRef(document, raw).value;
-          if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') continue;
-          const schema = resolveRef(document, parameter.schema).value;
-          const pattern = isObject(schema) && typeof schema.pattern === 'string' ? schema.pattern : null;
-          byKey.set(`${parameter.in} ${parameter.name}`, { name: parameter.name, in: parameter.in, pattern });
-        }
+  for (const { pathItem: item, operation, operationId } of eachOperation(document)) {
+    const byKey = new Map<string, { name: string; in: string; pattern: string | null }>();
+    for (const list of [item.parameters, operation.parameters]) {
+      if (!Array.isArray(list)) continue;
+      for (const raw of list) {
+        const parameter = resolveRef(document, raw).value;
+        if (!isObject(parameter) || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') continue;
+        const schema = resolveRef(document, parameter.schema).value;
+        const pattern = isObject(schema) && typeof schema.pattern === 'string' ? schema.pattern : null;
+        byKey.set(`${parameter.in} ${parameter.name}`, { name: parameter.name, in: parameter.in, pattern });
       }
-      const params: OperationParameters = { path: {}, query: [] };
-      for (const parameter of byKey.values()) {
-        if (parameter.in === 'path') params.path[parameter.name] = parameter.pattern;
-        else if (parameter.in === 'query') params.query.push(parameter.name);
-      }
-      result.set(operationId, params);
     }
+    const params: OperationParameters = { path: {}, query: [] };
+    for (const parameter of byKey.values()) {
+      if (parameter.in === 'path') params.path[parameter.name] = parameter.pattern;
+      else if (parameter.in === 'query') params.query.push(parameter.name);
+    }
+    result.set(operationId, params);
   }
   return result;
 }
