@@ -3,19 +3,13 @@
  * wire for one call, what the transport does differently for it, and that the client's
  * own settings are untouched for the next call (and for calls running at the same time).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from './client.js';
 import { HeroAbortError, HeroError, HeroInputError, HeroServerError, HeroTimeoutError } from './index.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
+import { useFaultServer } from './test-helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_call_options_secret';
-let server: FaultServer;
-
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useFaultServer();
 
 const hero = (options: HeroClientOptions = {}) =>
   createHeroClient({ apiKey, practiceGroupId: '4242', baseUrl: server.url, env: {}, retry: { baseDelayMs: 1, maxDelayMs: 2 }, ...options });

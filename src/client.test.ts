@@ -2,7 +2,7 @@
  * The facade end to end against a real HTTP server on 127.0.0.1: what goes on the wire,
  * how each answer comes back, and that bad input sends nothing.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from './client.js';
 import {
   HeroInputError,
@@ -11,16 +11,11 @@ import {
   HeroServerError,
   HeroAuthenticationError,
 } from './index.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
+
+import { useFaultServer } from './test-helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_client_facade_secret';
-let server: FaultServer;
-
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useFaultServer();
 
 const hero = (options: HeroClientOptions = {}) =>
   createHeroClient({

@@ -2,23 +2,19 @@
  * The `logger` option and HERO_DEBUG against a recording server on 127.0.0.1: one line per
  * attempt, with the path template and never the filled path, query, key or body.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from '../client.js';
 import { HeroConfigError, HeroNetworkError } from '../errors.js';
 import type { HeroAttemptLogFields, HeroLogger } from './attempt-log.js';
-import { findClosedPort, startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { findClosedPort } from '../test-helpers/fault-server.js';
+import { useFaultServer } from '../test-helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_logging_secret_key';
 // Stand-ins for patient data that must never reach a log.
 const patientId = '9434765919';
 const searchTerm = 'Lovelace';
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useFaultServer();
 afterEach(() => vi.restoreAllMocks());
 
 interface Line {

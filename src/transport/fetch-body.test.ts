@@ -3,20 +3,16 @@
  * timer and error mapping must still hold then. Also: no listener growth with concurrency.
  * Real timers where waiting is the point; nothing asserts how fast anything was.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient } from '../client.js';
 import { HeroAbortError, HeroError, HeroNetworkError, HeroTimeoutError } from '../errors.js';
 import { exposeGc } from '../test-helpers/gc.js';
-import { startFaultServer, type FaultAction, type FaultServer } from '../test-helpers/fault-server.js';
+import type { FaultAction } from '../test-helpers/fault-server.js';
+import { useFaultServer } from '../test-helpers/use-fault-server.js';
 
 const collectGarbage = exposeGc();
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useFaultServer();
 
 const warnings: Error[] = [];
 const onWarning = (warning: Error): void => void warnings.push(warning);

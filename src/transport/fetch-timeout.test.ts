@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HeroServerError, HeroTimeoutError } from '../errors.js';
 import { exposeGc } from '../test-helpers/gc.js';
-import { startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
 import { call, createHarness, waitFor } from '../test-helpers/transport-harness.js';
 import type { RetryReason } from './retry.js';
 import { sleep as realSleep } from './sleep.js';
+import { useFaultServer } from '../test-helpers/use-fault-server.js';
 
 // These tests wait on real timers where waiting is the point (timeouts, deadlines,
 // cancel during a real backoff). Nothing asserts how fast anything was.
 
 const collectGarbage = exposeGc();
 
-let server: FaultServer;
-beforeAll(async () => {
-  server = await startFaultServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useFaultServer();
 
 describe('per-attempt timeout', () => {
   it('gives up on a server that never answers and retries with a fresh timer for each attempt', async () => {
