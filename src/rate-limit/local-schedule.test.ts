@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLocalSchedule } from './local-schedule.js';
-import { DEFAULT_RATE_CURVE, rateAt } from './rate-curve.js';
+import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle } from './learned-rate.js';
 
 /** Takes as many sends as the schedule allows at `now`. */
 function drain(schedule: ReturnType<typeof createLocalSchedule>, now: number, max = 1000): number {
@@ -51,33 +51,43 @@ describe('throttle', () => {
     expect(schedule.tryTake(20, holdUntil)).toBe(later);
   });
 
-  it('lowers the learned rate once per episode: answers to requests sent before the decrease do not lower it again', () => {
+  it('learns once per episode: answers to requests sent before the first 429 of it change nothing', () => {
     const schedule = createLocalSchedule({}, 0);
-    // Slow start, then sends at whatever the schedule allows, all answered at once.
-    for (let t = 0; t < 3000; t++) for (let n = drain(schedule, t, 2); n > 0; n--) schedule.succeeded(t);
-    const before = schedule.rateAt(3000);
-    schedule.throttled(2990, 1000, 3000);
-    const after = schedule.rateAt(4000);
-    schedule.throttled(2995, 1000, 3001);
-    schedule.throttled(2999, 1000, 3002);
+    for (let t = 0; t < 700; t++) drain(schedule, t, 2);
+    const before = schedule.rateAt(700);
+    schedule.throttled(690, 1000, 700);
+    const after = schedule.rateAt(1700);
+    schedule.throttled(695, 1000, 701);
+    schedule.throttled(699, 1000, 702);
 
     expect(after).toBeLessThan(before);
-    expect(schedule.rateAt(4002)).toBeCloseTo(after, 0);
+    expect(schedule.rateAt(1702)).toBeCloseTo(after, 0);
   });
 
-  it('restarts just below the rate Hero accepted, not the (higher) rate the bucket allowed or the client sent', () => {
+  it('against a token bucket, finds the limit from two 429s and then sends just under it', () => {
+    // A server bucket of 50/s holding 10, full at the start; the client sends whenever allowed.
     const schedule = createLocalSchedule({}, 0);
-    // 80 sends/s for 3 s while the allowed rate climbs far above it; Hero accepts half.
-    for (let i = 0; i < 240; i++) {
-      schedule.tryTake(i * 12.5);
-      if (i % 2 === 0) schedule.succeeded(i * 12.5);
+    let tokens = 10;
+    let last = 0;
+    const throttles: number[] = [];
+    let resumeAt = 0;
+    for (let t = 0; t < 20_000; t++) {
+      tokens = Math.min(10, tokens + ((t - last) * 50) / 1000);
+      last = t;
+      if (t < resumeAt) continue;
+      while (schedule.tryTake(t) === undefined) {
+        if (tokens >= 1) tokens -= 1;
+        else {
+          throttles.push(t);
+          resumeAt = schedule.throttled(t, 1000, t);
+          break;
+        }
+      }
     }
-    expect(schedule.rateAt(3000)).toBeGreaterThan(200);
-    schedule.throttled(2975, 1000, 3000);
-
-    const restart = schedule.rateAt(4000);
-    expect(restart).toBeGreaterThan(40 * DEFAULT_RATE_CURVE.beta * 0.9);
-    expect(restart).toBeLessThan(40);
+    expect(throttles.length).toBe(2);
+    const rate = schedule.rateAt(19_000);
+    expect(rate).toBeGreaterThan(50 * 0.95);
+    expect(rate).toBeLessThan(50);
   });
 
   it('keeps a known limit as it is after a throttle', () => {
@@ -87,21 +97,46 @@ describe('throttle', () => {
   });
 });
 
-describe('rate curve', () => {
+describe('learned rate', () => {
   it('doubles during slow start and is unlimited past maxRps', () => {
-    const start = { epochAt: 0, wMax: 0 };
-    expect(rateAt(start, 0)).toBe(DEFAULT_RATE_CURVE.initialRps);
-    expect(rateAt(start, DEFAULT_RATE_CURVE.doublingMs)).toBeCloseTo(2 * DEFAULT_RATE_CURVE.initialRps);
+    const start = initialLearnedRate(0);
+    expect(learnedRateAt(start, 0)).toBe(DEFAULT_LEARNED_RATE.initialRps);
+    expect(learnedRateAt(start, DEFAULT_LEARNED_RATE.doublingMs)).toBeCloseTo(2 * DEFAULT_LEARNED_RATE.initialRps);
     expect(createLocalSchedule({}, 0).rateAt(60_000)).toBe(Infinity);
   });
 
-  it('starts at beta × wMax after a throttle, levels out near wMax, then probes above it', () => {
-    const state = { epochAt: 0, wMax: 100 };
-    const c = DEFAULT_RATE_CURVE;
-    const k = Math.cbrt((c.plateau - c.beta) / c.cubicScale) * 1000;
-    expect(rateAt(state, 0)).toBeCloseTo(100 * c.beta);
-    // The plateau, plus the additive increase that lets lone learners converge to fair shares.
-    expect(rateAt(state, k)).toBeCloseTo(100 * c.plateau + (c.additivePerSecond * k) / 1000);
-    expect(rateAt(state, 3 * k)).toBeGreaterThan(100);
+  it('bounds the limit by A/T after one 429, restarts below it and climbs back', () => {
+    const p = DEFAULT_LEARNED_RATE;
+    const state = learnFromThrottle(initialLearnedRate(0), 800, 48, 100, 1800);
+    expect(state.bound).toBeCloseTo(60);
+    expect(state.estimate).toBe(0);
+    expect(learnedRateAt(state, 1800)).toBeCloseTo(60 * p.firstBeta);
+    expect(learnedRateAt(state, 1800 + p.climbMs)).toBeCloseTo(60);
+  });
+
+  it('solves A = B + L·T from two stretches of different lengths', () => {
+    // B = 10, L = 50: 0.8 s → 50 sends, 6 s → 310 sends.
+    const one = learnFromThrottle(initialLearnedRate(0), 800, 50, 100, 1800);
+    const two = learnFromThrottle(one, 6000, 310, 55, 8800);
+    expect(two.estimate).toBeCloseTo(50);
+    expect(learnedRateAt(two, 8800)).toBeCloseTo(50 * DEFAULT_LEARNED_RATE.margin);
+    // Flat through the plateau, then probing above.
+    expect(learnedRateAt(two, 8800 + DEFAULT_LEARNED_RATE.plateauMs)).toBeCloseTo(50 * DEFAULT_LEARNED_RATE.margin);
+    expect(learnedRateAt(two, 8800 + DEFAULT_LEARNED_RATE.plateauMs + 5000)).toBeGreaterThan(50);
+  });
+
+  it('switches to AIMD when a 429 comes while sending under the estimate (others share the limit)', () => {
+    const two = learnFromThrottle(learnFromThrottle(initialLearnedRate(0), 800, 50, 100, 1800), 6000, 310, 55, 8800);
+    const shared = learnFromThrottle(two, 3000, 100, 40, 12_800);
+    expect(shared.contended).toBe(true);
+    expect(learnedRateAt(shared, 12_800)).toBeCloseTo(40 * DEFAULT_LEARNED_RATE.firstBeta);
+    // The same additive increase for every client: a fraction of the highest A/T per second.
+    const perSecond = learnedRateAt(shared, 13_800) - learnedRateAt(shared, 12_800);
+    expect(perSecond).toBeCloseTo(shared.peak * DEFAULT_LEARNED_RATE.shareIncrease);
+  });
+
+  it('never takes a bound above the rate it sent at (a burst right after a hold inflates A/T)', () => {
+    const state = learnFromThrottle(initialLearnedRate(0), 300, 30, 40, 1300);
+    expect(state.bound).toBe(40);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * One process's sending schedule: a GCRA token bucket ("virtual scheduling", ITU-T
- * I.371) whose rate is either the partner's known limit or the learned curve of
- * rate-curve.ts, plus the hold a 429 puts on the whole client. Pure and synchronous:
+ * I.371) whose rate is either the partner's known limit or the learned rate of
+ * learned-rate.ts, plus the hold a 429 puts on the whole client. Pure and synchronous:
  * time comes in as `now`, so it is unit-tested without timers.
  */
-import { DEFAULT_RATE_CURVE, rateAt, type RateCurveParams, type RateCurveState } from './rate-curve.js';
+import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
 export interface RateSchedule {
@@ -18,12 +18,10 @@ export interface RateSchedule {
   tryTake(now: number, ownHoldUntil?: number): number | undefined;
   /**
    * Records a throttle (429, or 503 with Retry-After) of a request sent at `sentAt`:
-   * holds every send until `now + holdMs` and, once per episode, lowers the rate.
+   * holds every send until `now + holdMs` and, once per episode, learns from it.
    * Returns the time the hold ends.
    */
   throttled(sentAt: number, holdMs: number, now: number): number;
-  /** Records a successful answer: the learned ceiling is what Hero actually accepted. */
-  succeeded(now: number): void;
   /** The rate in force at `now`, requests/s (`Infinity` when unlimited). */
   rateAt(now: number): number;
   /** End of the current hold (ms), or 0. */
@@ -36,22 +34,19 @@ export interface LocalScheduleOptions {
   readonly requestsPerSecond?: number | undefined;
   /** Sends allowed back to back at the known rate. @default 1 */
   readonly burst?: number | undefined;
-  /** Learning curve. @default DEFAULT_RATE_CURVE */
-  readonly curve?: RateCurveParams | undefined;
+  /** Learning. @default DEFAULT_LEARNED_RATE */
+  readonly learning?: LearnedRateParams | undefined;
 }
 
-// Successes are counted per window of this length; the rate achieved over the last
-// window is estimated from this window's count and a share of the previous one (a
-// sliding window counter), as the Redis script does with sends.
-const WINDOW_MS = 1000;
-// Fewer successes than this in the window are too few to measure a rate from.
-const MIN_SAMPLES = 5;
 // Back-to-back sends the learned schedule allows: a tenth of a second's worth. Until
 // the first throttle at least 5, so a handler's handful of parallel calls never
 // waits for the pacer; after it, processes that each learn alone must not all burst
 // at the end of their holds.
-const LEARNED_BURST_SECONDS = 0.1;
-const START_BURST = 5;
+export const LEARNED_BURST_SECONDS = 0.1;
+export const START_BURST = 5;
+// No send for this long (or two intervals, if longer) and the server's bucket is taken
+// to be full again: a new stretch starts (and slow start, if nothing is learned yet).
+export const IDLE_RESET_MS = 1000;
 
 /**
  * Back-to-back sends the client allows itself at a known limit with burst `burst`:
@@ -65,44 +60,19 @@ export function sendingBurst(burst: number): number {
 
 /** Creates the schedule of one process, starting at `now`. */
 export function createLocalSchedule(options: LocalScheduleOptions, now: number): RateSchedule {
-  const curve = options.curve ?? DEFAULT_RATE_CURVE;
+  const learning = options.learning ?? DEFAULT_LEARNED_RATE;
   const known = options.requestsPerSecond;
   const knownBurst = sendingBurst(options.burst ?? 1);
-  let state: RateCurveState = { epochAt: now, wMax: 0 };
+  let state: LearnedRateState = initialLearnedRate(now);
   // GCRA: the theoretical arrival time of the next send.
   let tat = now;
   let holdUntil = 0;
   // Throttles of requests sent before this time belong to an episode already handled.
   let episodeAt = -Infinity;
-  let windowStart = now;
-  let windowCount = 0;
-  let previousCount = 0;
-  const currentRate = (at: number): number => known ?? rateAt(state, at, curve);
-
-  function roll(at: number): void {
-    if (at - windowStart >= 2 * WINDOW_MS) {
-      previousCount = 0;
-      windowCount = 0;
-      windowStart = at;
-    } else if (at - windowStart >= WINDOW_MS) {
-      previousCount = windowCount;
-      windowCount = 0;
-      windowStart += WINDOW_MS;
-    }
-  }
-
-  /** Successes counted over the last window (a share of the previous one included). */
-  function answersInWindow(at: number): number {
-    roll(at);
-    return previousCount * Math.max(0, 1 - (at - windowStart) / WINDOW_MS) + windowCount;
-  }
-
-  /** Successes per second over the last window, or since the curve began when shorter. */
-  function measuredRate(at: number): number {
-    const sent = answersInWindow(at);
-    const spanMs = Math.min(WINDOW_MS, Math.max(100, at - state.epochAt));
-    return (sent * 1000) / spanMs;
-  }
+  // Sends taken in the current stretch, and when the last one was.
+  let stretchSent = 0;
+  let lastTakeAt = -Infinity;
+  const currentRate = (at: number): number => known ?? learnedRateAt(state, at, learning);
 
   return {
     get holdUntil() {
@@ -110,11 +80,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
     },
     rateAt: (at) => {
       const rate = currentRate(at);
-      return rate >= curve.maxRps ? Infinity : rate;
-    },
-    succeeded(at) {
-      roll(at);
-      windowCount++;
+      return rate >= learning.maxRps ? Infinity : rate;
     },
     tryTake(now, ownHoldUntil = 0) {
       let at = now;
@@ -122,30 +88,40 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         if (ownHoldUntil < holdUntil) return holdUntil;
         at = holdUntil;
       }
+      if (known === undefined && at - lastTakeAt >= Math.max(IDLE_RESET_MS, 2000 / currentRate(at))) {
+        state = { ...state, epochAt: at };
+        stretchSent = 0;
+      }
       const rate = currentRate(at);
-      if (rate >= curve.maxRps) {
+      if (rate >= learning.maxRps) {
         tat = at;
+        stretchSent++;
+        lastTakeAt = at;
         return undefined;
       }
       const interval = 1000 / rate;
-      const burst = known !== undefined ? knownBurst : Math.max(state.wMax === 0 ? START_BURST : 1, rate * LEARNED_BURST_SECONDS);
+      const burst = known !== undefined ? knownBurst : Math.max(state.bound === 0 ? START_BURST : 1, rate * LEARNED_BURST_SECONDS);
       // A send may run up to (burst - 1) intervals ahead of the schedule.
       const allowedAt = tat - (burst - 1) * interval;
       if (allowedAt > at) return allowedAt;
       tat = Math.max(tat, at) + interval;
+      stretchSent++;
+      lastTakeAt = at;
       return undefined;
     },
     throttled(sentAt, holdMs, at) {
       holdUntil = Math.max(holdUntil, at + holdMs);
-      if (sentAt >= episodeAt) {
-        episodeAt = at;
-        if (known === undefined) {
-          const allowed = rateAt(state, sentAt, curve);
-          // Too few answers to measure (the first burst of a job, or of several processes
-          // starting together): halve what was allowed instead.
-          const ceiling = answersInWindow(at) < MIN_SAMPLES ? allowed / 2 : Math.min(measuredRate(at), allowed);
-          state = { epochAt: holdUntil, wMax: Math.max(curve.minRps, ceiling) };
+      if (known === undefined) {
+        if (sentAt >= episodeAt) {
+          episodeAt = at;
+          const rateBefore = currentRate(sentAt);
+          // Sends that left after the throttled one are not in its stretch.
+          const sentBefore = Math.max(0, stretchSent - Math.round((Math.min(rateBefore, learning.maxRps) * (at - sentAt)) / 1000));
+          state = learnFromThrottle(state, sentAt - state.epochAt, sentBefore, rateBefore, holdUntil, learning);
+        } else {
+          state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };
         }
+        stretchSent = 0;
       }
       // Nothing queued before the hold may go out in a burst after it.
       tat = Math.max(tat, holdUntil);

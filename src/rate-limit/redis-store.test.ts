@@ -9,6 +9,7 @@ import { createHeroClient } from '../index.js';
 import { findClosedPort, startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '../test-helpers/redis-server.js';
 import { defaultRateLimitKey } from './options.js';
+import { initialLearnedRate, learnedRateAt, learnFromThrottle } from './learned-rate.js';
 import { createRedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
 
@@ -69,17 +70,45 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(await other.take({ limit: undefined })).toBe(0);
   });
 
-  it('shares the learned rate: after a throttle the fleet restarts below what it achieved', async () => {
+  it('shares what is learned, with the formulas of learned-rate.ts: one 429 bounds the limit, two estimate it', async () => {
     const a = store('learned');
     const b = store('learned');
-    for (let i = 0; i < 20; i++) await (i % 2 ? a : b).take({ limit: undefined });
+    // 20 sends from the two processes, each waiting as told.
+    for (let taken = 0; taken < 20; ) {
+      const wait = await (taken % 2 ? a : b).take({ limit: undefined });
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else taken++;
+    }
     await b.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
 
-    const state = await inspect.hgetall('learned');
-    expect(Number(state.wmax)).toBeGreaterThan(0);
-    // A second report of the same episode (sent before the decrease) changes nothing.
+    const first = await inspect.hgetall('learned');
+    expect(Number(first.psent)).toBe(20);
+    const stretchMs = Number(first.pms);
+    expect(stretchMs).toBeGreaterThan(100);
+    // The bound learned-rate.ts takes from that stretch (sent at slow start's rate then).
+    const local = learnFromThrottle(initialLearnedRate(0), stretchMs, 20, learnedRateAt(initialLearnedRate(0), stretchMs), 0);
+    expect(Number(first.bound)).toBeCloseTo(local.bound, 6);
+    expect(Number(first.est)).toBe(0);
+
+    // A second report of the same episode (sent before it) changes nothing.
     await a.throttled({ holdMs: 0, sentAgoMs: 1000, limit: undefined });
-    expect((await inspect.hgetall('learned')).wmax).toBe(state.wmax);
+    const learned = ({ bound, est, pms, psent, cont, peak, episode }: Record<string, string>) => ({ bound, est, pms, psent, cont, peak, episode });
+    expect(learned(await inspect.hgetall('learned'))).toEqual(learned(first));
+
+    // A longer second stretch: the Lua script's estimate is learnFromThrottle's.
+    for (let taken = 0; taken < 40; ) {
+      const wait = await a.take({ limit: undefined });
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else taken++;
+    }
+    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
+    const second = await inspect.hgetall('learned');
+    const sent = Number(second.psent);
+    const expected = learnFromThrottle(local, Number(second.pms), sent, learnedRateAt(local, Number(second.pms)), 0);
+    expect(Number(second.pms)).toBeGreaterThan(stretchMs + 250);
+    expect(Number(second.est)).toBeGreaterThan(0);
+    expect(Number(second.est)).toBeCloseTo(expected.estimate, 6);
+    expect(Number(second.bound)).toBeCloseTo(expected.bound, 6);
   });
 
   it('keys the shared limit by practice group and a fingerprint of the API key, never the key itself', async () => {

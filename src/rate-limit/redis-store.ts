@@ -3,13 +3,14 @@
  * imported only when a Redis URL is configured).
  *
  * One Lua script per take keeps the fleet's schedule in one hash: a GCRA bucket at
- * the known limit or at the learned rate, the hold of the last 429, and the learned
- * curve (the same formulas as rate-curve.ts and local-schedule.ts), all on Redis's
+ * the known limit or at the learned rate, the hold of the last 429, and what was
+ * learned (the same formulas as learned-rate.ts and local-schedule.ts), all on Redis's
  * clock so hosts whose clocks disagree still share one schedule. Why not
  * rate-limiter-flexible or Bottleneck's clustering: see docs/rate-limits.md.
  */
 import { HeroConfigError } from '../errors.js';
-import { DEFAULT_RATE_CURVE, type RateCurveParams } from './rate-curve.js';
+import { DEFAULT_LEARNED_RATE, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
+import { IDLE_RESET_MS, LEARNED_BURST_SECONDS, START_BURST } from './local-schedule.js';
 import type { KnownLimit, RateLimitStore } from './store.js';
 
 /** The part of an ioredis client this store uses. */
@@ -40,8 +41,8 @@ type RateCommand = (key: string, ...args: (string | number)[]) => Promise<string
 
 const INSTALL_HINT = 'npm install ioredis';
 
-// ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the curve:
-// initialRps, doublingMs, beta, plateau, cubicScale, minRps, maxRps, startBurst, burstSeconds, additivePerSecond.
+// ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
+// parameters (see learningArgs). Mirrors local-schedule.ts and learned-rate.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -50,30 +51,63 @@ local knownBurst = tonumber(ARGV[3]) or 1
 local holdMs = tonumber(ARGV[4]) or 0
 local sentAgo = tonumber(ARGV[5]) or 0
 local ttl = tonumber(ARGV[6])
-local r0, dbl, beta, plateau, cubic = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-local minRps, maxRps, startBurst, burstSec, additive = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local plin, pcub, backoff, contention, shareInc = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
+local minRps, maxRps, startBurst, burstSec, idleMs, minStretch = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local s = redis.call('HMGET', key, 'tat', 'hold', 'epoch', 'wmax', 'episode', 'wstart', 'wcount', 'pcount')
+local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'peak', 'ssent', 'last')
 local tat = tonumber(s[1]) or now
 local hold = tonumber(s[2]) or 0
-local epoch = tonumber(s[3]) or now
-local wmax = tonumber(s[4]) or 0
-local episode = tonumber(s[5]) or 0
-local wstart = tonumber(s[6]) or now
-local wcount = tonumber(s[7]) or 0
-local pcount = tonumber(s[8]) or 0
+local episode = tonumber(s[3]) or -1
+local epoch = tonumber(s[4]) or now
+local bound = tonumber(s[5]) or 0
+local est = tonumber(s[6]) or 0
+local pms = tonumber(s[7]) or 0
+local psent = tonumber(s[8]) or 0
+local cont = tonumber(s[9]) or 0
+local peak = tonumber(s[10]) or 0
+local ssent = tonumber(s[11]) or 0
+local last = tonumber(s[12]) or -1
 
+local function probe(ms)
+  if ms <= 0 then return 0 end
+  local x = ms / 1000
+  return plin * x + pcub * x * x * x
+end
 local function rate_at(at)
   if known then return known end
   local dt = math.max(0, at - epoch)
-  if wmax == 0 then return math.min(maxRps, r0 * 2 ^ (dt / dbl)) end
-  local x = dt / 1000 - ((plateau - beta) / cubic) ^ (1 / 3)
-  return math.min(maxRps, math.max(minRps, wmax * (plateau + cubic * x * x * x) + additive * dt / 1000))
+  local r
+  if bound == 0 then r = r0 * 2 ^ (dt / dbl)
+  elseif cont == 1 then r = bound * fbeta + peak * shareInc * dt / 1000
+  elseif est == 0 then r = bound * (fbeta + (1 - fbeta) * math.min(1, dt / climb) + probe(dt - climb))
+  else r = est * (margin + probe(dt - plateau)) end
+  return math.min(maxRps, math.max(minRps, r))
 end
-local function roll(at)
-  if at - wstart >= 2000 then pcount = 0; wcount = 0; wstart = at
-  elseif at - wstart >= 1000 then pcount = wcount; wcount = 0; wstart = wstart + 1000 end
+local function learn(stretch, sent, rb)
+  if stretch < minStretch or sent < 2 then
+    local lowered = math.max(minRps, rb * backoff)
+    if bound == 0 then bound = lowered / fbeta end
+    if est ~= 0 then est = lowered end
+    epoch = hold
+    return
+  end
+  local b = math.min(sent * 1000 / stretch, rb)
+  local newPeak = math.max(peak, b)
+  if cont == 1 or (est > 0 and rb <= est * margin * contention) then
+    epoch = hold; bound = rb; est = 0; cont = 1; peak = newPeak
+    return
+  end
+  local e = 0
+  if pms > 0 and math.abs(stretch - pms) >= math.max(250, 0.2 * math.max(stretch, pms)) then
+    local slope = (sent - psent) * 1000 / (stretch - pms)
+    e = math.min(b, math.max(0.5 * b, slope))
+  elseif est > 0 then
+    e = math.min(b, est * margin * margin)
+  end
+  if e ~= 0 then e = math.max(e, minRps) end
+  epoch = hold; bound = b; est = e; pms = stretch; psent = sent; cont = 0; peak = newPeak
 end
 
 local result = 0
@@ -81,64 +115,68 @@ if op == 'take' then
   if hold > now then
     result = hold - now
   else
+    if not known and now - last >= math.max(idleMs, 2000 / rate_at(now)) then epoch = now; ssent = 0 end
     local rate = rate_at(now)
     if rate >= maxRps then
-      tat = now; roll(now); wcount = wcount + 1
+      tat = now; ssent = ssent + 1; last = now
     else
       local interval = 1000 / rate
       local burst = knownBurst
       if not known then
-        burst = rate * burstSec
-        if wmax == 0 then burst = math.max(startBurst, burst) else burst = math.max(1, burst) end
+        local floor = 1
+        if bound == 0 then floor = startBurst end
+        burst = math.max(floor, rate * burstSec)
       end
       local allowed = tat - (burst - 1) * interval
       if allowed > now then
         result = allowed - now
       else
-        tat = math.max(tat, now) + interval; roll(now); wcount = wcount + 1
+        tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now
       end
     end
   end
 else
   local sentAt = now - sentAgo
   hold = math.max(hold, now + holdMs)
-  if sentAt >= episode then
-    episode = now
-    if not known then
-      roll(now)
-      local span = math.min(1000, math.max(100, now - epoch))
-      local count = pcount * math.max(0, 1 - (now - wstart) / 1000) + wcount
-      local allowed = rate_at(sentAt)
-      local ceiling = allowed / 2
-      if count >= 5 then ceiling = math.min(count * 1000 / span, allowed) end
-      wmax = math.max(minRps, ceiling)
-      epoch = hold
+  if not known then
+    if sentAt >= episode then
+      episode = now
+      local rb = rate_at(sentAt)
+      local after = math.floor(math.min(rb, maxRps) * (now - sentAt) / 1000 + 0.5)
+      learn(sentAt - epoch, math.max(0, ssent - after), rb)
+    else
+      epoch = math.max(epoch, hold)
     end
+    ssent = 0
   end
   tat = math.max(tat, hold)
 end
-redis.call('HSET', key, 'tat', tostring(tat), 'hold', tostring(hold), 'epoch', tostring(epoch), 'wmax', tostring(wmax),
-  'episode', tostring(episode), 'wstart', tostring(wstart), 'wcount', tostring(wcount), 'pcount', tostring(pcount))
+redis.call('HSET', key, 'tat', tostring(tat), 'hold', tostring(hold), 'episode', tostring(episode), 'epoch', tostring(epoch),
+  'bound', tostring(bound), 'est', tostring(est), 'pms', tostring(pms), 'psent', tostring(psent), 'cont', tostring(cont),
+  'peak', tostring(peak), 'ssent', tostring(ssent), 'last', tostring(last))
 redis.call('PEXPIRE', key, ttl)
 return tostring(result)
 `;
 
-// Must match local-schedule.ts.
-const START_BURST = 5;
-const BURST_SECONDS = 0.1;
-
-function curveArgs(curve: RateCurveParams): number[] {
+function learningArgs(p: LearnedRateParams): number[] {
   return [
-    curve.initialRps,
-    curve.doublingMs,
-    curve.beta,
-    curve.plateau,
-    curve.cubicScale,
-    curve.minRps,
-    curve.maxRps,
+    p.initialRps,
+    p.doublingMs,
+    p.firstBeta,
+    p.climbMs,
+    p.margin,
+    p.plateauMs,
+    p.probePerSecond,
+    p.probeCubic,
+    p.backoff,
+    p.contention,
+    p.shareIncrease,
+    p.minRps,
+    p.maxRps,
     START_BURST,
-    BURST_SECONDS,
-    curve.additivePerSecond,
+    LEARNED_BURST_SECONDS,
+    IDLE_RESET_MS,
+    MIN_STRETCH_MS,
   ];
 }
 
@@ -181,7 +219,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   if (options.url === undefined && options.client === undefined) throw new HeroConfigError('createRedisRateLimitStore needs a `url` or a `client`');
   const timeoutMs = options.commandTimeoutMs ?? 1000;
   const ttlMs = options.idleExpiryMs ?? 3_600_000;
-  const curve = curveArgs(DEFAULT_RATE_CURVE);
+  const curve = learningArgs(DEFAULT_LEARNED_RATE);
   const key = options.key;
   let connecting: Promise<{ client: RedisClientLike; run: RateCommand }> | undefined;
   let closed = false;

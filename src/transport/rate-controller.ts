@@ -74,6 +74,8 @@ export interface RateControllerDeps {
   readonly clearTimer?: (handle: unknown) => void;
   /** Warns once when the store fails. @default process.emitWarning */
   readonly warn?: (message: string) => void;
+  /** Jitter source. @default Math.random */
+  readonly random?: () => number;
 }
 
 interface Waiter {
@@ -84,6 +86,8 @@ interface Waiter {
   cleanup: () => void;
 }
 
+// Most a refused process adds at random to the store's wait before asking again.
+const STORE_JITTER_MS = 20;
 // After the store fails, the local schedule is used this long before the store is tried again.
 const STORE_RETRY_MS = 5000;
 
@@ -99,6 +103,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
   const setTimer = deps.setTimer ?? defaultSetTimer;
   const clearTimer = deps.clearTimer ?? defaultClearTimer;
   const warn = deps.warn ?? defaultWarn;
+  const random = deps.random ?? Math.random;
   const local: RateSchedule = createLocalSchedule(options, now());
   const store: RateLimitStore | undefined = options.store;
   const limit = options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond, burst: sendingBurst(options.burst) };
@@ -142,8 +147,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           inFlight--;
         }
         let until = 0;
-        if (throttledMs === undefined) local.succeeded(now());
-        else {
+        if (throttledMs !== undefined) {
           const at = now();
           until = local.throttled(sentAt, throttledMs, at);
           sharedHoldUntil = Math.max(sharedHoldUntil, until);
@@ -192,7 +196,10 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           } else {
             try {
               const waitMs = await store.take({ limit });
-              if (waitMs > 0) next = now() + waitMs;
+              // Every process that was refused is told the same time; without jitter they all
+              // ask again at once and the same one (the first timer, the least loaded host)
+              // wins every slot, starving the others' calls.
+              if (waitMs > 0) next = now() + waitMs + random() * Math.min(waitMs, STORE_JITTER_MS);
             } catch (error) {
               storeFailed(error);
               continue;
