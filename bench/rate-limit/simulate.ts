@@ -10,8 +10,8 @@
  * reaches the server after a latency (base + exponential jitter) and is answered after
  * another; the server is a token bucket of `rate`/s holding `burst`, answering 429 with
  * `Retry-After: 1` beyond it. Shared scenarios give every process one schedule (a
- * stand-in for the Redis store, whose Lua script mirrors local-schedule.ts) reached
- * after `storeLatencyMs`.
+ * stand-in for the Redis store, whose Lua script mirrors local-schedule.ts and serves the
+ * fleet's oldest waiting call first) reached after `storeLatencyMs`.
  *
  * Options: --sends (1500), --rate (50), --burst (10), --seeds (5), --only <text>,
  * --latency-ms (1), --jitter-ms (1), --store-latency-ms (0.3).
@@ -142,14 +142,35 @@ class VirtualTime {
   }
 }
 
-/** A store over one schedule shared by every simulated process, answered after a latency. */
-function sharedStore(schedule: RateSchedule, time: VirtualTime, latencyMs: number): RateLimitStore {
-  const later = <T>(fn: () => T): Promise<T> => new Promise((resolve) => time.setTimer(() => resolve(fn()), latencyMs / 2));
-  return {
-    take: async () => {
+/**
+ * Stores over one schedule shared by every simulated process, answered after a latency:
+ * one per process, with the Redis store's rule that the fleet's oldest waiting call goes
+ * first (a process that stops asking is dropped after the grace the Lua script gives).
+ */
+function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: number): (processId: number) => RateLimitStore {
+  const waiting = new Map<number, { queuedAt: number; expectAt: number }>();
+  const GRACE_MS = 50;
+  return (processId) => ({
+    take: async ({ waitedMs = 0 }) => {
       await time.sleep(latencyMs / 2);
-      const next = schedule.tryTake(time.now);
-      return later(() => (next === undefined ? 0 : Math.max(0.001, next - (time.now - latencyMs / 2))));
+      const at = time.now;
+      const queuedAt = at - waitedMs;
+      let older = false;
+      for (const [id, entry] of waiting) {
+        if (id === processId) continue;
+        if (at > entry.expectAt + GRACE_MS) waiting.delete(id);
+        else if (entry.queuedAt < queuedAt) older = true;
+      }
+      let waitMs: number;
+      if (older) waitMs = schedule.holdUntil > at ? schedule.holdUntil - at : 1000 / schedule.rateAt(at);
+      else {
+        const next = schedule.tryTake(at);
+        waitMs = next === undefined ? 0 : Math.max(0.001, next - at);
+      }
+      if (waitMs > 0) waiting.set(processId, { queuedAt, expectAt: at + waitMs });
+      else waiting.delete(processId);
+      await time.sleep(latencyMs / 2);
+      return waitMs;
     },
     throttled: async ({ holdMs, sentAgoMs }) => {
       await time.sleep(latencyMs / 2);
@@ -157,7 +178,7 @@ function sharedStore(schedule: RateSchedule, time: VirtualTime, latencyMs: numbe
       await time.sleep(latencyMs / 2);
     },
     close: async () => {},
-  };
+  });
 }
 
 /** Runs one scenario with one seed. */
@@ -167,18 +188,18 @@ export async function simulate(s: SimScenario, settings: SimSettings, seed: numb
   const now = (): number => time.now;
   const known = s.known ? { requestsPerSecond: settings.rate, burst: settings.burst } : undefined;
   const shared = s.shared ? createLocalSchedule(known ?? {}, 0) : undefined;
-  const store = shared && sharedStore(shared, time, settings.storeLatencyMs);
-  const controllers: RateController[] = Array.from({ length: s.processes }, () =>
+  const storeFor = shared && sharedStores(shared, time, settings.storeLatencyMs);
+  const controllers: RateController[] = Array.from({ length: s.processes }, (_, p) =>
     createRateController(
       {
         requestsPerSecond: known?.requestsPerSecond,
         burst: known?.burst ?? 1,
         maxInFlight: Math.min(DEFAULT_MAX_IN_FLIGHT, s.concurrency),
         maxWaitMs: DEFAULT_RATE_LIMIT_MAX_WAIT_MS,
-        store,
+        store: storeFor ? storeFor(p) : undefined,
         ownsStore: false,
       },
-      { now, random, setTimer: time.setTimer, clearTimer: time.clearTimer, warn: (message) => { throw new Error(`simulated store failed: ${message}`); } },
+      { now, setTimer: time.setTimer, clearTimer: time.clearTimer, warn: (message) => { throw new Error(`simulated store failed: ${message}`); } },
     ),
   );
 

@@ -15,6 +15,7 @@ import type { RateLimitStore } from './store.js';
 
 const skipReason = redisUnavailableReason();
 const API_KEY = 'hk_test_redis_9f3b2c7d1e8a4f60';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-server)', () => {
   let redis: RedisServer;
@@ -57,6 +58,26 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(waits.slice(3).every((w) => w > 900)).toBe(true);
   });
 
+  it("serves the fleet's oldest waiting call first, and forgets a process that stopped asking", async () => {
+    const young = store('fifo');
+    const old = store('fifo');
+    const limit = { requestsPerSecond: 20, burst: 1 };
+    expect(await young.take({ limit, waitedMs: 0 })).toBe(0);
+    // The bucket is empty: the old call is told when to come back, and takes its place in the queue.
+    const wait = await old.take({ limit, waitedMs: 1000 });
+    expect(wait).toBeGreaterThan(0);
+    await sleep(wait + 5);
+    // The slot is free, but it belongs to the older call: the younger process is refused...
+    expect(await young.take({ limit, waitedMs: 10 })).toBeGreaterThan(0);
+    // ...and the older one gets it.
+    expect(await old.take({ limit, waitedMs: 1100 })).toBe(0);
+
+    // A process that stops asking (it exited, its calls were cancelled) holds nobody up for long.
+    expect(await old.take({ limit, waitedMs: 5000 })).toBeGreaterThan(0);
+    await sleep(200);
+    expect(await young.take({ limit, waitedMs: 10 })).toBe(0);
+  });
+
   it('holds every process when one reports a throttle, and keeps other keys apart', async () => {
     const a = store('hold');
     const b = store('hold');
@@ -76,7 +97,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     // 20 sends from the two processes, each waiting as told.
     for (let taken = 0; taken < 20; ) {
       const wait = await (taken % 2 ? a : b).take({ limit: undefined });
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       else taken++;
     }
     await b.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
@@ -98,7 +119,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     // A longer second stretch: the Lua script's estimate is learnFromThrottle's.
     for (let taken = 0; taken < 40; ) {
       const wait = await a.take({ limit: undefined });
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       else taken++;
     }
     await a.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });

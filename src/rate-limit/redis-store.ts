@@ -8,6 +8,7 @@
  * clock so hosts whose clocks disagree still share one schedule. Why not
  * rate-limiter-flexible or Bottleneck's clustering: see docs/rate-limits.md.
  */
+import { randomUUID } from 'node:crypto';
 import { HeroConfigError } from '../errors.js';
 import { DEFAULT_LEARNED_RATE, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
 import { IDLE_RESET_MS, LEARNED_BURST_SECONDS, START_BURST } from './local-schedule.js';
@@ -37,12 +38,18 @@ export interface RedisRateLimitStoreOptions {
 }
 
 /** What the store's Lua command returns: milliseconds to wait, `0` when taken. */
-type RateCommand = (key: string, ...args: (string | number)[]) => Promise<string>;
+type RateCommand = (key: string, waitingKey: string, ...args: (string | number)[]) => Promise<string>;
 
 const INSTALL_HINT = 'npm install ioredis';
 
+// A process that has not asked again this long after the time it was told is no longer
+// waiting (it exited, or its calls were cancelled): its place in the fleet's queue goes.
+const WAITING_GRACE_MS = 50;
+
+// KEYS: the schedule's hash, the hash of waiting processes.
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
-// parameters (see learningArgs). Mirrors local-schedule.ts and learned-rate.ts line for line.
+// parameters (see learningArgs), then for 'take' the process id and how long its head
+// has waited. Mirrors local-schedule.ts and learned-rate.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -54,6 +61,7 @@ local ttl = tonumber(ARGV[6])
 local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 local plin, pcub, backoff, contention, shareInc = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
 local minRps, maxRps, startBurst, burstSec, idleMs, minStretch = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23])
+local grace = ${WAITING_GRACE_MS}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'peak', 'ssent', 'last')
@@ -112,6 +120,22 @@ end
 
 local result = 0
 if op == 'take' then
+  -- The fleet's oldest waiting call goes first: each process registers how long its
+  -- head has waited; a process that stopped asking (past the time it was told, plus
+  -- grace) is dropped until it asks again.
+  local wkey = KEYS[2]
+  local pid = ARGV[24]
+  local enq = now - (tonumber(ARGV[25]) or 0)
+  local older = false
+  local waiting = redis.call('HGETALL', wkey)
+  for i = 1, #waiting, 2 do
+    if waiting[i] ~= pid then
+      local e, x = string.match(waiting[i + 1], '^([^:]+):([^:]+)$')
+      e = tonumber(e); x = tonumber(x)
+      if e == nil or x == nil or now > x + grace then redis.call('HDEL', wkey, waiting[i])
+      elseif e < enq then older = true end
+    end
+  end
   if hold > now then
     result = hold - now
   else
@@ -130,10 +154,18 @@ if op == 'take' then
       local allowed = tat - (burst - 1) * interval
       if allowed > now then
         result = allowed - now
+      elseif older then
+        result = interval
       else
         tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now
       end
     end
+  end
+  if result > 0 then
+    redis.call('HSET', wkey, pid, tostring(enq) .. ':' .. tostring(now + result))
+    redis.call('PEXPIRE', wkey, ttl)
+  else
+    redis.call('HDEL', wkey, pid)
   end
 else
   local sentAt = now - sentAgo
@@ -221,11 +253,13 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const ttlMs = options.idleExpiryMs ?? 3_600_000;
   const curve = learningArgs(DEFAULT_LEARNED_RATE);
   const key = options.key;
+  // This process's name in the fleet's queue of waiting calls.
+  const processId = randomUUID();
   let connecting: Promise<{ client: RedisClientLike; run: RateCommand }> | undefined;
   let closed = false;
 
   const define = (client: RedisClientLike): RateCommand => {
-    client.defineCommand('heroRateLimit', { numberOfKeys: 1, lua: SCRIPT });
+    client.defineCommand('heroRateLimit', { numberOfKeys: 2, lua: SCRIPT });
     const command = (client as unknown as { heroRateLimit: RateCommand }).heroRateLimit.bind(client);
     return command;
   };
@@ -258,14 +292,14 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     connecting ??= connect();
     const { client, run } = await connecting;
     if (client.status !== 'ready') throw new Error(`Redis is not connected (${client.status})`);
-    return Number(await withTimeout(run(key, ...args), timeoutMs));
+    return Number(await withTimeout(run(key, `${key}:waiting`, ...args), timeoutMs));
   }
 
   const limitArgs = (limit: KnownLimit | undefined): (string | number)[] =>
     limit === undefined ? ['', 1] : [limit.requestsPerSecond, limit.burst];
 
   return {
-    take: ({ limit }) => command(['take', ...limitArgs(limit), 0, 0, ttlMs, ...curve]),
+    take: ({ limit, waitedMs = 0 }) => command(['take', ...limitArgs(limit), 0, 0, ttlMs, ...curve, processId, Math.max(0, waitedMs)]),
     throttled: async ({ holdMs, sentAgoMs, limit }) => {
       await command(['throttle', ...limitArgs(limit), holdMs, sentAgoMs, ttlMs, ...curve]);
     },

@@ -11,6 +11,19 @@ export interface KnownLimit {
   readonly burst: number;
 }
 
+/** What {@link RateLimitStore.take} is asked. */
+export interface TakeRequest {
+  /** The known limit, or `undefined` to use the rate learned from 429s. */
+  readonly limit: KnownLimit | undefined;
+  /**
+   * How long this process's oldest waiting call has waited, ms. A store may use it to
+   * serve the fleet's oldest call first (the Redis store does): without it the process
+   * that happens to ask first after each refusal wins every slot, and the others'
+   * calls wait far longer than their share.
+   */
+  readonly waitedMs?: number;
+}
+
 /**
  * A schedule shared by every process that uses the same store and key. Methods
  * reject (or time out quickly) when the backend cannot be reached; the client then
@@ -22,7 +35,7 @@ export interface RateLimitStore {
    * of milliseconds to wait before asking again (a hold, or an empty bucket).
    * `limit` is the known limit, or `undefined` to use the rate learned from 429s.
    */
-  take(request: { readonly limit: KnownLimit | undefined }): Promise<number>;
+  take(request: TakeRequest): Promise<number>;
   /**
    * Reports a throttle (429, or 503 with Retry-After): holds every process for
    * `holdMs` and, once per episode, lowers the shared learned rate. `sentAgoMs` is

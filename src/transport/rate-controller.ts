@@ -34,6 +34,8 @@ export interface AcquireOptions {
   readonly retry: boolean;
   /** The hold this call already waited out itself (from {@link RatePermit.done}). */
   readonly ownHoldUntil?: number | undefined;
+  /** When the call first asked for a permit (a retry keeps its place by age). @default now */
+  readonly since?: number | undefined;
   /** Longest wait for a permit, ms; past it `acquire` resolves `undefined`. */
   readonly maxWaitMs: number;
 }
@@ -74,8 +76,6 @@ export interface RateControllerDeps {
   readonly clearTimer?: (handle: unknown) => void;
   /** Warns once when the store fails. @default process.emitWarning */
   readonly warn?: (message: string) => void;
-  /** Jitter source. @default Math.random */
-  readonly random?: () => number;
 }
 
 interface Waiter {
@@ -83,11 +83,11 @@ interface Waiter {
   readonly reject: (reason: unknown) => void;
   readonly ownHoldUntil: number;
   readonly signal: AbortSignal | undefined;
+  /** When the call started waiting (the controller's clock). */
+  readonly queuedAt: number;
   cleanup: () => void;
 }
 
-// Most a refused process adds at random to the store's wait before asking again.
-const STORE_JITTER_MS = 20;
 // After the store fails, the local schedule is used this long before the store is tried again.
 const STORE_RETRY_MS = 5000;
 
@@ -103,7 +103,6 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
   const setTimer = deps.setTimer ?? defaultSetTimer;
   const clearTimer = deps.clearTimer ?? defaultClearTimer;
   const warn = deps.warn ?? defaultWarn;
-  const random = deps.random ?? Math.random;
   const local: RateSchedule = createLocalSchedule(options, now());
   const store: RateLimitStore | undefined = options.store;
   const limit = options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond, burst: sendingBurst(options.burst) };
@@ -195,11 +194,11 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
             next = hold;
           } else {
             try {
-              const waitMs = await store.take({ limit });
-              // Every process that was refused is told the same time; without jitter they all
-              // ask again at once and the same one (the first timer, the least loaded host)
-              // wins every slot, starving the others' calls.
-              if (waitMs > 0) next = now() + waitMs + random() * Math.min(waitMs, STORE_JITTER_MS);
+              // How long this process's oldest call has waited lets the store serve the
+              // fleet's oldest call first. (The head may be a younger retry.)
+              const oldest = Math.min(retryQueue[0]?.queuedAt ?? Infinity, firstQueue[0]?.queuedAt ?? Infinity);
+              const waitMs = await store.take({ limit, waitedMs: at - oldest });
+              if (waitMs > 0) next = now() + waitMs;
             } catch (error) {
               storeFailed(error);
               continue;
@@ -225,7 +224,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
 
   return {
     maxWaitMs: options.maxWaitMs,
-    acquire({ signal, retry, ownHoldUntil = 0, maxWaitMs }) {
+    acquire({ signal, retry, ownHoldUntil = 0, maxWaitMs, since }) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Fast path: nobody waiting, a slot free, the local schedule allows it now.
       if (queued() === 0 && inFlight < options.maxInFlight && !usingStore) {
@@ -249,6 +248,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           reject,
           ownHoldUntil,
           signal,
+          queuedAt: since ?? now(),
           cleanup: () => {
             signal?.removeEventListener('abort', onAbort);
             if (expiry !== undefined) clearTimer(expiry);
@@ -330,6 +330,8 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
   const waitUntil = options.deadlineAt === Infinity ? now() + options.maxWaitMs : options.deadlineAt;
   let permit: RatePermit | undefined;
   let ownHoldUntil = 0;
+  // When the call first asked: its age in the fleet's queue.
+  let since: number | undefined;
   let throttles = 0;
   let holdMs = 0;
   return {
@@ -338,7 +340,8 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
     },
     waitLimitMs,
     async acquire() {
-      const pending = controller.acquire({ signal: options.signal, retry: throttles > 0, ownHoldUntil, maxWaitMs: waitUntil - now() });
+      since ??= now();
+      const pending = controller.acquire({ signal: options.signal, retry: throttles > 0, ownHoldUntil, maxWaitMs: waitUntil - now(), since });
       permit = pending instanceof Promise ? await pending : pending;
       return permit !== undefined;
     },
