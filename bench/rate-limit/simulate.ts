@@ -154,7 +154,9 @@ function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: numb
     take: async ({ waitedMs = 0 }) => {
       await time.sleep(latencyMs / 2);
       const at = time.now;
-      const queuedAt = at - waitedMs;
+      let queuedAt = at - waitedMs;
+      const own = waiting.get(processId);
+      if (own !== undefined && at <= own.expectAt + GRACE_MS) queuedAt = Math.min(queuedAt, own.queuedAt);
       let older = false;
       for (const [id, entry] of waiting) {
         if (id === processId) continue;

@@ -78,6 +78,23 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(await young.take({ limit, waitedMs: 10 })).toBe(0);
   });
 
+  it('never livelocks when processes under-report how long they waited: the first to ask keeps its place', async () => {
+    const a = store('fifo-zero');
+    const b = store('fifo-zero');
+    const limit = { requestsPerSecond: 50, burst: 1 };
+    let taken = 0;
+    const deadline = Date.now() + 2000;
+    // Both always say "waited 0"; a place that moved back on every ask would refuse both forever.
+    while (taken < 20 && Date.now() < deadline) {
+      for (const s of [a, b]) {
+        const wait = await s.take({ limit, waitedMs: 0 });
+        if (wait === 0) taken++;
+      }
+      await sleep(5);
+    }
+    expect(taken).toBe(20);
+  });
+
   it('holds every process when one reports a throttle, and keeps other keys apart', async () => {
     const a = store('hold');
     const b = store('hold');

@@ -127,14 +127,22 @@ if op == 'take' then
   local pid = ARGV[24]
   local enq = now - (tonumber(ARGV[25]) or 0)
   local older = false
+  local others = {}
   local waiting = redis.call('HGETALL', wkey)
   for i = 1, #waiting, 2 do
-    if waiting[i] ~= pid then
-      local e, x = string.match(waiting[i + 1], '^([^:]+):([^:]+)$')
-      e = tonumber(e); x = tonumber(x)
-      if e == nil or x == nil or now > x + grace then redis.call('HDEL', wkey, waiting[i])
-      elseif e < enq then older = true end
+    local e, x = string.match(waiting[i + 1], '^([^:]+):([^:]+)$')
+    e = tonumber(e); x = tonumber(x)
+    if e == nil or x == nil or now > x + grace then
+      if waiting[i] ~= pid then redis.call('HDEL', wkey, waiting[i]) end
+    elseif waiting[i] == pid then
+      -- A process's place never moves back: even one that under-reports its wait is served in the end.
+      enq = math.min(enq, e)
+    else
+      others[#others + 1] = e
     end
+  end
+  for i = 1, #others do
+    if others[i] < enq then older = true end
   end
   if hold > now then
     result = hold - now

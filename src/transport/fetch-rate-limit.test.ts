@@ -115,3 +115,32 @@ describe('in-flight cap', () => {
     expect(peak).toBe(3);
   });
 });
+
+describe('shared store', () => {
+  it("tells the store how long this process's oldest call has waited, in ms (the fleet serves the oldest first)", async () => {
+    const asked: number[] = [];
+    let refusals = 4;
+    const controller = createRateController({
+      ...DEFAULT_RATE_LIMIT,
+      store: {
+        take: async ({ waitedMs }) => {
+          asked.push(waitedMs ?? -1);
+          return refusals-- > 0 ? 25 : 0;
+        },
+        throttled: async () => {},
+        close: async () => {},
+      },
+    });
+    const { fetch } = createHarness({}, { rateController: controller });
+
+    const responses = await Promise.all(Array.from({ length: 3 }, () => call(fetch, server.url, 'GET', '/v1/me')));
+
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    // Refused four times 25 ms apart: the age grows by about that much each time, on one clock.
+    expect(asked.length).toBeGreaterThanOrEqual(7);
+    expect(asked[0]).toBeGreaterThanOrEqual(0);
+    expect(asked[0]).toBeLessThan(1000);
+    expect(asked[4]! - asked[0]!).toBeGreaterThanOrEqual(4 * 25 - 5);
+    expect(asked[4]! - asked[0]!).toBeLessThan(1000);
+  });
+});

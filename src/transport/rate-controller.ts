@@ -34,8 +34,8 @@ export interface AcquireOptions {
   readonly retry: boolean;
   /** The hold this call already waited out itself (from {@link RatePermit.done}). */
   readonly ownHoldUntil?: number | undefined;
-  /** When the call first asked for a permit (a retry keeps its place by age). @default now */
-  readonly since?: number | undefined;
+  /** How long the call has already waited for permits, ms (a retry keeps its place by age). @default 0 */
+  readonly waitedMs?: number | undefined;
   /** Longest wait for a permit, ms; past it `acquire` resolves `undefined`. */
   readonly maxWaitMs: number;
 }
@@ -197,7 +197,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
               // How long this process's oldest call has waited lets the store serve the
               // fleet's oldest call first. (The head may be a younger retry.)
               const oldest = Math.min(retryQueue[0]?.queuedAt ?? Infinity, firstQueue[0]?.queuedAt ?? Infinity);
-              const waitMs = await store.take({ limit, waitedMs: at - oldest });
+              const waitMs = await store.take({ limit, waitedMs: Math.max(0, at - oldest) });
               if (waitMs > 0) next = now() + waitMs;
             } catch (error) {
               storeFailed(error);
@@ -224,7 +224,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
 
   return {
     maxWaitMs: options.maxWaitMs,
-    acquire({ signal, retry, ownHoldUntil = 0, maxWaitMs, since }) {
+    acquire({ signal, retry, ownHoldUntil = 0, maxWaitMs, waitedMs = 0 }) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Fast path: nobody waiting, a slot free, the local schedule allows it now.
       if (queued() === 0 && inFlight < options.maxInFlight && !usingStore) {
@@ -248,7 +248,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           reject,
           ownHoldUntil,
           signal,
-          queuedAt: since ?? now(),
+          queuedAt: now() - waitedMs,
           cleanup: () => {
             signal?.removeEventListener('abort', onAbort);
             if (expiry !== undefined) clearTimer(expiry);
@@ -330,7 +330,7 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
   const waitUntil = options.deadlineAt === Infinity ? now() + options.maxWaitMs : options.deadlineAt;
   let permit: RatePermit | undefined;
   let ownHoldUntil = 0;
-  // When the call first asked: its age in the fleet's queue.
+  // When the call first asked (the transport's clock): its age in the fleet's queue.
   let since: number | undefined;
   let throttles = 0;
   let holdMs = 0;
@@ -341,7 +341,7 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
     waitLimitMs,
     async acquire() {
       since ??= now();
-      const pending = controller.acquire({ signal: options.signal, retry: throttles > 0, ownHoldUntil, maxWaitMs: waitUntil - now(), since });
+      const pending = controller.acquire({ signal: options.signal, retry: throttles > 0, ownHoldUntil, maxWaitMs: waitUntil - now(), waitedMs: now() - since });
       permit = pending instanceof Promise ? await pending : pending;
       return permit !== undefined;
     },
