@@ -17,7 +17,7 @@
  * --latency-ms (1), --jitter-ms (1), --store-latency-ms (0.3).
  */
 import { parseArgs } from 'node:util';
-import { createLocalSchedule, sendingBurst, type RateSchedule } from '../../src/rate-limit/local-schedule.js';
+import { createLocalSchedule, sendingBurst, sharedSendingBurst, type RateSchedule } from '../../src/rate-limit/local-schedule.js';
 import type { RateLimitStore } from '../../src/rate-limit/store.js';
 import { DEFAULT_RETRY } from '../../src/transport/options.js';
 import { createRateController, startPacedCall, type RateController } from '../../src/transport/rate-controller.js';
@@ -189,7 +189,8 @@ export async function simulate(s: SimScenario, settings: SimSettings, seed: numb
   const random = seeded(seed);
   const now = (): number => time.now;
   const known = s.known ? { requestsPerSecond: settings.rate, burst: settings.burst } : undefined;
-  const shared = s.shared ? createLocalSchedule(known ?? {}, 0) : undefined;
+  // The store is given the fleet's sending burst, as the controller gives the Redis store.
+  const shared = s.shared ? createLocalSchedule(known ? { requestsPerSecond: known.requestsPerSecond, burst: 2 * sharedSendingBurst(known.burst) } : {}, 0) : undefined;
   const storeFor = shared && sharedStores(shared, time, settings.storeLatencyMs);
   const controllers: RateController[] = Array.from({ length: s.processes }, (_, p) =>
     createRateController(

@@ -9,7 +9,7 @@
  * cannot be reached the controller falls back to its own local schedule, warns once,
  * and never fails a call because of the store.
  */
-import { createLocalSchedule, sendingBurst, type RateSchedule } from '../rate-limit/local-schedule.js';
+import { createLocalSchedule, sharedSendingBurst, type RateSchedule } from '../rate-limit/local-schedule.js';
 import type { NormalizedRateLimit } from '../rate-limit/options.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import { HeroError } from '../errors.js';
@@ -105,7 +105,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
   const warn = deps.warn ?? defaultWarn;
   const local: RateSchedule = createLocalSchedule(options, now());
   const store: RateLimitStore | undefined = options.store;
-  const limit = options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond, burst: sendingBurst(options.burst) };
+  const limit = options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond, burst: sharedSendingBurst(options.burst) };
 
   let inFlight = 0;
   // Retries first, then first attempts, each in arrival order.
