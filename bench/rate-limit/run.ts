@@ -10,7 +10,7 @@
  * reports/bench-rate-limit.json and a Markdown table for docs/performance.md.
  *
  * Options: --sends N (1500), --rate N (50), --burst N (10), --parallel N (1; more at once disturb each other's timing on a small machine),
- * --only <text> (scenarios whose name contains it), --out <file>.
+ * --only <text> (scenarios whose name contains it), --exact <name> (that scenario alone), --out <file>.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     burst: { type: 'string', default: '10' },
     parallel: { type: 'string', default: '1' },
     only: { type: 'string' },
+    exact: { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench-rate-limit.json') },
   },
 });
@@ -181,7 +182,7 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
   };
 }
 
-const scenarios = ALL.filter((s) => flags.only === undefined || s.name.includes(flags.only));
+const scenarios = ALL.filter((s) => (flags.only === undefined || s.name.includes(flags.only)) && (flags.exact === undefined || s.name === flags.exact));
 let redis: RedisServer | undefined;
 if (scenarios.some((s) => s.shared)) {
   if (redisServerPath() === undefined) {

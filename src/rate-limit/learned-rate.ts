@@ -45,11 +45,19 @@ export interface LearnedRateParams {
   /** Growth of the rate when probing: a fraction of it per second, plus `probeCubic` per s³. */
   readonly probePerSecond: number;
   readonly probeCubic: number;
-  /** Estimate after a 429 that came straight after a hold (the bucket did not refill): this fraction of the rate. */
+  /** After a first 429 with nothing sent to measure: restart from this fraction of the rate allowed. */
   readonly backoff: number;
-  /** Once others share the limit: additive increase per second, as a fraction of the highest `A/T` seen. */
-  readonly shareIncrease: number;
-  /** A 429 of a request sent at no more than this × `margin × estimate` (not probing) means others share the limit. */
+  /**
+   * Once others share the limit: additive increase, requests/s per second. The same
+   * number in every client (not scaled to what each measured), so clients that learn
+   * alone converge to fair shares, as TCP's AIMD does.
+   */
+  readonly shareIncreaseRps: number;
+  /** Once others share the limit: the fraction of the rate sent at that sending restarts at after a 429. */
+  readonly shareBeta: number;
+  /** The rate that drained the bucket is above the limit, but not by much: the limit is taken to be at least this fraction of it. */
+  readonly ceilingFraction: number;
+  /** A stretch whose `A/T` is under this fraction of the estimate means others share the limit. */
   readonly contention: number;
   /** Rate never goes below this, requests/s. */
   readonly minRps: number;
@@ -60,15 +68,17 @@ export interface LearnedRateParams {
 export const DEFAULT_LEARNED_RATE: LearnedRateParams = Object.freeze({
   initialRps: 20,
   doublingMs: 300,
-  firstBeta: 0.8,
-  climbMs: 4000,
+  firstBeta: 0.9,
+  climbMs: 10_000,
   margin: 0.98,
   plateauMs: 30_000,
   probePerSecond: 0.005,
   probeCubic: 0.001,
   backoff: 0.7,
-  contention: 1.001,
-  shareIncrease: 0.2,
+  contention: 0.9,
+  shareIncreaseRps: 0.5,
+  shareBeta: 0.7,
+  ceilingFraction: 0.85,
   minRps: 0.5,
   maxRps: 10_000,
 });
@@ -86,13 +96,11 @@ export interface LearnedRateState {
   readonly pointSent: number;
   /** True once a 429 came while sending under the estimate: others share the limit, so AIMD. */
   readonly contended: boolean;
-  /** The highest `A/T` seen, requests/s: the scale of the additive increase. */
-  readonly peak: number;
 }
 
 /** The state of a client that has not been throttled yet, starting at `now`. */
 export function initialLearnedRate(now: number): LearnedRateState {
-  return { epochAt: now, bound: 0, estimate: 0, pointMs: 0, pointSent: 0, contended: false, peak: 0 };
+  return { epochAt: now, bound: 0, estimate: 0, pointMs: 0, pointSent: 0, contended: false };
 }
 
 /**
@@ -115,7 +123,7 @@ export function learnedRateAt(state: LearnedRateState, now: number, params: Lear
     rate = params.initialRps * 2 ** (t / params.doublingMs);
   } else if (state.contended) {
     // AIMD: the same additive increase for every client sharing the limit, so they converge to fair shares.
-    rate = state.bound * params.firstBeta + (state.peak * params.shareIncrease * t) / 1000;
+    rate = state.bound * params.shareBeta + (params.shareIncreaseRps * t) / 1000;
   } else if (state.estimate === 0) {
     const climbed = Math.min(1, t / params.climbMs);
     rate = state.bound * (params.firstBeta + (1 - params.firstBeta) * climbed + probe(t - params.climbMs, params));
@@ -128,6 +136,10 @@ export function learnedRateAt(state: LearnedRateState, now: number, params: Lear
 // A stretch shorter than this says nothing about the limit: the 429 came straight after
 // a hold, so the bucket had not refilled (a short Retry-After, or other clients).
 export const MIN_STRETCH_MS = 50;
+// Two points give the limit only from stretches this long and this far apart: over
+// shorter ones a few sends more or less (the network, other clients) swing the slope.
+export const MIN_POINT_MS = 500;
+export const MIN_APART_MS = 1000;
 
 /**
  * What a 429 teaches: the request was sent `stretchMs` into the current stretch, after
@@ -142,29 +154,39 @@ export function learnFromThrottle(
   holdUntil: number,
   params: LearnedRateParams = DEFAULT_LEARNED_RATE,
 ): LearnedRateState {
-  if (stretchMs < MIN_STRETCH_MS || sent < 2) {
-    // Nothing to measure: slow down from what was sent, keep the last point.
-    const lowered = Math.max(params.minRps, rateBefore * params.backoff);
-    return { ...state, epochAt: holdUntil, bound: state.bound === 0 ? lowered / params.firstBeta : state.bound, estimate: state.estimate === 0 ? 0 : lowered };
-  }
+  const measurable = stretchMs >= MIN_STRETCH_MS && sent >= 2;
+  const measured = measurable ? (sent * 1000) / stretchMs : rateBefore;
   // Never above the rate sent at: right after a hold the bucket's burst inflates A/T.
-  const bound = Math.min((sent * 1000) / stretchMs, rateBefore);
-  let estimate = 0;
-  const peak = Math.max(state.peak, bound);
-  if (state.contended || (state.estimate > 0 && rateBefore <= state.estimate * params.margin * params.contention)) {
-    // Throttled while sending under the estimate: others share the limit (or it fell),
-    // and what this client measures is its share, which moves with theirs. From here on
-    // AIMD from the rate it sent at, as TCP senders sharing a link do.
-    return { ...state, epochAt: holdUntil, bound: rateBefore, estimate: 0, contended: true, peak };
+  const bound = Math.max(params.minRps, Math.min(measured, rateBefore));
+  const aimd = (): LearnedRateState => ({ ...state, epochAt: holdUntil, bound: Math.max(params.minRps, rateBefore), estimate: 0, contended: true });
+  // Others share the limit when a 429 comes straight after a hold (the bucket did not
+  // refill while this client waited), or over a stretch in which this client got well
+  // under its estimate. What it measures then is its share, which moves with theirs:
+  // from here on AIMD from the rate it sent at, as TCP senders sharing a link do.
+  if (state.contended || (!measurable && state.bound > 0) || (state.estimate > 0 && measured < state.estimate * params.contention)) return aimd();
+  if (!measurable) {
+    // The very first 429, with nothing sent to measure: slow down from what was allowed.
+    return { ...state, epochAt: holdUntil, bound: Math.max(params.minRps, rateBefore * params.backoff) };
   }
+  // The rate that drained the bucket is above the limit, but not far above it (the
+  // climb is gentle): a floor for the estimate when the stretch began under the limit
+  // (the full bucket overflowed meanwhile, so A/T and the slope read low).
+  const floor = params.ceilingFraction * rateBefore;
   const apart = Math.abs(stretchMs - state.pointMs);
-  if (state.pointMs > 0 && apart >= Math.max(250, 0.2 * Math.max(stretchMs, state.pointMs))) {
+  if (Math.min(stretchMs, state.pointMs) >= MIN_POINT_MS && apart >= Math.max(MIN_APART_MS, 0.2 * Math.max(stretchMs, state.pointMs))) {
     const slope = ((sent - state.pointSent) * 1000) / (stretchMs - state.pointMs);
-    // B ≥ 0 means L ≤ A/T; a slope far below it is noise (or other clients), not a limit.
-    estimate = Math.min(bound, Math.max(0.5 * bound, slope));
-  } else if (state.estimate > 0) {
-    // Throttled again after a stretch like the last: the estimate was high.
-    estimate = Math.min(bound, state.estimate * params.margin * params.margin);
+    // A slope far under what this client sent is not one bucket seen by one client.
+    if (slope < 0.5 * bound) return aimd();
+    const estimate = Math.max(params.minRps, Math.min(rateBefore, Math.max(Math.min(slope, bound), floor)));
+    return { ...state, epochAt: holdUntil, bound, estimate, pointMs: stretchMs, pointSent: sent, contended: false };
   }
-  return { epochAt: holdUntil, bound, estimate: Math.max(estimate, estimate === 0 ? 0 : params.minRps), pointMs: stretchMs, pointSent: sent, contended: false, peak };
+  if (state.estimate > 0) {
+    // Throttled again after a stretch like the last: the estimate was high.
+    const estimate = Math.max(params.minRps, Math.min(rateBefore, state.estimate * params.margin * params.margin));
+    return { ...state, epochAt: holdUntil, bound, estimate, pointMs: stretchMs, pointSent: sent, contended: false };
+  }
+  // No estimate yet, and this stretch cannot be paired with the last point: climb again
+  // from lower, keeping the longer of the two points to pair with a later stretch.
+  const keep = stretchMs < state.pointMs;
+  return { ...state, epochAt: holdUntil, bound, pointMs: keep ? state.pointMs : stretchMs, pointSent: keep ? state.pointSent : sent };
 }

@@ -117,12 +117,13 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
       if (wait > 0) await sleep(wait);
       else taken++;
     }
+    await sleep(600);
     await b.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
 
     const first = await inspect.hgetall('learned');
     expect(Number(first.psent)).toBe(20);
     const stretchMs = Number(first.pms);
-    expect(stretchMs).toBeGreaterThan(100);
+    expect(stretchMs).toBeGreaterThan(600);
     // The bound learned-rate.ts takes from that stretch (sent at slow start's rate then).
     const local = learnFromThrottle(initialLearnedRate(0), stretchMs, 20, learnedRateAt(initialLearnedRate(0), stretchMs), 0);
     expect(Number(first.bound)).toBeCloseTo(local.bound, 6);
@@ -130,11 +131,11 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
 
     // A second report of the same episode (sent before it) changes nothing.
     await a.throttled({ holdMs: 0, sentAgoMs: 1000, limit: undefined });
-    const learned = ({ bound, est, pms, psent, cont, peak, episode }: Record<string, string>) => ({ bound, est, pms, psent, cont, peak, episode });
+    const learned = ({ bound, est, pms, psent, cont, episode }: Record<string, string>) => ({ bound, est, pms, psent, cont, episode });
     expect(learned(await inspect.hgetall('learned'))).toEqual(learned(first));
 
     // A longer second stretch: the Lua script's estimate is learnFromThrottle's.
-    for (let taken = 0; taken < 40; ) {
+    for (let taken = 0; taken < 60; ) {
       const wait = await a.take({ limit: undefined });
       if (wait > 0) await sleep(wait);
       else taken++;
@@ -143,7 +144,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     const second = await inspect.hgetall('learned');
     const sent = Number(second.psent);
     const expected = learnFromThrottle(local, Number(second.pms), sent, learnedRateAt(local, Number(second.pms)), 0);
-    expect(Number(second.pms)).toBeGreaterThan(stretchMs + 250);
+    expect(Number(second.pms)).toBeGreaterThan(stretchMs + 1000);
     expect(Number(second.est)).toBeGreaterThan(0);
     expect(Number(second.est)).toBeCloseTo(expected.estimate, 6);
     expect(Number(second.bound)).toBeCloseTo(expected.bound, 6);

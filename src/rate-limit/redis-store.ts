@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HeroConfigError } from '../errors.js';
-import { DEFAULT_LEARNED_RATE, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
+import { DEFAULT_LEARNED_RATE, MIN_APART_MS, MIN_POINT_MS, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
 import { IDLE_RESET_MS, LEARNED_BURST_SECONDS, START_BURST } from './local-schedule.js';
 import type { KnownLimit, RateLimitStore } from './store.js';
 
@@ -59,12 +59,13 @@ local holdMs = tonumber(ARGV[4]) or 0
 local sentAgo = tonumber(ARGV[5]) or 0
 local ttl = tonumber(ARGV[6])
 local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
-local plin, pcub, backoff, contention, shareInc = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17])
-local minRps, maxRps, startBurst, burstSec, idleMs, minStretch = tonumber(ARGV[18]), tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23])
+local plin, pcub, backoff, contention, shareInc, shareBeta = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
+local ceilFrac, minRps, maxRps, startBurst, burstSec, idleMs = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23]), tonumber(ARGV[24])
+local minStretch, minPoint, minApart = tonumber(ARGV[25]), tonumber(ARGV[26]), tonumber(ARGV[27])
 local grace = ${WAITING_GRACE_MS}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'peak', 'ssent', 'last')
+local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'ssent', 'last')
 local tat = tonumber(s[1]) or now
 local hold = tonumber(s[2]) or 0
 local episode = tonumber(s[3]) or -1
@@ -74,10 +75,10 @@ local est = tonumber(s[6]) or 0
 local pms = tonumber(s[7]) or 0
 local psent = tonumber(s[8]) or 0
 local cont = tonumber(s[9]) or 0
-local peak = tonumber(s[10]) or 0
-local ssent = tonumber(s[11]) or 0
-local last = tonumber(s[12]) or -1
+local ssent = tonumber(s[10]) or 0
+local last = tonumber(s[11]) or -1
 
+-- learned-rate.ts: probe(), learnedRateAt()
 local function probe(ms)
   if ms <= 0 then return 0 end
   local x = ms / 1000
@@ -88,34 +89,44 @@ local function rate_at(at)
   local dt = math.max(0, at - epoch)
   local r
   if bound == 0 then r = r0 * 2 ^ (dt / dbl)
-  elseif cont == 1 then r = bound * fbeta + peak * shareInc * dt / 1000
+  elseif cont == 1 then r = bound * shareBeta + shareInc * dt / 1000
   elseif est == 0 then r = bound * (fbeta + (1 - fbeta) * math.min(1, dt / climb) + probe(dt - climb))
   else r = est * (margin + probe(dt - plateau)) end
   return math.min(maxRps, math.max(minRps, r))
 end
+-- learned-rate.ts: learnFromThrottle()
 local function learn(stretch, sent, rb)
-  if stretch < minStretch or sent < 2 then
-    local lowered = math.max(minRps, rb * backoff)
-    if bound == 0 then bound = lowered / fbeta end
-    if est ~= 0 then est = lowered end
-    epoch = hold
+  local measurable = stretch >= minStretch and sent >= 2
+  local measured = rb
+  if measurable then measured = sent * 1000 / stretch end
+  local b = math.max(minRps, math.min(measured, rb))
+  epoch = hold
+  if cont == 1 or ((not measurable) and bound > 0) or (est > 0 and measured < est * contention) then
+    bound = math.max(minRps, rb); est = 0; cont = 1
     return
   end
-  local b = math.min(sent * 1000 / stretch, rb)
-  local newPeak = math.max(peak, b)
-  if cont == 1 or (est > 0 and rb <= est * margin * contention) then
-    epoch = hold; bound = rb; est = 0; cont = 1; peak = newPeak
+  if not measurable then
+    bound = math.max(minRps, rb * backoff)
     return
   end
-  local e = 0
-  if pms > 0 and math.abs(stretch - pms) >= math.max(250, 0.2 * math.max(stretch, pms)) then
+  local floor = ceilFrac * rb
+  if math.min(stretch, pms) >= minPoint and math.abs(stretch - pms) >= math.max(minApart, 0.2 * math.max(stretch, pms)) then
     local slope = (sent - psent) * 1000 / (stretch - pms)
-    e = math.min(b, math.max(0.5 * b, slope))
-  elseif est > 0 then
-    e = math.min(b, est * margin * margin)
+    if slope < 0.5 * b then
+      bound = math.max(minRps, rb); est = 0; cont = 1
+      return
+    end
+    est = math.max(minRps, math.min(rb, math.max(math.min(slope, b), floor)))
+    bound = b; pms = stretch; psent = sent; cont = 0
+    return
   end
-  if e ~= 0 then e = math.max(e, minRps) end
-  epoch = hold; bound = b; est = e; pms = stretch; psent = sent; cont = 0; peak = newPeak
+  if est > 0 then
+    est = math.max(minRps, math.min(rb, est * margin * margin))
+    bound = b; pms = stretch; psent = sent; cont = 0
+    return
+  end
+  bound = b
+  if stretch >= pms then pms = stretch; psent = sent end
 end
 
 local result = 0
@@ -124,8 +135,8 @@ if op == 'take' then
   -- head has waited; a process that stopped asking (past the time it was told, plus
   -- grace) is dropped until it asks again.
   local wkey = KEYS[2]
-  local pid = ARGV[24]
-  local enq = now - (tonumber(ARGV[25]) or 0)
+  local pid = ARGV[28]
+  local enq = now - (tonumber(ARGV[29]) or 0)
   local older = false
   local others = {}
   local waiting = redis.call('HGETALL', wkey)
@@ -193,7 +204,7 @@ else
 end
 redis.call('HSET', key, 'tat', tostring(tat), 'hold', tostring(hold), 'episode', tostring(episode), 'epoch', tostring(epoch),
   'bound', tostring(bound), 'est', tostring(est), 'pms', tostring(pms), 'psent', tostring(psent), 'cont', tostring(cont),
-  'peak', tostring(peak), 'ssent', tostring(ssent), 'last', tostring(last))
+  'ssent', tostring(ssent), 'last', tostring(last))
 redis.call('PEXPIRE', key, ttl)
 return tostring(result)
 `;
@@ -210,13 +221,17 @@ function learningArgs(p: LearnedRateParams): number[] {
     p.probeCubic,
     p.backoff,
     p.contention,
-    p.shareIncrease,
+    p.shareIncreaseRps,
+    p.shareBeta,
+    p.ceilingFraction,
     p.minRps,
     p.maxRps,
     START_BURST,
     LEARNED_BURST_SECONDS,
     IDLE_RESET_MS,
     MIN_STRETCH_MS,
+    MIN_POINT_MS,
+    MIN_APART_MS,
   ];
 }
 
