@@ -278,7 +278,6 @@ export async function simulate(s: SimScenario, settings: SimSettings, seed: numb
           finishedAt = time.now;
         }
         running--;
-        if (process.env.SIM_TRACE && c === 0) console.log(`process ${p} done at ${(time.now / 1000).toFixed(1)} s`);
       })();
     }
   }

@@ -8,9 +8,9 @@
  * `B`. Its one observable is the moment it runs dry. If it was full at the start of a
  * stretch of sending (the start of a job, or the end of a 429's hold: a Retry-After is
  * long enough to refill it) and the first 429 came `T` after, with `A` sends accepted
- * in between, then `A = B + L·T`, whatever the sending rate was along the way. One
- * such point only bounds the limit (`L ≤ A/T`, as `B ≥ 0`); two stretches of different
- * lengths give both unknowns: `L = ΔA/ΔT`. The client then sends just under `L`.
+ * in between, then `A = B + L·T`, whatever the sending rate was along the way
+ * (provided it never fell under `L`: a full bucket overflows, and `A` reads low). Two
+ * stretches of different lengths give both unknowns: `L = ΔA/ΔT`.
  *
  * Why not a CUBIC curve, as AWS SDK's adaptive retry mode uses (and this client did):
  * here every 429 holds the whole client for its Retry-After (a second, while the
@@ -21,11 +21,13 @@
  * The phases:
  * - Slow start (no 429 yet): the rate doubles every `doublingMs` from `initialRps`, so a
  *   job finds the limit within a second without first firing its whole in-flight window.
- * - One point: sending restarts at `firstBeta × A/T` and climbs back to `A/T` over
- *   `climbMs` (and on above it, slowly: other clients may have drained the bucket), so
- *   the second 429, which gives the limit, comes within seconds.
- * - Estimated: `margin × L`, flat for `plateauMs`, then rising by `probePerSecond`, so a
- *   raised limit is found in the end and each further 429 refines the estimate.
+ * - One point: sending restarts at `firstBeta ×` the lower of `A/T` and the rate sent at,
+ *   climbs back over `climbMs`, then probes above it, so the second 429 comes within
+ *   seconds, after a stretch of a different length.
+ * - Estimated: `margin × L`, flat for `plateauMs`, then probing, so a raised limit is
+ *   found in the end; each further 429 refines the estimate.
+ * - Shared (others send on the same limit without sharing a store): AIMD, as TCP
+ *   senders sharing a link do, with the same additive increase in every client.
  */
 
 /** Tuning of the learned rate. Numbers chosen with `npm run sim:rate-limit` and checked on the bench. */
@@ -34,7 +36,7 @@ export interface LearnedRateParams {
   readonly initialRps: number;
   /** Slow start doubles the rate this often, ms. */
   readonly doublingMs: number;
-  /** After the first 429: the fraction of the bound `A/T` sending restarts at. */
+  /** After a 429 without an estimate: the fraction of the bound sending restarts at. */
   readonly firstBeta: number;
   /** After the first 429: time to climb back to the bound, ms. */
   readonly climbMs: number;

@@ -18,10 +18,11 @@ export interface RateSchedule {
   tryTake(now: number, ownHoldUntil?: number): number | undefined;
   /**
    * Records a throttle (429, or 503 with Retry-After) of a request sent at `sentAt`:
-   * holds every send until `now + holdMs` and, once per episode, learns from it.
-   * Returns the time the hold ends.
+   * holds every send until `now + holdMs` and, once per episode, learns from it (unless
+   * `learn` is false: the send was not taken from this schedule, so its stretch here
+   * says nothing). Returns the time the hold ends.
    */
-  throttled(sentAt: number, holdMs: number, now: number): number;
+  throttled(sentAt: number, holdMs: number, now: number, learn?: boolean): number;
   /** The rate in force at `now`, requests/s (`Infinity` when unlimited). */
   rateAt(now: number): number;
   /** End of the current hold (ms), or 0. */
@@ -99,8 +100,10 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         if (ownHoldUntil < holdUntil) return holdUntil;
         at = holdUntil;
       }
-      if (known === undefined && at - lastTakeAt >= Math.max(IDLE_RESET_MS, 2000 / currentRate(at))) {
-        state = { ...state, epochAt: at };
+      // Idle (a hold is not idleness): the bucket has refilled, and whoever else was
+      // sending on the limit may have stopped.
+      if (known === undefined && at - Math.max(lastTakeAt, holdUntil) >= Math.max(IDLE_RESET_MS, 2000 / currentRate(at))) {
+        state = { ...state, epochAt: at, contended: false };
         stretchSent = 0;
       }
       const rate = currentRate(at);
@@ -120,14 +123,17 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       lastTakeAt = at;
       return undefined;
     },
-    throttled(sentAt, holdMs, at) {
+    throttled(sentAt, holdMs, at, learn = true) {
       holdUntil = Math.max(holdUntil, at + holdMs);
       if (known === undefined) {
-        if (sentAt >= episodeAt) {
+        // A request sent before the stretch began (a slow answer across an idle reset) is not in it.
+        if (learn && sentAt >= episodeAt && sentAt >= state.epochAt) {
           episodeAt = at;
           const rateBefore = currentRate(sentAt);
-          // Sends that left after the throttled one are not in its stretch.
-          const sentBefore = Math.max(0, stretchSent - Math.round((Math.min(rateBefore, learning.maxRps) * (at - sentAt)) / 1000));
+          // Sends that left after the throttled one are not in its stretch: as many as the
+          // stretch's own pace (not the allowed rate, which may be far above it) sent meanwhile.
+          const pace = Math.min(rateBefore, (stretchSent * 1000) / Math.max(1, at - state.epochAt));
+          const sentBefore = Math.max(0, stretchSent - Math.round((pace * (at - sentAt)) / 1000));
           state = learnFromThrottle(state, sentAt - state.epochAt, sentBefore, rateBefore, holdUntil, learning);
         } else {
           state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };

@@ -43,13 +43,14 @@ type RateCommand = (key: string, waitingKey: string, ...args: (string | number)[
 const INSTALL_HINT = 'npm install ioredis';
 
 // A process that has not asked again this long after the time it was told is no longer
-// waiting (it exited, or its calls were cancelled): its place in the fleet's queue goes.
+// waiting (it exited, its calls were cancelled, or it is at its in-flight cap): its place
+// in the fleet's queue goes. At least this, or four of the store's round trips.
 const WAITING_GRACE_MS = 50;
 
-// KEYS: the schedule's hash, the hash of waiting processes.
+// KEYS: the schedule's hash, the hash of waiting processes (same hash slot).
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
-// parameters (see learningArgs), then for 'take' the process id and how long its head
-// has waited. Mirrors local-schedule.ts and learned-rate.ts line for line.
+// parameters (see learningArgs), then for 'take' the process id, how long its oldest
+// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts and learned-rate.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -62,7 +63,7 @@ local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[
 local plin, pcub, backoff, contention, shareInc, shareBeta = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local ceilFrac, minRps, maxRps, startBurst, burstSec, idleMs = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23]), tonumber(ARGV[24])
 local minStretch, minPoint, minApart = tonumber(ARGV[25]), tonumber(ARGV[26]), tonumber(ARGV[27])
-local grace = ${WAITING_GRACE_MS}
+local grace = tonumber(ARGV[30]) or ${WAITING_GRACE_MS}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'ssent', 'last')
@@ -158,7 +159,7 @@ if op == 'take' then
   if hold > now then
     result = hold - now
   else
-    if not known and now - last >= math.max(idleMs, 2000 / rate_at(now)) then epoch = now; ssent = 0 end
+    if not known and now - math.max(last, hold) >= math.max(idleMs, 2000 / rate_at(now)) then epoch = now; ssent = 0; cont = 0 end
     local rate = rate_at(now)
     if rate >= maxRps then
       tat = now; ssent = ssent + 1; last = now
@@ -190,10 +191,11 @@ else
   local sentAt = now - sentAgo
   hold = math.max(hold, now + holdMs)
   if not known then
-    if sentAt >= episode then
+    if sentAt >= episode and sentAt >= epoch then
       episode = now
       local rb = rate_at(sentAt)
-      local after = math.floor(math.min(rb, maxRps) * (now - sentAt) / 1000 + 0.5)
+      local pace = math.min(rb, ssent * 1000 / math.max(1, now - epoch))
+      local after = math.floor(pace * (now - sentAt) / 1000 + 0.5)
       learn(sentAt - epoch, math.max(0, ssent - after), rb)
     else
       epoch = math.max(epoch, hold)
@@ -278,6 +280,10 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const key = options.key;
   // This process's name in the fleet's queue of waiting calls.
   const processId = randomUUID();
+  // Both keys in one hash slot (Redis Cluster runs a script only on keys of one slot).
+  const waitingKey = /\{[^}]+\}/.test(key) ? `${key}:waiting` : `{${key}}:waiting`;
+  // Smoothed round trip of the script, ms: the fleet queue's grace grows with it.
+  let roundTripMs = 0;
   let connecting: Promise<{ client: RedisClientLike; run: RateCommand }> | undefined;
   let closed = false;
 
@@ -315,14 +321,18 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     connecting ??= connect();
     const { client, run } = await connecting;
     if (client.status !== 'ready') throw new Error(`Redis is not connected (${client.status})`);
-    return Number(await withTimeout(run(key, `${key}:waiting`, ...args), timeoutMs));
+    const startedAt = performance.now();
+    const answer = Number(await withTimeout(run(key, waitingKey, ...args), timeoutMs));
+    roundTripMs = 0.8 * roundTripMs + 0.2 * (performance.now() - startedAt);
+    return answer;
   }
 
   const limitArgs = (limit: KnownLimit | undefined): (string | number)[] =>
     limit === undefined ? ['', 1] : [limit.requestsPerSecond, limit.burst];
 
   return {
-    take: ({ limit, waitedMs = 0 }) => command(['take', ...limitArgs(limit), 0, 0, ttlMs, ...curve, processId, Math.max(0, waitedMs)]),
+    take: ({ limit, waitedMs = 0 }) =>
+      command(['take', ...limitArgs(limit), 0, 0, ttlMs, ...curve, processId, Number.isFinite(waitedMs) ? Math.max(0, waitedMs) : 0, Math.max(WAITING_GRACE_MS, 4 * roundTripMs)]),
     throttled: async ({ holdMs, sentAgoMs, limit }) => {
       await command(['throttle', ...limitArgs(limit), holdMs, sentAgoMs, ttlMs, ...curve]);
     },

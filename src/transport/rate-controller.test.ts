@@ -161,4 +161,47 @@ describe('rate controller', () => {
     await createRateController(limit({ store, ownsStore: true })).close();
     expect(closed).toBe(1);
   });
+
+  it("a retry waits out another call's longer hold, not just its own", async () => {
+    const time = fakeTime();
+    const controller = createRateController(limit({}), time);
+    const a = (await settle(controller.acquire({ retry: false, maxWaitMs: Infinity })))!;
+    const b = (await settle(controller.acquire({ retry: false, maxWaitMs: Infinity })))!;
+    b.done(3000);
+    const ownHoldUntil = a.done(1000);
+    expect(ownHoldUntil).toBe(1000);
+    await time.advanceTo(1000);
+    let retried: RatePermit | undefined;
+    void settle(controller.acquire({ retry: true, ownHoldUntil, maxWaitMs: Infinity })).then((permit) => (retried = permit));
+    await time.advanceTo(2999);
+    expect(retried).toBeUndefined();
+    await time.advanceTo(3001);
+    expect(retried).toBeDefined();
+  });
+
+  it('learns nothing locally from sends the shared store granted, so a fallback starts afresh', async () => {
+    const time = fakeTime();
+    let down = false;
+    const store: RateLimitStore = {
+      take: async () => {
+        if (down) throw new Error('down');
+        return 0;
+      },
+      throttled: async () => {},
+      close: async () => {},
+    };
+    const controller = createRateController(limit({ store }), { ...time, warn: () => {} });
+    for (let i = 0; i < 3; i++) {
+      const permit = (await settle(controller.acquire({ retry: false, maxWaitMs: Infinity })))!;
+      permit.done(10);
+      await time.advanceTo(100 * (i + 1));
+    }
+    down = true;
+    await settle(controller.acquire({ retry: false, maxWaitMs: Infinity }));
+    // Local pacing after the fallback is slow start, not a rate "learned" from stretches it never saw.
+    expect(controller.snapshot()).toMatchObject({ mode: 'local' });
+    await time.advanceTo(2000);
+    // Slow start (20/s doubling every 300 ms) is past 1,000/s by now; a rate "learned" from 429s with nothing counted would be near 10/s.
+    expect(controller.snapshot().requestsPerSecond).toBeGreaterThan(500);
+  });
 });

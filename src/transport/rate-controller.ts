@@ -135,7 +135,8 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
     }
   }
 
-  function permit(): RatePermit {
+  /** A permit; `fromStore` when the shared store granted it (the local schedule then only holds, never learns). */
+  function permit(fromStore: boolean): RatePermit {
     inFlight++;
     const sentAt = now();
     let released = false;
@@ -148,10 +149,15 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
         let until = 0;
         if (throttledMs !== undefined) {
           const at = now();
-          until = local.throttled(sentAt, throttledMs, at);
-          sharedHoldUntil = Math.max(sharedHoldUntil, until);
+          sharedHoldUntil = Math.max(sharedHoldUntil, local.throttled(sentAt, throttledMs, at, !fromStore));
+          // This call's own hold: if another call's hold runs longer, the retry waits for it too.
+          until = at + throttledMs;
           if (store !== undefined && usingStore) {
-            store.throttled({ holdMs: throttledMs, sentAgoMs: at - sentAt, limit }).catch(storeFailed);
+            try {
+              store.throttled({ holdMs: throttledMs, sentAgoMs: at - sentAt, limit }).catch(storeFailed);
+            } catch (error) {
+              storeFailed(error);
+            }
           }
         }
         if (queued() > 0) schedulePump(0);
@@ -195,9 +201,12 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
           } else {
             try {
               // How long this process's oldest call has waited lets the store serve the
-              // fleet's oldest call first. (The head may be a younger retry.)
-              const oldest = Math.min(retryQueue[0]?.queuedAt ?? Infinity, firstQueue[0]?.queuedAt ?? Infinity);
-              const waitMs = await store.take({ limit, waitedMs: Math.max(0, at - oldest) });
+              // fleet's oldest call first. (Retries keep their age, so any may be the oldest.)
+              let oldest = firstQueue[0]?.queuedAt ?? Infinity;
+              for (const w of retryQueue) oldest = Math.min(oldest, w.queuedAt);
+              const waitedMs = Number.isFinite(oldest) ? Math.max(0, at - oldest) : 0;
+              const waitMs = await store.take({ limit, waitedMs });
+              if (typeof waitMs !== 'number' || Number.isNaN(waitMs)) throw new HeroError(`the shared store answered ${typeof waitMs === 'number' ? 'NaN' : `a ${typeof waitMs}`}`);
               if (waitMs > 0) next = now() + waitMs;
             } catch (error) {
               storeFailed(error);
@@ -215,7 +224,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
         if (head() !== waiter) continue;
         shiftHead();
         waiter.cleanup();
-        waiter.resolve(permit());
+        waiter.resolve(permit(usingStore && store !== undefined));
       }
     } finally {
       pumping = false;
@@ -228,7 +237,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Fast path: nobody waiting, a slot free, the local schedule allows it now.
       if (queued() === 0 && inFlight < options.maxInFlight && !usingStore) {
-        if (localTake(now(), ownHoldUntil) === undefined) return permit();
+        if (localTake(now(), ownHoldUntil) === undefined) return permit(false);
       }
       if (maxWaitMs <= 0) return undefined;
       return new Promise<RatePermit | undefined>((resolve, reject) => {
