@@ -22,6 +22,7 @@ import type { RateLimitStore } from '../../src/rate-limit/store.js';
 import { DEFAULT_RETRY } from '../../src/transport/options.js';
 import { createRateController, startPacedCall, type RateController } from '../../src/transport/rate-controller.js';
 import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_RATE_LIMIT_MAX_WAIT_MS } from '../../src/rate-limit/options.js';
+import { seededRandom } from '../soak-faults.js';
 import { formatTable } from '../table.js';
 
 /** One simulated scenario. */
@@ -53,18 +54,6 @@ export interface SimResult {
   readonly seconds: number;
   /** Throttle episodes: 429s that came after a success (a new episode), fleet-wide. */
   readonly episodes: number;
-}
-
-/** A seeded PRNG (mulberry32): the same seed gives the same run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Timer {
@@ -186,7 +175,7 @@ function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: numb
 /** Runs one scenario with one seed. */
 export async function simulate(s: SimScenario, settings: SimSettings, seed: number): Promise<SimResult> {
   const time = new VirtualTime();
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const now = (): number => time.now;
   const known = s.known ? { requestsPerSecond: settings.rate, burst: settings.burst } : undefined;
   // The store is given the fleet's sending burst, as the controller gives the Redis store.
