@@ -153,7 +153,8 @@ function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: numb
         else if (entry.queuedAt < queuedAt) older = true;
       }
       let waitMs: number;
-      if (older) waitMs = schedule.holdUntil > at ? schedule.holdUntil - at : 1000 / schedule.rateAt(at);
+      // As in the Lua script: an unlimited rate serves everyone, age or not.
+      if (older && Number.isFinite(schedule.rateAt(at))) waitMs = schedule.holdUntil > at ? schedule.holdUntil - at : 1000 / schedule.rateAt(at);
       else {
         const next = schedule.tryTake(at);
         waitMs = next === undefined ? 0 : Math.max(0.001, next - at);

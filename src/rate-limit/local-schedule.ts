@@ -102,11 +102,12 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       }
       // Idle (a hold is not idleness): the bucket has refilled, and whoever else was
       // sending on the limit may have stopped.
-      if (known === undefined && at - Math.max(lastTakeAt, holdUntil) >= Math.max(IDLE_RESET_MS, 2000 / currentRate(at))) {
+      let rate = currentRate(at);
+      if (known === undefined && at - Math.max(lastTakeAt, holdUntil) >= Math.max(IDLE_RESET_MS, 2000 / rate)) {
         state = { ...state, epochAt: at, contended: false };
         stretchSent = 0;
+        rate = currentRate(at);
       }
-      const rate = currentRate(at);
       if (rate >= learning.maxRps) {
         tat = at;
         stretchSent++;

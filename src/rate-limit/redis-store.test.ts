@@ -148,6 +148,14 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(Number(second.est)).toBeGreaterThan(0);
     expect(Number(second.est)).toBeCloseTo(expected.estimate, 6);
     expect(Number(second.bound)).toBeCloseTo(expected.bound, 6);
+
+    // A 429 on the first send after the hold (the bucket did not refill: someone else is sending): AIMD, as in learned-rate.ts.
+    for (let wait = await a.take({ limit: undefined }); wait > 0; wait = await a.take({ limit: undefined })) await sleep(wait);
+    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
+    const third = await inspect.hgetall('learned');
+    expect(third.cont).toBe('1');
+    expect(Number(third.est)).toBe(0);
+    expect(learnFromThrottle(expected, 1, 1, Number(third.bound), 0).contended).toBe(true);
   });
 
   it('keys the shared limit by practice group and a fingerprint of the API key, never the key itself', async () => {
@@ -161,6 +169,30 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     const everything = JSON.stringify([keys, await inspect.hgetall(keys[0]!)]);
     expect(everything).not.toContain(API_KEY);
     expect(everything).not.toContain(API_KEY.slice(0, 12));
+  });
+
+  it("keeps nothing of the caller's in the fleet queue either: a process id and times, under the fingerprinted key", async () => {
+    const hero = createHeroClient({
+      apiKey: API_KEY,
+      practiceGroupId: '4242',
+      baseUrl: api.url,
+      env: { HERO_RATE_LIMIT_REDIS_URL: redis.url },
+      rateLimit: { requestsPerSecond: 2, burst: 1 },
+    });
+    const calls = Array.from({ length: 3 }, () => hero.messages.send({ patient_id: '156', message_type: 'sms', message_string: 'private words 9434765919' }));
+    // The first call is sent at once; the others wait in the fleet queue for their slots.
+    await sleep(150);
+    const keys = (await inspect.keys('*')).sort();
+    const fingerprinted = defaultRateLimitKey(API_KEY, '4242');
+    expect(keys).toEqual([fingerprinted, `{${fingerprinted}}:waiting`].sort());
+    const waiting = await inspect.hgetall(`{${fingerprinted}}:waiting`);
+    const [entry] = Object.entries(waiting);
+    expect(entry?.[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(entry?.[1]).toMatch(/^[0-9.]+:[0-9.]+$/);
+    const everything = JSON.stringify([keys, waiting, await inspect.hgetall(fingerprinted)]);
+    for (const secret of [API_KEY, API_KEY.slice(0, 12), 'private words', '9434765919']) expect(everything).not.toContain(secret);
+    await Promise.allSettled(calls);
+    await hero.close();
   });
 
   it('uses HERO_RATE_LIMIT_KEY when set', async () => {
