@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KNOWN_BACKOFF } from './known-limit.js';
 import { createLocalSchedule } from './local-schedule.js';
 import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle } from './learned-rate.js';
 
@@ -91,10 +92,49 @@ describe('throttle', () => {
     expect(rate).toBeLessThan(50 * 1.025);
   });
 
-  it('keeps a known limit as it is after a throttle', () => {
+  it('after a throttle at a known limit, sends a few per cent under it (once per episode) and climbs back slowly', () => {
     const schedule = createLocalSchedule({ requestsPerSecond: 50, burst: 10 }, 0);
-    schedule.throttled(0, 1000, 0);
-    expect(schedule.rateAt(5000)).toBe(50);
+    expect(schedule.rateAt(0)).toBe(50);
+    schedule.throttled(0, 1000, 10);
+    expect(schedule.rateAt(10)).toBeCloseTo(50 * KNOWN_BACKOFF, 9);
+    // A late answer to a request sent before that throttle is the same episode.
+    schedule.throttled(5, 1000, 20);
+    expect(schedule.rateAt(20)).toBeCloseTo(50 * KNOWN_BACKOFF, 2);
+    // A request sent after it, throttled: a new episode.
+    schedule.throttled(2000, 1000, 2010);
+    expect(schedule.rateAt(2010)).toBeLessThan(50 * KNOWN_BACKOFF * KNOWN_BACKOFF * 1.01);
+    expect(schedule.rateAt(600_000)).toBe(50);
+  });
+
+  it('at a known limit with burst 1 against a server with no room for jitter, settles under the limit instead of drawing 429s', () => {
+    // Server: GCRA with burst 1 (each request must arrive a whole interval after the
+    // last accepted one); each request reaches it 0–3 ms late, at random.
+    const rate = 20;
+    const interval = 1000 / rate;
+    let serverTat = 0;
+    const schedule = createLocalSchedule({ requestsPerSecond: rate }, 0);
+    let seed = 7;
+    const jitter = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 3;
+    let now = 0;
+    let rejectedLate = 0;
+    for (let sent = 0; sent < 2000; ) {
+      const next = schedule.tryTake(now);
+      if (next !== undefined) {
+        now = next;
+        continue;
+      }
+      sent++;
+      const arrival = now + jitter();
+      if (arrival < serverTat) {
+        if (sent > 1000) rejectedLate++;
+        schedule.throttled(now, 1000, arrival);
+      } else {
+        serverTat = arrival + interval;
+      }
+    }
+    // Paced exactly at the limit about half of these would be refused.
+    expect(rejectedLate).toBeLessThanOrEqual(5);
+    expect(schedule.rateAt(now)).toBeGreaterThan(rate * 0.8);
   });
 });
 

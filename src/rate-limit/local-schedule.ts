@@ -4,6 +4,7 @@
  * learned-rate.ts, plus the hold a 429 puts on the whole client. Pure and synchronous:
  * time comes in as `now`, so it is unit-tested without timers.
  */
+import { cutKnownMargin, FULL_KNOWN_MARGIN, knownFactorAt, type KnownMargin } from './known-limit.js';
 import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
@@ -76,6 +77,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   const known = options.requestsPerSecond;
   const knownBurst = sendingBurst(options.burst ?? 1);
   let state: LearnedRateState = initialLearnedRate(now);
+  let knownMargin: KnownMargin = FULL_KNOWN_MARGIN;
   // GCRA: the theoretical arrival time of the next send.
   let tat = now;
   let holdUntil = 0;
@@ -84,7 +86,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   // Sends taken in the current stretch, and when the last one was.
   let stretchSent = 0;
   let lastTakeAt = -Infinity;
-  const currentRate = (at: number): number => known ?? learnedRateAt(state, at, learning);
+  const currentRate = (at: number): number => (known === undefined ? learnedRateAt(state, at, learning) : known * knownFactorAt(knownMargin, at));
 
   return {
     get holdUntil() {
@@ -140,6 +142,10 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
           state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };
         }
         stretchSent = 0;
+      } else if (sentAt >= episodeAt) {
+        // Throttled at the known limit: stay a little further under it (known-limit.ts).
+        episodeAt = at;
+        knownMargin = cutKnownMargin(knownMargin, at);
       }
       // Nothing queued before the hold may go out in a burst after it.
       tat = Math.max(tat, holdUntil);

@@ -9,6 +9,7 @@ import { createHeroClient } from '../index.js';
 import { findClosedPort, startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '../test-helpers/redis-server.js';
 import { defaultRateLimitKey } from './options.js';
+import { cutKnownMargin, FULL_KNOWN_MARGIN } from './known-limit.js';
 import { initialLearnedRate, learnedRateAt, learnFromThrottle } from './learned-rate.js';
 import { createRedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
@@ -106,6 +107,35 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(wait).toBeGreaterThan(900);
     expect(wait).toBeLessThanOrEqual(1000);
     expect(await other.take({ limit: undefined })).toBe(0);
+  });
+
+  it('at a known limit, a throttle moves the fleet a few per cent under it once per episode, as known-limit.ts does', async () => {
+    const a = store('known-margin');
+    const b = store('known-margin');
+    const limit = { requestsPerSecond: 10, burst: 4 };
+    expect(await a.take({ limit })).toBe(0);
+    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit });
+    const first = await inspect.hgetall('known-margin');
+    expect(Number(first.kf)).toBeCloseTo(cutKnownMargin(FULL_KNOWN_MARGIN, 0).factor, 9);
+    // The other process's answer to a request sent before that throttle: same episode.
+    await b.throttled({ holdMs: 0, sentAgoMs: 1000, limit });
+    expect((await inspect.hgetall('known-margin')).kf).toBe(first.kf);
+    // A later episode cuts again, from where the margin had climbed back to.
+    await sleep(20);
+    await b.throttled({ holdMs: 0, sentAgoMs: 0, limit });
+    const second = await inspect.hgetall('known-margin');
+    const elapsed = Number(second.kcut) - Number(first.kcut);
+    const expected = cutKnownMargin({ factor: Number(first.kf), cutAt: 0 }, elapsed).factor;
+    expect(Number(second.kf)).toBeCloseTo(expected, 6);
+    expect(Number(second.kf)).toBeLessThan(Number(first.kf));
+    // Pacing follows it: once the burst is spent, sends go 1000 / (10 × factor) ms apart, not 100.
+    let wait = await a.take({ limit });
+    while (wait === 0) wait = await a.take({ limit });
+    await sleep(wait);
+    for (wait = await a.take({ limit }); wait > 0; wait = await a.take({ limit })) await sleep(wait);
+    wait = await a.take({ limit });
+    expect(wait).toBeGreaterThan(105);
+    expect(wait).toBeLessThanOrEqual(1000 / (10 * Number(second.kf)));
   });
 
   it('shares what is learned, with the formulas of learned-rate.ts: one 429 bounds the limit, two estimate it', async () => {

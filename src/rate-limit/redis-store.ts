@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { HeroConfigError } from '../errors.js';
 import { DEFAULT_LEARNED_RATE, MIN_APART_MS, MIN_POINT_MS, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
+import { KNOWN_BACKOFF, KNOWN_FLOOR, KNOWN_RECOVERY_PER_SECOND } from './known-limit.js';
 import { IDLE_RESET_MS, LEARNED_BURST_SECONDS, START_BURST } from './local-schedule.js';
 import type { KnownLimit, RateLimitStore } from './store.js';
 
@@ -49,8 +50,8 @@ const WAITING_GRACE_MS = 50;
 
 // KEYS: the schedule's hash, the hash of waiting processes (same hash slot).
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
-// parameters (see learningArgs), then for 'take' the process id, how long its oldest
-// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts and learned-rate.ts line for line.
+// parameters and the known limit's margin (see learningArgs), then for 'take' the process id, how long its oldest
+// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts, learned-rate.ts and known-limit.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -63,10 +64,11 @@ local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[
 local plin, pcub, backoff, contention, shareInc, shareBeta = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local ceilFrac, minRps, maxRps, startBurst, burstSec, idleMs = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23]), tonumber(ARGV[24])
 local minStretch, minPoint, minApart = tonumber(ARGV[25]), tonumber(ARGV[26]), tonumber(ARGV[27])
-local grace = tonumber(ARGV[30]) or ${WAITING_GRACE_MS}
+local kBackoff, kFloor, kRecovery = tonumber(ARGV[28]), tonumber(ARGV[29]), tonumber(ARGV[30])
+local grace = tonumber(ARGV[33]) or ${WAITING_GRACE_MS}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'ssent', 'last')
+local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'ssent', 'last', 'kf', 'kcut')
 local tat = tonumber(s[1]) or now
 local hold = tonumber(s[2]) or 0
 local episode = tonumber(s[3]) or -1
@@ -78,6 +80,14 @@ local psent = tonumber(s[8]) or 0
 local cont = tonumber(s[9]) or 0
 local ssent = tonumber(s[10]) or 0
 local last = tonumber(s[11]) or -1
+local kf = tonumber(s[12]) or 1
+local kcut = tonumber(s[13]) or 0
+
+-- known-limit.ts: knownFactorAt()
+local function known_factor(at)
+  if kf >= 1 then return 1 end
+  return math.min(1, kf + kRecovery * math.max(0, at - kcut) / 1000)
+end
 
 -- learned-rate.ts: probe(), learnedRateAt()
 local function probe(ms)
@@ -86,7 +96,7 @@ local function probe(ms)
   return plin * x + pcub * x * x * x
 end
 local function rate_at(at)
-  if known then return known end
+  if known then return known * known_factor(at) end
   local dt = math.max(0, at - epoch)
   local r
   if bound == 0 then r = r0 * 2 ^ (dt / dbl)
@@ -136,8 +146,8 @@ if op == 'take' then
   -- head has waited; a process that stopped asking (past the time it was told, plus
   -- grace) is dropped until it asks again.
   local wkey = KEYS[2]
-  local pid = ARGV[28]
-  local enq = now - (tonumber(ARGV[29]) or 0)
+  local pid = ARGV[31]
+  local enq = now - (tonumber(ARGV[32]) or 0)
   local older = false
   local others = {}
   local waiting = redis.call('HGETALL', wkey)
@@ -201,12 +211,16 @@ else
       epoch = math.max(epoch, hold)
     end
     ssent = 0
+  elseif sentAt >= episode then
+    -- known-limit.ts: cutKnownMargin()
+    episode = now
+    kf = math.max(kFloor, known_factor(now) * kBackoff); kcut = now
   end
   tat = math.max(tat, hold)
 end
 redis.call('HSET', key, 'tat', tostring(tat), 'hold', tostring(hold), 'episode', tostring(episode), 'epoch', tostring(epoch),
   'bound', tostring(bound), 'est', tostring(est), 'pms', tostring(pms), 'psent', tostring(psent), 'cont', tostring(cont),
-  'ssent', tostring(ssent), 'last', tostring(last))
+  'ssent', tostring(ssent), 'last', tostring(last), 'kf', tostring(kf), 'kcut', tostring(kcut))
 redis.call('PEXPIRE', key, ttl)
 return tostring(result)
 `;
@@ -234,6 +248,9 @@ function learningArgs(p: LearnedRateParams): number[] {
     MIN_STRETCH_MS,
     MIN_POINT_MS,
     MIN_APART_MS,
+    KNOWN_BACKOFF,
+    KNOWN_FLOOR,
+    KNOWN_RECOVERY_PER_SECOND,
   ];
 }
 
