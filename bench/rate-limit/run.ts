@@ -9,7 +9,8 @@
  * (`--parallel`) without touching each other's numbers. Prints a table, writes
  * reports/bench-rate-limit.json and a Markdown table for docs/performance.md.
  *
- * Options: --sends N (1500), --rate N (50), --burst N (10), --parallel N (1; more at once disturb each other's timing on a small machine),
+ * Options: --sends N (1500), --rate N (50), --burst N (10), --latency-ms N (0: the server answers at
+ * once; 300 puts it as far away as a slow PDS lookup), --parallel N (1; more at once disturb each other's timing on a small machine),
  * --only <text> (scenarios whose name contains it), --exact <name> (that scenario alone), --out <file>.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,6 +31,7 @@ const { values: flags } = parseArgs({
     sends: { type: 'string', default: '1500' },
     rate: { type: 'string', default: '50' },
     burst: { type: 'string', default: '10' },
+    'latency-ms': { type: 'string', default: '0' },
     parallel: { type: 'string', default: '1' },
     only: { type: 'string' },
     exact: { type: 'string' },
@@ -39,6 +41,7 @@ const { values: flags } = parseArgs({
 const sends = Number(flags.sends);
 const rate = Number(flags.rate);
 const burst = Number(flags.burst);
+const latencyMs = Number(flags['latency-ms']);
 const parallel = Number(flags.parallel);
 
 interface Scenario {
@@ -127,7 +130,7 @@ function exited(child: ChildProcess, withinMs: number): Promise<boolean> {
 }
 
 async function runScenario(s: Scenario, index: number, redis: RedisServer | undefined): Promise<ScenarioResult> {
-  const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst)]);
+  const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst), String(latencyMs)]);
   const workers = await Promise.all(Array.from({ length: s.processes }, forkWorker));
   // A practice group per scenario: with only the Redis URL set, the shared key is
   // derived from it, so scenarios never share learned state.

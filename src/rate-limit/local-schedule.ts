@@ -5,6 +5,7 @@
  * time comes in as `now`, so it is unit-tested without timers.
  */
 import { cutKnownMargin, FULL_KNOWN_MARGIN, knownFactorAt, type KnownMargin } from './known-limit.js';
+import { createRecentSends } from './recent-sends.js';
 import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
@@ -86,6 +87,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   // Sends taken in the current stretch, and when the last one was.
   let stretchSent = 0;
   let lastTakeAt = -Infinity;
+  const recentSends = createRecentSends();
   const currentRate = (at: number): number => (known === undefined ? learnedRateAt(state, at, learning) : known * knownFactorAt(knownMargin, at));
 
   return {
@@ -114,6 +116,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         tat = at;
         stretchSent++;
         lastTakeAt = at;
+        recentSends.note(at);
         return undefined;
       }
       const interval = 1000 / rate;
@@ -124,6 +127,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       tat = Math.max(tat, at) + interval;
       stretchSent++;
       lastTakeAt = at;
+      recentSends.note(at);
       return undefined;
     },
     throttled(sentAt, holdMs, at, learn = true) {
@@ -133,10 +137,12 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         if (learn && sentAt >= episodeAt && sentAt >= state.epochAt) {
           episodeAt = at;
           const rateBefore = currentRate(sentAt);
-          // Sends that left after the throttled one are not in its stretch: as many as the
-          // stretch's own pace (not the allowed rate, which may be far above it) sent meanwhile.
+          // Sends that left after the throttled one are not in its stretch (recent-sends.ts).
+          // Past the ring's reach (over a thousand sends in one round trip), estimated at the
+          // stretch's own pace (not the allowed rate, which may be far above it).
           const pace = Math.min(rateBefore, (stretchSent * 1000) / Math.max(1, at - state.epochAt));
-          const sentBefore = Math.max(0, stretchSent - Math.round((pace * (at - sentAt)) / 1000));
+          const after = recentSends.countAfter(sentAt) ?? Math.round((pace * (at - sentAt)) / 1000);
+          const sentBefore = Math.max(0, stretchSent - after);
           state = learnFromThrottle(state, sentAt - state.epochAt, sentBefore, rateBefore, holdUntil, learning);
         } else {
           state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };

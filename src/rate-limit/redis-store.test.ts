@@ -138,6 +138,22 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(wait).toBeLessThanOrEqual(1000 / (10 * Number(second.kf)));
   });
 
+  it("counts exactly the fleet's sends before the throttled one, not those of the answer's round trip (recent-sends.ts)", async () => {
+    const a = store('exact');
+    const b = store('exact');
+    let sentAt = 0;
+    for (let taken = 0; taken < 10; ) {
+      const wait = await (taken % 2 ? a : b).take({ limit: undefined });
+      if (wait > 0) await sleep(wait);
+      else if (++taken === 7) sentAt = Date.now();
+    }
+    await sleep(20);
+    // The 7th send was throttled; its answer comes now, after three more sends.
+    await a.throttled({ holdMs: 1000, sentAgoMs: Date.now() - sentAt, limit: undefined });
+    const state = await inspect.hgetall('exact');
+    expect(Number(state.psent)).toBe(7);
+  });
+
   it('shares what is learned, with the formulas of learned-rate.ts: one 429 bounds the limit, two estimate it', async () => {
     const a = store('learned');
     const b = store('learned');
@@ -193,10 +209,14 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     await hero.raw.GET('/v1/me/capabilities');
     await hero.close();
 
-    const keys = await inspect.keys('*');
-    expect(keys).toEqual([defaultRateLimitKey(API_KEY, '4242')]);
-    expect(keys[0]).toMatch(/^hero:rate:4242:[0-9a-f]{16}$/);
-    const everything = JSON.stringify([keys, await inspect.hgetall(keys[0]!)]);
+    const key = defaultRateLimitKey(API_KEY, '4242');
+    expect(key).toMatch(/^hero:rate:4242:[0-9a-f]{16}$/);
+    // The schedule, and the times of recent sends (recent-sends.ts): numbers only.
+    expect((await inspect.keys('*')).sort()).toEqual([key, `{${key}}:sent`].sort());
+    const sent = await inspect.lrange(`{${key}}:sent`, 0, -1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^[0-9.]+$/);
+    const everything = JSON.stringify([await inspect.keys('*'), await inspect.hgetall(key), sent]);
     expect(everything).not.toContain(API_KEY);
     expect(everything).not.toContain(API_KEY.slice(0, 12));
   });
@@ -214,12 +234,14 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     await sleep(150);
     const keys = (await inspect.keys('*')).sort();
     const fingerprinted = defaultRateLimitKey(API_KEY, '4242');
-    expect(keys).toEqual([fingerprinted, `{${fingerprinted}}:waiting`].sort());
+    expect(keys).toEqual([fingerprinted, `{${fingerprinted}}:waiting`, `{${fingerprinted}}:sent`].sort());
     const waiting = await inspect.hgetall(`{${fingerprinted}}:waiting`);
     const [entry] = Object.entries(waiting);
     expect(entry?.[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(entry?.[1]).toMatch(/^[0-9.]+:[0-9.]+$/);
-    const everything = JSON.stringify([keys, waiting, await inspect.hgetall(fingerprinted)]);
+    const sent = await inspect.lrange(`{${fingerprinted}}:sent`, 0, -1);
+    expect(sent.every((time) => /^[0-9.]+$/.test(time))).toBe(true);
+    const everything = JSON.stringify([keys, waiting, sent, await inspect.hgetall(fingerprinted)]);
     for (const secret of [API_KEY, API_KEY.slice(0, 12), 'private words', '9434765919']) expect(everything).not.toContain(secret);
     await Promise.allSettled(calls);
     await hero.close();
@@ -234,7 +256,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     });
     await hero.raw.GET('/v1/me/capabilities');
     await hero.close();
-    expect(await inspect.keys('*')).toEqual(['fleet:recall-campaign']);
+    expect((await inspect.keys('*')).sort()).toEqual(['fleet:recall-campaign', '{fleet:recall-campaign}:sent']);
   });
 
   it('never fails a call when Redis is unreachable: paces locally and warns once', async () => {

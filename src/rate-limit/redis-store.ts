@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { HeroConfigError } from '../errors.js';
 import { DEFAULT_LEARNED_RATE, MIN_APART_MS, MIN_POINT_MS, MIN_STRETCH_MS, type LearnedRateParams } from './learned-rate.js';
 import { KNOWN_BACKOFF, KNOWN_FLOOR, KNOWN_RECOVERY_PER_SECOND } from './known-limit.js';
+import { RECENT_SENDS } from './recent-sends.js';
 import { IDLE_RESET_MS, LEARNED_BURST_SECONDS, START_BURST } from './local-schedule.js';
 import type { KnownLimit, RateLimitStore } from './store.js';
 
@@ -39,7 +40,7 @@ export interface RedisRateLimitStoreOptions {
 }
 
 /** What the store's Lua command returns: milliseconds to wait, `0` when taken. */
-type RateCommand = (key: string, waitingKey: string, ...args: (string | number)[]) => Promise<string>;
+type RateCommand = (key: string, waitingKey: string, sentKey: string, ...args: (string | number)[]) => Promise<string>;
 
 const INSTALL_HINT = 'npm install ioredis';
 
@@ -48,10 +49,10 @@ const INSTALL_HINT = 'npm install ioredis';
 // in the fleet's queue goes. At least this, or four of the store's round trips.
 const WAITING_GRACE_MS = 50;
 
-// KEYS: the schedule's hash, the hash of waiting processes (same hash slot).
+// KEYS: the schedule's hash, the hash of waiting processes, the list of recent send times (same hash slot).
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
 // parameters and the known limit's margin (see learningArgs), then for 'take' the process id, how long its oldest
-// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts, learned-rate.ts and known-limit.ts line for line.
+// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts, learned-rate.ts, known-limit.ts and recent-sends.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -64,8 +65,8 @@ local r0, dbl, fbeta, climb, margin, plateau = tonumber(ARGV[7]), tonumber(ARGV[
 local plin, pcub, backoff, contention, shareInc, shareBeta = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local ceilFrac, minRps, maxRps, startBurst, burstSec, idleMs = tonumber(ARGV[19]), tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23]), tonumber(ARGV[24])
 local minStretch, minPoint, minApart = tonumber(ARGV[25]), tonumber(ARGV[26]), tonumber(ARGV[27])
-local kBackoff, kFloor, kRecovery = tonumber(ARGV[28]), tonumber(ARGV[29]), tonumber(ARGV[30])
-local grace = tonumber(ARGV[33]) or ${WAITING_GRACE_MS}
+local kBackoff, kFloor, kRecovery, recentMax = tonumber(ARGV[28]), tonumber(ARGV[29]), tonumber(ARGV[30]), tonumber(ARGV[31])
+local grace = tonumber(ARGV[34]) or ${WAITING_GRACE_MS}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local s = redis.call('HMGET', key, 'tat', 'hold', 'episode', 'epoch', 'bound', 'est', 'pms', 'psent', 'cont', 'ssent', 'last', 'kf', 'kcut')
@@ -140,14 +141,32 @@ local function learn(stretch, sent, rb)
   if stretch >= pms then pms = stretch; psent = sent end
 end
 
+-- recent-sends.ts: the times of the last sends, to count those after a throttled one.
+local skey = KEYS[3]
+local function note_send()
+  redis.call('RPUSH', skey, tostring(now))
+  redis.call('LTRIM', skey, -recentMax, -1)
+  redis.call('PEXPIRE', skey, ttl)
+end
+local function count_after(at)
+  local times = redis.call('LRANGE', skey, -recentMax, -1)
+  local n = 0
+  for i = #times, 1, -1 do
+    if tonumber(times[i]) <= at then return n end
+    n = n + 1
+  end
+  if #times < recentMax then return n end
+  return nil
+end
+
 local result = 0
 if op == 'take' then
   -- The fleet's oldest waiting call goes first: each process registers how long its
   -- head has waited; a process that stopped asking (past the time it was told, plus
   -- grace) is dropped until it asks again.
   local wkey = KEYS[2]
-  local pid = ARGV[31]
-  local enq = now - (tonumber(ARGV[32]) or 0)
+  local pid = ARGV[32]
+  local enq = now - (tonumber(ARGV[33]) or 0)
   local older = false
   local others = {}
   local waiting = redis.call('HGETALL', wkey)
@@ -172,7 +191,7 @@ if op == 'take' then
     if not known and now - math.max(last, hold) >= math.max(idleMs, 2000 / rate_at(now)) then epoch = now; ssent = 0; cont = 0 end
     local rate = rate_at(now)
     if rate >= maxRps then
-      tat = now; ssent = ssent + 1; last = now
+      tat = now; ssent = ssent + 1; last = now; note_send()
     else
       local interval = 1000 / rate
       local burst = knownBurst
@@ -187,7 +206,7 @@ if op == 'take' then
       elseif older then
         result = interval
       else
-        tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now
+        tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now; note_send()
       end
     end
   end
@@ -205,7 +224,7 @@ else
       episode = now
       local rb = rate_at(sentAt)
       local pace = math.min(rb, ssent * 1000 / math.max(1, now - epoch))
-      local after = math.floor(pace * (now - sentAt) / 1000 + 0.5)
+      local after = count_after(sentAt) or math.floor(pace * (now - sentAt) / 1000 + 0.5)
       learn(sentAt - epoch, math.max(0, ssent - after), rb)
     else
       epoch = math.max(epoch, hold)
@@ -251,6 +270,7 @@ function learningArgs(p: LearnedRateParams): number[] {
     KNOWN_BACKOFF,
     KNOWN_FLOOR,
     KNOWN_RECOVERY_PER_SECOND,
+    RECENT_SENDS,
   ];
 }
 
@@ -298,14 +318,16 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   // This process's name in the fleet's queue of waiting calls.
   const processId = randomUUID();
   // Both keys in one hash slot (Redis Cluster runs a script only on keys of one slot).
-  const waitingKey = /\{[^}]+\}/.test(key) ? `${key}:waiting` : `{${key}}:waiting`;
+  const slotted = /\{[^}]+\}/.test(key) ? key : `{${key}}`;
+  const waitingKey = `${slotted}:waiting`;
+  const sentKey = `${slotted}:sent`;
   // Smoothed round trip of the script, ms: the fleet queue's grace grows with it.
   let roundTripMs = 0;
   let connecting: Promise<{ client: RedisClientLike; run: RateCommand }> | undefined;
   let closed = false;
 
   const define = (client: RedisClientLike): RateCommand => {
-    client.defineCommand('heroRateLimit', { numberOfKeys: 2, lua: SCRIPT });
+    client.defineCommand('heroRateLimit', { numberOfKeys: 3, lua: SCRIPT });
     const command = (client as unknown as { heroRateLimit: RateCommand }).heroRateLimit.bind(client);
     return command;
   };
@@ -339,7 +361,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     const { client, run } = await connecting;
     if (client.status !== 'ready') throw new Error(`Redis is not connected (${client.status})`);
     const startedAt = performance.now();
-    const answer = Number(await withTimeout(run(key, waitingKey, ...args), timeoutMs));
+    const answer = Number(await withTimeout(run(key, waitingKey, sentKey, ...args), timeoutMs));
     roundTripMs = 0.8 * roundTripMs + 0.2 * (performance.now() - startedAt);
     return answer;
   }

@@ -4,7 +4,10 @@
  * start; beyond it, 429 with `Retry-After: 1` (whole seconds, as HTTP allows). Counts
  * what an honest judge needs: attempts, 429s, and how often each send was processed.
  *
- * Args: <rate> <burst>. IPC: `stats` → {@link LimitedServerStats}.
+ * `<latency ms>` (default 0) delays each request by half of it before the bucket decides
+ * and the answer by the other half, as a distant server would.
+ *
+ * Args: <rate> <burst> [latency ms]. IPC: `stats` → {@link LimitedServerStats}.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +24,11 @@ export interface LimitedServerStats {
 
 const rate = Number(process.argv[2] ?? 50);
 const burst = Number(process.argv[3] ?? 10);
+const latencyMs = Number(process.argv[4] ?? 0);
+const later = (fn: () => void): void => {
+  if (latencyMs > 0) setTimeout(fn, latencyMs / 2);
+  else fn();
+};
 const okBody = Buffer.from(SEND_MESSAGE_RESPONSE_JSON);
 const okHeaders = { 'content-type': 'application/json', 'content-length': String(okBody.length) };
 const limitedBody = Buffer.from(JSON.stringify({ error: true, statusCode: 429, message: 'Too Many Requests' }));
@@ -46,13 +54,15 @@ function takeToken(): boolean {
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
+  request.on('end', () => later(() => {
     attempts++;
     // The limit is decided when the whole request has arrived, as a gateway would.
     if (!takeToken()) {
       rejected++;
-      response.writeHead(429, limitedHeaders);
-      response.end(limitedBody);
+      later(() => {
+        response.writeHead(429, limitedHeaders);
+        response.end(limitedBody);
+      });
       return;
     }
     processed++;
@@ -66,9 +76,11 @@ const server = createServer((request, response) => {
       if (seen.has(marker)) duplicates++;
       else seen.add(marker);
     }
-    response.writeHead(200, okHeaders);
-    response.end(okBody);
-  });
+    later(() => {
+      response.writeHead(200, okHeaders);
+      response.end(okBody);
+    });
+  }));
 });
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
