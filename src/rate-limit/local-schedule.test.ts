@@ -106,6 +106,14 @@ describe('throttle', () => {
     expect(schedule.rateAt(600_000)).toBe(50);
   });
 
+  it('keeps a known limit after a 503 with Retry-After (an outage is not a rate) or a send the shared store granted', () => {
+    const schedule = createLocalSchedule({ requestsPerSecond: 50, burst: 10 }, 0);
+    schedule.throttled(0, 5000, 10, true, false);
+    schedule.throttled(6000, 5000, 6010, false, true);
+    expect(schedule.rateAt(6010)).toBe(50);
+    expect(schedule.holdUntil).toBe(11_010);
+  });
+
   it('at a known limit with burst 1 against a server with no room for jitter, settles under the limit instead of drawing 429s', () => {
     // Server: GCRA with burst 1 (each request must arrive a whole interval after the
     // last accepted one); each request reaches it 0–3 ms late, at random.

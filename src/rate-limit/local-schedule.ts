@@ -22,9 +22,11 @@ export interface RateSchedule {
    * Records a throttle (429, or 503 with Retry-After) of a request sent at `sentAt`:
    * holds every send until `now + holdMs` and, once per episode, learns from it (unless
    * `learn` is false: the send was not taken from this schedule, so its stretch here
-   * says nothing). Returns the time the hold ends.
+   * says nothing). `rateLimited` is false for a 503 with Retry-After: it holds and
+   * teaches the learned rate, but does not move the client under a known limit.
+   * Returns the time the hold ends.
    */
-  throttled(sentAt: number, holdMs: number, now: number, learn?: boolean): number;
+  throttled(sentAt: number, holdMs: number, now: number, learn?: boolean, rateLimited?: boolean): number;
   /** The rate in force at `now`, requests/s (`Infinity` when unlimited). */
   rateAt(now: number): number;
   /** End of the current hold (ms), or 0. */
@@ -116,7 +118,8 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         tat = at;
         stretchSent++;
         lastTakeAt = at;
-        recentSends.note(at);
+        // The real time, not `at` (a hold's end, possibly still ahead): the ring stays in order.
+        recentSends.note(now);
         return undefined;
       }
       const interval = 1000 / rate;
@@ -127,10 +130,10 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       tat = Math.max(tat, at) + interval;
       stretchSent++;
       lastTakeAt = at;
-      recentSends.note(at);
+      recentSends.note(now);
       return undefined;
     },
-    throttled(sentAt, holdMs, at, learn = true) {
+    throttled(sentAt, holdMs, at, learn = true, rateLimited = true) {
       holdUntil = Math.max(holdUntil, at + holdMs);
       if (known === undefined) {
         // A request sent before the stretch began (a slow answer across an idle reset) is not in it.
@@ -148,7 +151,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
           state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };
         }
         stretchSent = 0;
-      } else if (sentAt >= episodeAt) {
+      } else if (learn && rateLimited && sentAt >= episodeAt) {
         // Throttled at the known limit: stay a little further under it (known-limit.ts).
         episodeAt = at;
         knownMargin = cutKnownMargin(knownMargin, at);

@@ -148,14 +148,18 @@ local function note_send()
   redis.call('LTRIM', skey, -recentMax, -1)
   redis.call('PEXPIRE', skey, ttl)
 end
+-- Trusted only when the list holds every send of the stretch (ssent of them since
+-- epoch): a process of an older version grants sends without recording them.
 local function count_after(at)
   local times = redis.call('LRANGE', skey, -recentMax, -1)
-  local n = 0
+  local after, since = 0, 0
   for i = #times, 1, -1 do
-    if tonumber(times[i]) <= at then return n end
-    n = n + 1
+    local t = tonumber(times[i])
+    if t < epoch then break end
+    since = since + 1
+    if t > at then after = after + 1 end
   end
-  if #times < recentMax then return n end
+  if since == ssent then return after end
   return nil
 end
 
@@ -191,7 +195,8 @@ if op == 'take' then
     if not known and now - math.max(last, hold) >= math.max(idleMs, 2000 / rate_at(now)) then epoch = now; ssent = 0; cont = 0 end
     local rate = rate_at(now)
     if rate >= maxRps then
-      tat = now; ssent = ssent + 1; last = now; note_send()
+      tat = now; ssent = ssent + 1; last = now
+      if not known then note_send() end
     else
       local interval = 1000 / rate
       local burst = knownBurst
@@ -206,7 +211,8 @@ if op == 'take' then
       elseif older then
         result = interval
       else
-        tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now; note_send()
+        tat = math.max(tat, now) + interval; ssent = ssent + 1; last = now
+        if not known then note_send() end
       end
     end
   end
@@ -230,7 +236,7 @@ else
       epoch = math.max(epoch, hold)
     end
     ssent = 0
-  elseif sentAt >= episode then
+  elseif ARGV[32] ~= '0' and sentAt >= episode then
     -- known-limit.ts: cutKnownMargin()
     episode = now
     kf = math.max(kFloor, known_factor(now) * kBackoff); kcut = now
@@ -305,6 +311,21 @@ async function importIoredis(): Promise<new (url: string, options: Record<string
 }
 
 /**
+ * A prefix for the store's other keys that puts them in `key`'s Redis Cluster hash slot
+ * (a script may only touch keys of one slot). Redis hashes only a key's hash tag: the
+ * text between its first `{` and the first `}` after it, when that is not empty; else
+ * the whole key. A key with a tag keeps it; one without is wrapped in braces, which
+ * is the same slot unless the key itself holds a `}` (then no prefix can match it).
+ */
+export function clusterSlotPrefix(key: string): string {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  if (close > open + 1) return key;
+  if (key.includes('}')) throw new HeroConfigError('the rate-limit key contains "}" without a Redis hash tag ({…}); use a key without "}", or one with a non-empty {tag}');
+  return `{${key}}`;
+}
+
+/**
  * Creates a shared store. Nothing connects until the first call; if Redis cannot be
  * reached then (or later), calls reject quickly and the client paces locally.
  */
@@ -318,7 +339,7 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   // This process's name in the fleet's queue of waiting calls.
   const processId = randomUUID();
   // Both keys in one hash slot (Redis Cluster runs a script only on keys of one slot).
-  const slotted = /\{[^}]+\}/.test(key) ? key : `{${key}}`;
+  const slotted = clusterSlotPrefix(key);
   const waitingKey = `${slotted}:waiting`;
   const sentKey = `${slotted}:sent`;
   // Smoothed round trip of the script, ms: the fleet queue's grace grows with it.
@@ -372,8 +393,12 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   return {
     take: ({ limit, waitedMs = 0 }) =>
       command(['take', ...limitArgs(limit), 0, 0, ttlMs, ...curve, processId, Number.isFinite(waitedMs) ? Math.max(0, waitedMs) : 0, Math.max(WAITING_GRACE_MS, 4 * roundTripMs)]),
-    throttled: async ({ holdMs, sentAgoMs, limit }) => {
-      await command(['throttle', ...limitArgs(limit), holdMs, sentAgoMs, ttlMs, ...curve]);
+    throttled: async ({ holdMs, sentAgoMs, limit, rateLimited = true }) => {
+      // On the script's clock the send was granted a round trip before `now - sentAgoMs`
+      // (half before the permit reached the process, half for this report to arrive).
+      // Half of it is taken off: sends granted to others in the other half still count
+      // as before it, but a send granted right at a hold's end is not moved before it.
+      await command(['throttle', ...limitArgs(limit), holdMs, sentAgoMs + roundTripMs / 2, ttlMs, ...curve, rateLimited ? '1' : '0']);
     },
     async close() {
       closed = true;

@@ -42,7 +42,13 @@ export interface RateLimitStore {
    * how long ago the throttled request was sent, so late answers of one episode
    * lower the rate once.
    */
-  throttled(report: { readonly holdMs: number; readonly sentAgoMs: number; readonly limit: KnownLimit | undefined }): Promise<void>;
+  throttled(report: {
+    readonly holdMs: number;
+    readonly sentAgoMs: number;
+    readonly limit: KnownLimit | undefined;
+    /** False for a 503 with Retry-After: hold, but do not move under a known limit. @default true */
+    readonly rateLimited?: boolean;
+  }): Promise<void>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMIT, type NormalizedRateLimit } from '../rate-limit/options.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
-import { createRateController, type RatePermit } from './rate-controller.js';
+import { DEFAULT_RETRY } from './options.js';
+import { createRateController, startPacedCall, type RatePermit } from './rate-controller.js';
 
 /** A manual clock: timers fire only when the test advances time. */
 function fakeTime() {
@@ -87,6 +88,21 @@ describe('rate controller', () => {
     expect(otherAt).toBeUndefined();
     await time.advanceTo(1000);
     expect(otherAt).toBe(1000);
+  });
+
+  it('at a known limit, a 429 moves the client a little under it; a 503 with Retry-After only holds it', async () => {
+    const time = fakeTime();
+    const controller = createRateController(limit({ requestsPerSecond: 100, burst: 10 }), time);
+    const call = () => startPacedCall(controller, { signal: undefined, deadlineAt: Infinity, deadlineMs: Infinity, now: time.now, maxWaitMs: 60_000, retry: DEFAULT_RETRY, random: () => 0.5 });
+    const outage = call();
+    expect(await outage.acquire()).toBe(true);
+    outage.settle({ kind: 'status', status: 503, retryAfterMs: 1000 });
+    expect(controller.snapshot()).toMatchObject({ requestsPerSecond: 100, holding: true });
+    await time.advanceTo(2000);
+    const limited = call();
+    expect(await limited.acquire()).toBe(true);
+    limited.settle({ kind: 'status', status: 429, retryAfterMs: 1000 });
+    expect(controller.snapshot().requestsPerSecond).toBeCloseTo(95, 6);
   });
 
   it('rejects a queued call with its signal reason when cancelled, and frees its place', async () => {

@@ -22,8 +22,10 @@ export interface RatePermit {
    * Frees the in-flight slot. `throttledMs` (a 429's or 503's Retry-After, or the
    * backoff used in its place) holds every call of the client that long. Returns the
    * time the hold ends, to pass back as `ownHoldUntil` when this call retries.
+   * `rateLimited` is false for a 503 with Retry-After: it holds, but says nothing
+   * about a known limit being too high (an outage is not a rate).
    */
-  done(throttledMs?: number): number;
+  done(throttledMs?: number, rateLimited?: boolean): number;
 }
 
 /** Input of {@link RateController.acquire}. */
@@ -141,7 +143,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
     const sentAt = now();
     let released = false;
     return {
-      done(throttledMs) {
+      done(throttledMs, rateLimited = true) {
         if (!released) {
           released = true;
           inFlight--;
@@ -149,12 +151,12 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
         let until = 0;
         if (throttledMs !== undefined) {
           const at = now();
-          sharedHoldUntil = Math.max(sharedHoldUntil, local.throttled(sentAt, throttledMs, at, !fromStore));
+          sharedHoldUntil = Math.max(sharedHoldUntil, local.throttled(sentAt, throttledMs, at, !fromStore, rateLimited));
           // This call's own hold: if another call's hold runs longer, the retry waits for it too.
           until = at + throttledMs;
           if (store !== undefined && usingStore) {
             try {
-              store.throttled({ holdMs: throttledMs, sentAgoMs: at - sentAt, limit }).catch(storeFailed);
+              store.throttled({ holdMs: throttledMs, sentAgoMs: at - sentAt, limit, rateLimited }).catch(storeFailed);
             } catch (error) {
               storeFailed(error);
             }
@@ -368,7 +370,7 @@ export function startPacedCall(controller: RateController, options: PacedCallOpt
       holdMs = failure.retryAfterMs ?? computeBackoffDelayMs(throttles, retry.baseDelayMs, retry.maxDelayMs, options.random);
       // A Retry-After past maxRetryAfterMs is thrown to the caller at once; the other calls
       // are held no longer than the client would ever wait itself.
-      ownHoldUntil = held.done(Math.min(holdMs, retry.maxRetryAfterMs));
+      ownHoldUntil = held.done(Math.min(holdMs, retry.maxRetryAfterMs), failure.status === 429);
     },
     throttleDecision(failure) {
       if (!isThrottle(failure)) return undefined;
