@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRecentSends } from './recent-sends.js';
 import { createLocalSchedule } from './local-schedule.js';
@@ -15,6 +16,27 @@ describe('recent sends', () => {
     // Holds 20..50 now: 10 has gone.
     expect(ring.countAfter(20)).toBe(3);
     expect(ring.countAfter(15)).toBeUndefined();
+  });
+
+  it('agrees with counting a plain array, at any capacity and any query (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 120 }), fc.integer({ min: -5, max: 3000 }), (capacity, gaps, query) => {
+        const ring = createRecentSends(capacity);
+        const all: number[] = [];
+        let t = 0;
+        for (const gap of gaps) {
+          t += gap;
+          ring.note(t);
+          all.push(t);
+        }
+        const kept = all.slice(-capacity);
+        const after = kept.filter((x) => x > query).length;
+        // Reaches back past the query when it still holds a send at or before it, or holds everything sent.
+        const reaches = kept.some((x) => x <= query) || all.length <= capacity;
+        expect(ring.countAfter(query)).toBe(reaches ? after : undefined);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("teaches the schedule the sends that left before the throttled one, not the round trip's after it", () => {

@@ -22,17 +22,20 @@ export function createRecentSends(capacity = RECENT_SENDS): RecentSends {
   const times = new Float64Array(capacity);
   let size = 0;
   let next = 0;
+  // Whether a send has been overwritten: only then may the ring not reach back.
+  let dropped = false;
   return {
     note(at) {
       times[next] = at;
       next = (next + 1) % capacity;
       if (size < capacity) size++;
+      else dropped = true;
     },
     countAfter(at) {
       for (let n = 0; n < size; n++) {
         if (times[(next - 1 - n + capacity) % capacity]! <= at) return n;
       }
-      return size < capacity ? size : undefined;
+      return dropped ? undefined : size;
     },
   };
 }

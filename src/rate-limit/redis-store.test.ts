@@ -3,6 +3,7 @@
  * PID). Skips loudly where redis-server is not installed; under CI it must run.
  */
 import { spawn } from 'node:child_process';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../index.js';
@@ -328,6 +329,32 @@ describe('clusterSlotPrefix (no Redis needed)', () => {
     // Redis hashes these whole (empty or no tag), and a wrapped copy would hash differently.
     expect(() => clusterSlotPrefix('a}b')).toThrow(HeroConfigError);
     expect(() => clusterSlotPrefix('x{}{y}')).toThrow(HeroConfigError);
+    expect(() => clusterSlotPrefix('')).toThrow(HeroConfigError);
     expect(() => clusterSlotPrefix('a}b')).toThrow(/without a Redis hash tag/);
+  });
+
+  it('puts every key it accepts in the same slot as its companions, and refuses only keys with "}" (property)', () => {
+    // Redis Cluster's rule (cluster-spec, "Hash tags"): the text between the first `{`
+    // and the first `}` after it, if not empty; else the whole key.
+    const hashed = (key: string): string => {
+      const open = key.indexOf('{');
+      const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+      return close > open + 1 ? key.slice(open + 1, close) : key;
+    };
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', ':'), minLength: 1, maxLength: 12 }), (key) => {
+        let prefix: string;
+        try {
+          prefix = clusterSlotPrefix(key);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HeroConfigError);
+          expect(key).toContain('}');
+          return;
+        }
+        expect(hashed(`${prefix}:waiting`)).toBe(hashed(key));
+        expect(hashed(`${prefix}:sent`)).toBe(hashed(key));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -318,6 +318,7 @@ async function importIoredis(): Promise<new (url: string, options: Record<string
  * is the same slot unless the key itself holds a `}` (then no prefix can match it).
  */
 export function clusterSlotPrefix(key: string): string {
+  if (key === '') throw new HeroConfigError('the rate-limit key is empty');
   const open = key.indexOf('{');
   const close = open < 0 ? -1 : key.indexOf('}', open + 1);
   if (close > open + 1) return key;
