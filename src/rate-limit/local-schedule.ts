@@ -89,7 +89,8 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   // Sends taken in the current stretch, and when the last one was.
   let stretchSent = 0;
   let lastTakeAt = -Infinity;
-  const recentSends = createRecentSends();
+  // Only the learned rate reads the send times (as in the Lua script): none kept at a known limit.
+  const recentSends = known === undefined ? createRecentSends() : undefined;
   const currentRate = (at: number): number => (known === undefined ? learnedRateAt(state, at, learning) : known * knownFactorAt(knownMargin, at));
 
   return {
@@ -119,7 +120,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         stretchSent++;
         lastTakeAt = at;
         // The real time, not `at` (a hold's end, possibly still ahead): the ring stays in order.
-        recentSends.note(now);
+        recentSends?.note(now);
         return undefined;
       }
       const interval = 1000 / rate;
@@ -130,7 +131,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       tat = Math.max(tat, at) + interval;
       stretchSent++;
       lastTakeAt = at;
-      recentSends.note(now);
+      recentSends?.note(now);
       return undefined;
     },
     throttled(sentAt, holdMs, at, learn = true, rateLimited = true) {
@@ -144,7 +145,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
           // Past the ring's reach (over a thousand sends in one round trip), estimated at the
           // stretch's own pace (not the allowed rate, which may be far above it).
           const pace = Math.min(rateBefore, (stretchSent * 1000) / Math.max(1, at - state.epochAt));
-          const after = recentSends.countAfter(sentAt) ?? Math.round((pace * (at - sentAt)) / 1000);
+          const after = recentSends?.countAfter(sentAt) ?? Math.round((pace * (at - sentAt)) / 1000);
           const sentBefore = Math.max(0, stretchSent - after);
           state = learnFromThrottle(state, sentAt - state.epochAt, sentBefore, rateBefore, holdUntil, learning);
         } else {

@@ -213,18 +213,20 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
   it('keys the shared limit by practice group and a fingerprint of the API key, never the key itself', async () => {
     const hero = createHeroClient({ apiKey: API_KEY, practiceGroupId: '4242', baseUrl: api.url, env: { HERO_RATE_LIMIT_REDIS_URL: redis.url } });
     await hero.raw.GET('/v1/me/capabilities');
+    // A send with patient data, at the learned rate (so the send times are kept too).
+    await hero.messages.send({ patient_id: '156', message_type: 'sms', message_string: 'private words 9434765919' });
     await hero.close();
+    expect(api.requests).toHaveLength(2);
 
     const key = defaultRateLimitKey(API_KEY, '4242');
     expect(key).toMatch(/^hero:rate:4242:[0-9a-f]{16}$/);
     // The schedule, and the times of recent sends (recent-sends.ts): numbers only.
     expect((await inspect.keys('*')).sort()).toEqual([key, `{${key}}:sent`].sort());
     const sent = await inspect.lrange(`{${key}}:sent`, 0, -1);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatch(/^[0-9.]+$/);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((time) => /^[0-9.]+$/.test(time))).toBe(true);
     const everything = JSON.stringify([await inspect.keys('*'), await inspect.hgetall(key), sent]);
-    expect(everything).not.toContain(API_KEY);
-    expect(everything).not.toContain(API_KEY.slice(0, 12));
+    for (const secret of [API_KEY, API_KEY.slice(0, 12), 'private words', '9434765919']) expect(everything).not.toContain(secret);
   });
 
   it("keeps nothing of the caller's in the fleet queue either: a process id and times, under the fingerprinted key", async () => {
