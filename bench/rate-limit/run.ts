@@ -11,7 +11,10 @@
  *
  * Options: --sends N (1500), --rate N (50), --burst N (10), --latency-ms N (0: the server answers at
  * once; 300 puts it as far away as a slow PDS lookup), --parallel N (1; more at once disturb each other's timing on a small machine),
- * --only <text> (scenarios whose name contains it), --exact <name> (that scenario alone), --out <file>.
+ * --only <text> (scenarios whose name contains it), --exact <name> (that scenario alone), --out <file>,
+ * --runs N (1: each scenario N times in a row with the same practice group, so a shared
+ * scenario's later runs start from what the fleet learned in Redis, as a fleet's next job does;
+ * for the others the runs are plain repeats, to see the spread).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -33,6 +36,7 @@ const { values: flags } = parseArgs({
     burst: { type: 'string', default: '10' },
     'latency-ms': { type: 'string', default: '0' },
     parallel: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '1' },
     only: { type: 'string' },
     exact: { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench-rate-limit.json') },
@@ -43,6 +47,8 @@ const rate = Number(flags.rate);
 const burst = Number(flags.burst);
 const latencyMs = Number(flags['latency-ms']);
 const parallel = Number(flags.parallel);
+const runs = Number(flags.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of at least 1');
 
 interface Scenario {
   readonly name: string;
@@ -81,6 +87,8 @@ const ALL: Scenario[] = [
 
 interface ScenarioResult {
   readonly scenario: Scenario;
+  /** Which of the `--runs` runs of the scenario (1-based). */
+  readonly run: number;
   readonly goodput: number;
   readonly percent429: number;
   readonly failed: number;
@@ -129,7 +137,7 @@ function exited(child: ChildProcess, withinMs: number): Promise<boolean> {
   });
 }
 
-async function runScenario(s: Scenario, index: number, redis: RedisServer | undefined): Promise<ScenarioResult> {
+async function runScenario(s: Scenario, index: number, redis: RedisServer | undefined, run: number): Promise<ScenarioResult> {
   const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst), String(latencyMs)]);
   const workers = await Promise.all(Array.from({ length: s.processes }, forkWorker));
   // A practice group per scenario: with only the Redis URL set, the shared key is
@@ -141,14 +149,14 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
       const job: WorkerJob = {
         contender: s.contender,
         concurrency: s.concurrency,
-        markers: Array.from({ length: Math.min(share, sends - w * share) }, (_, k) => `s${index}-w${w}-${k}`),
+        markers: Array.from({ length: Math.min(share, sends - w * share) }, (_, k) => `s${index}-r${run}-w${w}-${k}`),
         setup: {
           baseUrl: server.url,
           apiKey: 'bench-local-key',
           practiceGroupId,
           redisUrl: s.shared ? redis?.url : undefined,
           known: s.known ? { requestsPerSecond: rate, burst } : undefined,
-          sharedId: `bench-${index}-${Date.now()}`,
+          sharedId: `bench-${index}-${run}-${Date.now()}`,
           maxInFlight: s.concurrency,
         },
       };
@@ -172,6 +180,7 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
   for (const r of done) for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
   return {
     scenario: s,
+    run,
     goodput: succeeded / seconds / rate,
     percent429: (100 * stats.rejected) / Math.max(1, stats.attempts),
     failed: done.reduce((sum, r) => sum + r.failed, 0),
@@ -195,16 +204,26 @@ if (scenarios.some((s) => s.shared)) {
   }
 }
 const runnable = scenarios.filter((s) => !s.shared || redis !== undefined);
-console.log(`${runnable.length} scenarios, ${sends} sends each at ${rate}/s burst ${burst}, ${parallel} at a time\n`);
+console.log(`${runnable.length} scenarios${runs > 1 ? ` × ${runs} runs` : ''}, ${sends} sends each at ${rate}/s burst ${burst}, ${parallel} at a time\n`);
+const label = (r: ScenarioResult): string => (runs > 1 ? `${r.scenario.name}, run ${r.run}/${runs}` : r.scenario.name);
 
 const results: ScenarioResult[] = [];
 try {
   for (let i = 0; i < runnable.length; i += parallel) {
     const pass = runnable.slice(i, i + parallel);
-    const passResults = await Promise.all(pass.map((s) => runScenario(s, ALL.indexOf(s), redis)));
+    // Runs of one scenario in sequence (a later run starts from what the earlier left in Redis).
+    const passResults = (
+      await Promise.all(
+        pass.map(async (s) => {
+          const out: ScenarioResult[] = [];
+          for (let run = 1; run <= runs; run++) out.push(await runScenario(s, ALL.indexOf(s), redis, run));
+          return out;
+        }),
+      )
+    ).flat();
     for (const r of passResults) {
       results.push(r);
-      console.log(`${r.scenario.name}: goodput ${r.goodput.toFixed(3)}, 429s ${r.percent429.toFixed(1)}%, failed ${r.failed}, duplicates ${r.duplicates}, p99 ${(r.p99Ms / 1000).toFixed(2)} s`);
+      console.log(`${label(r)}: goodput ${r.goodput.toFixed(3)}, 429s ${r.percent429.toFixed(1)}%, failed ${r.failed}, duplicates ${r.duplicates}, p99 ${(r.p99Ms / 1000).toFixed(2)} s`);
     }
   }
 } finally {
@@ -213,7 +232,7 @@ try {
 
 const header = ['scenario', 'goodput', '429s %', 'failed', 'dupes', 'p99 s', 'p99 bound s', 'time s', 'clean exit'];
 const row = (r: ScenarioResult) => [
-  r.scenario.name,
+  label(r),
   Number(r.goodput.toFixed(3)),
   Number(r.percent429.toFixed(1)),
   r.failed,
@@ -227,8 +246,8 @@ console.log(`\n${formatTable(header, results.map(row))}\n`);
 console.log('Markdown:\n');
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of results) console.log(`| ${row(r).join(' | ')} |`);
-for (const r of results) if (r.failed > 0) console.log(`\n${r.scenario.name} failures: ${JSON.stringify(r.failures)}`);
+for (const r of results) if (r.failed > 0) console.log(`\n${label(r)} failures: ${JSON.stringify(r.failures)}`);
 
 await mkdir(dirname(flags.out), { recursive: true });
-await writeFile(flags.out, JSON.stringify({ machine: describeMachine(repoRoot), sends, rate, burst, results }, null, 2));
+await writeFile(flags.out, JSON.stringify({ machine: describeMachine(repoRoot), sends, rate, burst, latencyMs, runs, results }, null, 2));
 console.log(`\nwritten to ${flags.out}`);
