@@ -12,9 +12,10 @@
  * Options: --sends N (1500), --rate N (50), --burst N (10), --latency-ms N (0: the server answers at
  * once; 300 puts it as far away as a slow PDS lookup), --parallel N (1; more at once disturb each other's timing on a small machine),
  * --only <text> (scenarios whose name contains it), --exact <name> (that scenario alone), --out <file>,
- * --runs N (1: each scenario N times in a row with the same practice group, so a shared
- * scenario's later runs start from what the fleet learned in Redis, as a fleet's next job does;
- * for the others the runs are plain repeats, to see the spread).
+ * --runs N (1: each scenario N times in a row with the same practice group. The hero rows that
+ * share through Redis then start each later run from the state the fleet left there, the learned
+ * rate or the known limit's margin, as a fleet's next job does. The unshared rows, and Bottleneck's
+ * clustered row (a fresh id each run), are plain repeats that show the spread).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
