@@ -217,15 +217,16 @@ try {
       await Promise.all(
         pass.map(async (s) => {
           const out: ScenarioResult[] = [];
-          for (let run = 1; run <= runs; run++) out.push(await runScenario(s, ALL.indexOf(s), redis, run));
+          for (let run = 1; run <= runs; run++) {
+            const r = await runScenario(s, ALL.indexOf(s), redis, run);
+            console.log(`${label(r)}: goodput ${r.goodput.toFixed(3)}, 429s ${r.percent429.toFixed(1)}%, failed ${r.failed}, duplicates ${r.duplicates}, p99 ${(r.p99Ms / 1000).toFixed(2)} s`);
+            out.push(r);
+          }
           return out;
         }),
       )
     ).flat();
-    for (const r of passResults) {
-      results.push(r);
-      console.log(`${label(r)}: goodput ${r.goodput.toFixed(3)}, 429s ${r.percent429.toFixed(1)}%, failed ${r.failed}, duplicates ${r.duplicates}, p99 ${(r.p99Ms / 1000).toFixed(2)} s`);
-    }
+    results.push(...passResults);
   }
 } finally {
   await redis?.stop();
