@@ -52,7 +52,8 @@ const WAITING_GRACE_MS = 50;
 // KEYS: the schedule's hash, the hash of waiting processes, the list of recent send times (same hash slot).
 // ARGV: op, known rps ('' = learn), burst, holdMs, sentAgoMs, ttlMs, then the learning
 // parameters and the known limit's margin (see learningArgs), then for 'take' the process id, how long its oldest
-// call has waited and the grace of the fleet's queue. Mirrors local-schedule.ts, learned-rate.ts, known-limit.ts and recent-sends.ts line for line.
+// call has waited and the grace of the fleet's queue; for 'throttle', '1' for a 429 or '0' for a 503 with
+// Retry-After (ARGV[32], read as `rateLimited`). Mirrors local-schedule.ts, learned-rate.ts, known-limit.ts and recent-sends.ts line for line.
 const SCRIPT = `
 local key = KEYS[1]
 local op = ARGV[1]
@@ -224,19 +225,23 @@ if op == 'take' then
   end
 else
   local sentAt = now - sentAgo
+  local rateLimited = ARGV[32] ~= '0'
   hold = math.max(hold, now + holdMs)
   if not known then
     if sentAt >= episode and sentAt >= epoch then
       episode = now
       local rb = rate_at(sentAt)
-      local pace = math.min(rb, ssent * 1000 / math.max(1, now - epoch))
-      local after = count_after(sentAt) or math.floor(pace * (now - sentAt) / 1000 + 0.5)
+      local after = count_after(sentAt)
+      if after == nil then
+        local pace = math.min(rb, ssent * 1000 / math.max(1, now - epoch))
+        after = math.floor(pace * (now - sentAt) / 1000 + 0.5)
+      end
       learn(sentAt - epoch, math.max(0, ssent - after), rb)
     else
       epoch = math.max(epoch, hold)
     end
     ssent = 0
-  elseif ARGV[32] ~= '0' and sentAt >= episode then
+  elseif rateLimited and sentAt >= episode then
     -- known-limit.ts: cutKnownMargin()
     episode = now
     kf = math.max(kFloor, known_factor(now) * kBackoff); kcut = now
