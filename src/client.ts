@@ -17,7 +17,7 @@ import { createPatientsResource, type PatientsResource } from './resources/patie
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
-import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
+import { createRateController, type RateControllerSnapshot } from './rate-limit/controller.js';
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';

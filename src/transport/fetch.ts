@@ -13,7 +13,8 @@ import { getRequestMeta } from './request-meta.js';
 import { applyCallOverrides } from './call-options.js';
 import { logAttempt, type AttemptRecord } from './attempt-log.js';
 import { sleep as abortableSleep } from './sleep.js';
-import { createRateController, startPacedCall, type RateController } from './rate-controller.js';
+import { createRateController, type RateController } from '../rate-limit/controller.js';
+import { startPacedCall } from '../rate-limit/paced-call.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
 
 /** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
@@ -96,7 +97,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const now = deps.now ?? Date.now;
   const { hooks, logger } = options;
   const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
-  // Rate limit: one controller per client (rate-controller.ts).
+  // Rate limit: one controller per client (src/rate-limit/controller.ts).
   const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
   const inScope = deps.baseUrl === undefined ? undefined : createUrlScope(deps.baseUrl);
 
