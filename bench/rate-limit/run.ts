@@ -28,6 +28,7 @@ import { spawnServer } from '../spawn-server.js';
 import { formatTable } from '../table.js';
 import type { LimitedServerStats } from '../../src/test-helpers/limited-server.js';
 import { GROUPS, MATRIX, serverLabel, type Scenario } from './matrix.js';
+import { defaultRateLimitKey } from '../../src/rate-limit/options.js';
 import type { WorkerJob, WorkerReport } from './worker.js';
 
 const { values: flags } = parseArgs({
@@ -142,7 +143,10 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
   const reports = workers.map((worker) => nextMessage<WorkerReport>(worker, 'report'));
   const startedAt = Date.now();
   for (const worker of workers) worker.send({ type: 'go' });
+  // HERO_BENCH_TRACE=1 on a shared scenario: the fleet's learned state in Redis every 250 ms (tuning aid).
+  const stopTrace = s.shared && redis !== undefined && process.env.HERO_BENCH_TRACE ? await traceRedis(redis.url, defaultRateLimitKey('bench-local-key', practiceGroupId), startedAt) : undefined;
   const done = await Promise.all(reports);
+  stopTrace?.();
   const clean = await Promise.all(workers.map((worker) => exited(worker, 10_000)));
   const stats = await server.ask<LimitedServerStats>('stats');
   await server.close();
@@ -167,6 +171,18 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
     cleanExit: clean.every(Boolean),
     failures,
     load,
+  };
+}
+
+async function traceRedis(url: string, key: string, startedAt: number): Promise<() => void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url);
+  const timer = setInterval(() => {
+    void client.hmget(key, 'unl', 'fit', 'rps', 'bkt', 'ep').then((state) => console.log(((Date.now() - startedAt) / 1000).toFixed(2), state.join(' ')));
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    client.disconnect();
   };
 }
 

@@ -163,7 +163,7 @@ function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: numb
   const waiting = new Map<number, { queuedAt: number; expectAt: number }>();
   const GRACE_MS = 50;
   return (processId) => ({
-    take: async ({ waitedMs = 0 }) => {
+    take: async ({ waitedMs = 0, roundTripMs = 0 }) => {
       await time.sleep(latencyMs / 2);
       const at = time.now;
       let queuedAt = at - waitedMs;
@@ -179,7 +179,7 @@ function sharedStores(schedule: RateSchedule, time: VirtualTime, latencyMs: numb
       // As in the Lua script: an unlimited rate serves everyone, age or not.
       if (older && Number.isFinite(schedule.rateAt(at))) waitMs = 1000 / schedule.rateAt(at);
       else {
-        const next = schedule.tryTake(at);
+        const next = schedule.tryTake(at, roundTripMs);
         waitMs = next === undefined ? 0 : Math.max(0.001, next - at);
       }
       if (waitMs > 0) waiting.set(processId, { queuedAt, expectAt: at + waitMs });

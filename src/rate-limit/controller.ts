@@ -125,6 +125,8 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
   const limit = options.requestsPerSecond === undefined ? undefined : { requestsPerSecond: options.requestsPerSecond, burst: sharedSendingBurst(options.burst) };
 
   let inFlight = 0;
+  // Smoothed time Hero takes to answer, ms (TCP's SRTT, gain 1/8): slows the learned rate's growth when Hero is far away.
+  let roundTripMs = 0;
   // A known limit is paced from the first send; the start window is for a client that knows nothing.
   let window = options.requestsPerSecond === undefined ? Math.min(START_WINDOW, options.maxInFlight) : options.maxInFlight;
   // Retries first, then first attempts, each in arrival order.
@@ -173,6 +175,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
         if (released) return;
         released = true;
         inFlight--;
+        if (outcome.kind !== 'no-answer') roundTripMs += (now() - sentAt - roundTripMs) / 8;
         if (outcome.kind === 'answered') {
           if (window < options.maxInFlight) window = Math.min(options.maxInFlight, window + WINDOW_GROWTH);
         } else if (outcome.kind === 'throttled') {
@@ -218,7 +221,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
             let oldest = firstQueue[0]?.queuedAt ?? Infinity;
             for (const w of retryQueue) oldest = Math.min(oldest, w.queuedAt);
             const waitedMs = Number.isFinite(oldest) ? Math.max(0, at - oldest) : 0;
-            const waitMs = await store.take({ limit, waitedMs });
+            const waitMs = await store.take({ limit, waitedMs, roundTripMs });
             if (typeof waitMs !== 'number' || Number.isNaN(waitMs)) throw new HeroError(`the shared store answered ${typeof waitMs === 'number' ? 'NaN' : `a ${typeof waitMs}`}`);
             if (waitMs > 0) next = now() + waitMs;
           } catch (error) {
@@ -226,7 +229,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
             continue;
           }
         } else {
-          next = local.tryTake(at);
+          next = local.tryTake(at, roundTripMs);
         }
         if (closed) return;
         if (next !== undefined) {
@@ -250,7 +253,7 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
       if (closed) return Promise.reject(new HeroClientClosedError());
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Fast path: nobody waiting, a slot free, the local schedule allows it now.
-      if (queued() === 0 && slotFree() && !usingStore && local.tryTake(now()) === undefined) return permit(local.lastSend);
+      if (queued() === 0 && slotFree() && !usingStore && local.tryTake(now(), roundTripMs) === undefined) return permit(local.lastSend);
       if (maxWaitMs <= 0) return undefined;
       return new Promise<RatePermit | undefined>((resolve, reject) => {
         const queue = retry ? retryQueue : firstQueue;

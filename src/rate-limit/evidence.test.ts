@@ -28,7 +28,7 @@ describe('judging a 429', () => {
   });
 
   it('once a limit is fitted, takes a few 429s at the fitted rate for evidence', () => {
-    const sends = window(40, [30, 38]);
+    const sends = window(36, [30, 33, 35]);
     expect(judgeThrottles(sends, STRICT_EVIDENCE)).toBeUndefined();
     expect(judgeThrottles(sends, FITTED_EVIDENCE)).toBe(30);
   });

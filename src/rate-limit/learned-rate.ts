@@ -56,6 +56,9 @@ export const DEFAULT_LEARNED_RATE: LearnedRateParams = Object.freeze({
   maxRps: 10_000,
 });
 
+/** Fewest accepted sends a stretch needs for a fit. */
+export const MIN_FIT_SENDS = 16;
+
 /** Slow start begins at no more than this many of the start's bucketfuls per second. */
 export const START_BUCKETS_PER_SECOND = Number(process.env.SBPS ?? 2);
 
@@ -67,19 +70,24 @@ export interface LearnedRateState {
   readonly fitted: boolean;
   /** The rate in force, requests/s. */
   readonly rps: number;
-  /** Each send from `flatUntil` on adds this to the rate, requests/s. */
-  readonly stepRps: number;
+  /** From `flatUntil` on, sending at the rate doubles it this often (ms), or once per two round trips if longer. */
+  readonly doublingMs: number;
   /** The rate stays flat until this time (ms). */
   readonly flatUntil: number;
   /** The server's bucket `B`, as far as known (requests). */
   readonly bucket: number;
-  /** When the bucket was last seen empty (the last episode): the next fit starts there. */
+  /** When the last episode was acted on: the next fit starts there. */
   readonly emptyAt: number;
+  /**
+   * How long before `emptyAt` the last 429 was, ms: the bucket was empty then and has
+   * refilled since at the limit (a client that paused before the evidence came in).
+   */
+  readonly quietMs: number;
 }
 
 /** The state of a client that has seen no evidence of a limit yet, starting at `now`. */
 export function initialLearnedRate(now: number): LearnedRateState {
-  return { unlimited: true, fitted: false, rps: Infinity, stepRps: 0, flatUntil: now, bucket: Infinity, emptyAt: now };
+  return { unlimited: true, fitted: false, rps: Infinity, doublingMs: Infinity, flatUntil: now, bucket: Infinity, emptyAt: now, quietMs: 0 };
 }
 
 /** The allowed rate (requests/s); `maxRps` or more means unlimited. */
@@ -87,11 +95,19 @@ export function learnedRate(state: LearnedRateState, params: LearnedRateParams =
   return state.unlimited ? params.maxRps : Math.min(params.maxRps, Math.max(params.minRps, state.rps));
 }
 
-/** The state after a send at `now`: the rate grows by a step, past the plateau. */
-export function afterSend(state: LearnedRateState, now: number, params: LearnedRateParams = DEFAULT_LEARNED_RATE): LearnedRateState {
+/**
+ * The state after a send at `now`: past the plateau, the rate grows by a step. With
+ * `roundTripMs` (how long Hero takes to answer), never faster than doubling every two
+ * round trips: a 429 says the rate is too high only a round trip after the send, and the
+ * rate must not have doubled meanwhile.
+ */
+export function afterSend(state: LearnedRateState, now: number, roundTripMs = 0, params: LearnedRateParams = DEFAULT_LEARNED_RATE): LearnedRateState {
   if (state.unlimited || now < state.flatUntil || state.rps >= params.maxRps) return state;
-  return { ...state, rps: state.rps + state.stepRps };
+  return { ...state, rps: state.rps + stepFor(Math.max(state.doublingMs, ROUND_TRIPS_PER_DOUBLING * roundTripMs)) };
 }
+
+/** Slow start and probing double the rate no faster than once per this many round trips. */
+export const ROUND_TRIPS_PER_DOUBLING = 2;
 
 /** The step per send that doubles the rate every `doublingMs` of sending at it: dR/dsend = ln 2 / doubling time. */
 export function stepFor(doublingMs: number): number {
@@ -103,24 +119,32 @@ export interface Stretch {
   readonly times: readonly number[];
   /** Which sends were refused (took no token); omitted when not known (all taken as accepted). */
   readonly refused?: readonly boolean[] | undefined;
-  /** Tokens in the bucket at `times[0]`'s stretch start (`startAt`). */
+  /** Tokens in the bucket at `startAt` (`Infinity`: full); before the refill since the last 429, for {@link learnFromEpisode}. */
   readonly startLevel: number;
   readonly startAt: number;
+}
+
+/** What {@link fitLimit} found: the limit, and the bucket it needed (more than believed, when the sends showed it). */
+export interface Fit {
+  readonly limit: number;
+  readonly bucket: number;
 }
 
 /**
  * The least refill rate (requests/s) at which a token bucket holding `bucket`, at
  * `startLevel` tokens at `startAt`, had a token for every accepted send of the
- * stretch: a lower bound of the limit whatever the pattern of sending.
+ * stretch: a lower bound of the limit whatever the pattern of sending. When no rate
+ * explains the sends (more went through at once than the level and the bucket allow),
+ * the guesses were low: the level is raised, then the bucket, until one does.
  */
-export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRateParams = DEFAULT_LEARNED_RATE): number {
-  const { times, refused, startLevel, startAt } = stretch;
-  const feasible = (rps: number): boolean => {
-    let level = Math.min(bucket, startLevel);
+export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRateParams = DEFAULT_LEARNED_RATE): Fit {
+  const { times, refused, startAt } = stretch;
+  const feasible = (rps: number, level0: number, cap: number): boolean => {
+    let level = Math.min(cap, level0);
     let at = startAt;
     for (let i = 0; i < times.length; i++) {
       const t = times[i]!;
-      level = Math.min(bucket, level + (rps * (t - at)) / 1000);
+      level = Math.min(cap, level + (rps * (t - at)) / 1000);
       at = t;
       if (refused?.[i]) continue;
       // A little slack for rounding: a send that finds 0.999 tokens was accepted on time.
@@ -129,37 +153,76 @@ export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRatePa
     }
     return true;
   };
-  if (feasible(params.minRps)) return params.minRps;
-  if (!feasible(params.maxRps)) {
-    // Sends closer together at the start than the guessed level allows: the bucket held
-    // more then. Fit again from the least level that lets them through.
-    if (startLevel >= bucket) return params.maxRps;
-    return fitLimit({ ...stretch, startLevel: Math.min(bucket, Math.floor(startLevel) + 1) }, bucket, params);
+  let level = stretch.startLevel;
+  let cap = bucket;
+  while (!feasible(params.maxRps, level, cap)) {
+    if (level < cap) level = Math.min(cap, Math.floor(level) + 1);
+    else level = cap = cap + 1;
   }
+  if (feasible(params.minRps, level, cap)) return { limit: params.minRps, bucket: cap };
   let low = params.minRps;
   let high = params.maxRps;
   // Bisection in log space: 40 steps pin the rate to far better than a send's worth.
   for (let step = 0; step < 40; step++) {
     const mid = Math.sqrt(low * high);
-    if (feasible(mid)) high = mid;
+    if (feasible(mid, level, cap)) high = mid;
     else low = mid;
   }
-  return high;
+  return { limit: high, bucket: cap };
+}
+
+/**
+ * What the unpaced start showed of the bucket: the sends it got through before running
+ * dry, and over how long (ms) they went out. On a distant server that span is long, and
+ * the bucket refilled meanwhile: the bucket is what got through less the refill.
+ */
+export interface StartCount {
+  readonly accepted: number;
+  readonly spanMs: number;
 }
 
 /**
  * What a 429 episode the client's rate caused teaches, at `now`. `stretch` holds the
- * sends from the last time the bucket was empty (`state.emptyAt`; for the first episode,
- * the start) up to the 429 that made it evidence; the bucket ran dry at `dryAt`.
+ * sends from the last episode (`state.emptyAt`; for the first, the start) up to the 429
+ * that made it evidence; the bucket ran dry at `dryAt`. `start`, at the first fit: what
+ * the unpaced start showed of the bucket, all its answers in.
  */
-export function learnFromEpisode(state: LearnedRateState, stretch: Stretch, dryAt: number, now: number, params: LearnedRateParams = DEFAULT_LEARNED_RATE): LearnedRateState {
+export function learnFromEpisode(state: LearnedRateState, stretch: Stretch, dryAt: number, now: number, start?: StartCount, params: LearnedRateParams = DEFAULT_LEARNED_RATE): LearnedRateState {
+  // The next fit starts now, the bucket empty at the last 429 and refilled since.
+  const lastRefusedAt = stretch.times.findLast((_, i) => stretch.refused?.[i] === true) ?? dryAt;
+  const next = { emptyAt: now, quietMs: Math.max(0, now - lastRefusedAt) };
   if (state.unlimited) {
-    // Unpaced, what got through before it ran dry is what the bucket held.
+    // Unpaced, what got through before it ran dry is about what the bucket held.
     const accepted = stretch.times.filter((t, i) => t <= dryAt && !stretch.refused?.[i]).length;
     const bucket = Math.max(1, accepted);
     // A small bucket (or a small share of one) says the limit may be small too: start no faster than two bucketfuls a second.
-    return { unlimited: false, fitted: false, rps: Math.min(params.startRps, START_BUCKETS_PER_SECOND * bucket), stepRps: stepFor(params.startDoublingMs), flatUntil: now, bucket, emptyAt: now };
+    return { unlimited: false, fitted: false, rps: Math.min(params.startRps, START_BUCKETS_PER_SECOND * bucket), doublingMs: params.startDoublingMs, flatUntil: now, bucket, ...next };
   }
-  const limit = fitLimit(stretch, state.bucket, params);
-  return { ...state, fitted: true, rps: Math.max(params.minRps, params.margin * limit), stepRps: stepFor(params.probeDoublingMs), flatUntil: now + params.plateauMs, emptyAt: now };
+  const accepted = stretch.times.filter((_, i) => !stretch.refused?.[i]).length;
+  const rateBefore = learnedRate(state, params);
+  // Too few sends since the last episode to fit a bucket (or a share of one others also
+  // drain): what got through since, and at least a tenth slower.
+  if (accepted < MIN_FIT_SENDS) {
+    const since = Math.max(1, (stretch.times.at(-1) ?? now) - stretch.startAt);
+    const got = (accepted * 1000) / since;
+    return { ...state, fitted: true, rps: Math.max(params.minRps, Math.min(rateBefore * 0.9, params.margin * got)), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
+  }
+  // Two unknowns the fit needs are known only up to the limit itself: the start's bucket
+  // (what got through less what refilled while it went out) and the level the stretch
+  // began at (what refilled since the last 429). Both settle in a few rounds.
+  let bucket = start === undefined ? state.bucket : Math.max(1, start.accepted);
+  let fit = fitLimit(stretch, bucket, params);
+  for (let round = 0; round < FIT_ROUNDS; round++) {
+    if (start !== undefined) bucket = Math.max(1, start.accepted - (fit.limit * start.spanMs) / 1000);
+    const startLevel = stretch.startLevel === Infinity ? Infinity : stretch.startLevel + (fit.limit * state.quietMs) / 1000;
+    fit = fitLimit({ ...stretch, startLevel }, bucket, params);
+  }
+  // Never above the rate that drew these 429s: a fit above it is one the stretch cannot show.
+  const limit = state.fitted ? Math.min(fit.limit, rateBefore) : fit.limit;
+  return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
 }
+
+/** Tokens taken to be in an empty bucket (it refused a send: fewer than one). */
+export const EMPTY_LEVEL = 0.5;
+/** Rounds of the fit's fixed point. */
+export const FIT_ROUNDS = 3;

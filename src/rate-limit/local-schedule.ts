@@ -5,18 +5,19 @@
  * synchronous: time comes in as `now`, so it is unit-tested without timers.
  */
 import { cutKnownMargin, FULL_KNOWN_MARGIN, knownFactorAt, type KnownMargin } from './known-limit.js';
-import { FITTED_EVIDENCE, judgeThrottles, STRICT_EVIDENCE } from './evidence.js';
+import { FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE, judgeThrottles, STRICT_EVIDENCE } from './evidence.js';
 import { createRecentSends, type SendsBetween } from './recent-sends.js';
-import { afterSend, DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRate, learnFromEpisode, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
+import { afterSend, DEFAULT_LEARNED_RATE, EMPTY_LEVEL, initialLearnedRate, learnedRate, learnFromEpisode, type LearnedRateParams, type LearnedRateState, type StartCount } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
 export interface RateSchedule {
   /**
    * Takes a send at `now` if the bucket allows it and returns `undefined`; otherwise
    * takes nothing and returns the earliest time worth asking again. Nothing is booked
-   * ahead, so a rate lowered meanwhile applies to every waiter.
+   * ahead, so a rate lowered meanwhile applies to every waiter. `roundTripMs` (how long
+   * Hero takes to answer) slows the learned rate's growth when Hero is far away.
    */
-  tryTake(now: number): number | undefined;
+  tryTake(now: number, roundTripMs?: number): number | undefined;
   /** Number of the send the last successful {@link tryTake} took, for {@link refused}. */
   readonly lastSend: number;
   /**
@@ -96,9 +97,9 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   let episodeAt = -Infinity;
   const currentRate = (at: number): number => (known === undefined ? learnedRate(state, learning) : known * knownFactorAt(knownMargin, at));
 
-  const take = (now: number): undefined => {
+  const take = (now: number, roundTripMs: number): undefined => {
     lastSend = sends.note(now);
-    if (known === undefined) state = afterSend(state, now, learning);
+    if (known === undefined) state = afterSend(state, now, roundTripMs, learning);
     return undefined;
   };
 
@@ -111,11 +112,11 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       const rate = currentRate(at);
       return rate >= learning.maxRps ? Infinity : rate;
     },
-    tryTake(at) {
+    tryTake(at, roundTripMs = 0) {
       const rate = currentRate(at);
       if (rate >= learning.maxRps) {
         tat = at;
-        return take(at);
+        return take(at, roundTripMs);
       }
       const interval = 1000 / rate;
       const burst = known !== undefined ? knownBurst : learnedBurst(rate, state.bucket);
@@ -123,7 +124,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
       const allowedAt = tat - (burst - 1) * interval;
       if (allowedAt > at) return allowedAt;
       tat = Math.max(tat, at) + interval;
-      return take(at);
+      return take(at, roundTripMs);
     },
     refusedAt(sentAt, at) {
       const send = sends.nearest(sentAt);
@@ -132,9 +133,11 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
     refused(send, at) {
       const sentAt = sends.refuse(send);
       if (sentAt === undefined || sentAt <= episodeAt) return false;
-      const rule = known === undefined && !state.unlimited && state.fitted ? FITTED_EVIDENCE : STRICT_EVIDENCE;
-      const window = sends.between(Math.max(sentAt - rule.windowMs, episodeAt), sentAt);
-      const dryAt = judgeThrottles(afterTime(window, episodeAt), rule);
+      const rules = known === undefined && !state.unlimited && state.fitted ? (process.env.NOSLOW ? [FITTED_EVIDENCE] : [FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE]) : [STRICT_EVIDENCE];
+      let dryAt: number | undefined;
+      for (const rule of rules) {
+        dryAt ??= judgeThrottles(afterTime(sends.between(Math.max(sentAt - rule.windowMs, episodeAt), sentAt), episodeAt), rule);
+      }
       if (dryAt === undefined) return false;
       episodeAt = at;
       if (known !== undefined) {
@@ -144,19 +147,22 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         // Up to this 429, refusals skipped: its sends after the bucket ran dry went at the
         // limit, which is what pins the fit down.
         const stretch = sends.between(state.emptyAt, sentAt);
-        // Too little sent since the last episode to fit anything: the rate stays, and the next episode will tell.
-        if (state.unlimited || stretch.refused.filter((r) => !r).length >= 2) {
+        {
+          let startCount: StartCount | undefined;
           if (startEpisode !== undefined) {
             const start = sends.between(startEpisode.from, startEpisode.to);
-            if (start.reached) state = { ...state, bucket: Math.max(1, start.refused.filter((r) => !r).length) };
+            const acceptedAt = start.times.filter((_, i) => !start.refused[i]);
+            if (start.reached && acceptedAt.length > 0) startCount = { accepted: acceptedAt.length, spanMs: acceptedAt.at(-1)! - acceptedAt[0]! };
             startEpisode = undefined;
           }
-          if (state.unlimited) startEpisode = { from: state.emptyAt, to: dryAt };
+          if (state.unlimited) startEpisode = { from: state.emptyAt, to: at };
           // Past the ring's reach the stretch starts at its oldest send, with the bucket taken as full (the cautious guess).
           const startAt = stretch.reached ? state.emptyAt : (stretch.times[0] ?? dryAt);
-          const startLevel = stretch.reached && !state.unlimited ? 0.5 : Infinity;
+          // Past the ring's reach, taken as full; else empty at the last 429 and refilled since (learned-rate.ts).
+          const startLevel = stretch.reached ? EMPTY_LEVEL : Infinity;
           const was = state;
-          state = learnFromEpisode(state, { ...stretch, startAt, startLevel }, dryAt, at, learning);
+          state = learnFromEpisode(state, { ...stretch, startAt, startLevel }, dryAt, at, startCount, learning);
+          if (process.env.HERO_TRACE2) console.log('stretch', stretch.times.map((t, i) => `${t.toFixed(1)}${stretch.refused[i] ? '!' : ''}`).join(' '));
           if (process.env.HERO_TRACE) console.log('fit', { bucket: was.bucket, n: stretch.times.length, startAt: startAt.toFixed(0), dryAt: dryAt.toFixed(0), at: at.toFixed(0), rps: was.rps.toFixed(1) + ' -> ' + state.rps.toFixed(1), newBucket: state.bucket });
         }
       }

@@ -128,8 +128,14 @@ export function connectRedisStore(options: CheckedRedisOptions): RateLimitStore 
     limit === undefined ? [op, '', 1, ttlMs, ...params] : [op, limit.requestsPerSecond, limit.burst, ttlMs, ...params];
 
   return {
-    take: ({ limit, waitedMs = 0 }) =>
-      command([...head('take', limit), processId, Number.isFinite(waitedMs) ? Math.max(0, waitedMs) : 0, Math.max(WAITING_GRACE_MS, 4 * roundTripMs)]),
+    take: ({ limit, waitedMs = 0, roundTripMs: heroRoundTripMs = 0 }) =>
+      command([
+        ...head('take', limit),
+        processId,
+        Number.isFinite(waitedMs) ? Math.max(0, waitedMs) : 0,
+        Math.max(WAITING_GRACE_MS, 4 * roundTripMs),
+        Number.isFinite(heroRoundTripMs) ? Math.max(0, heroRoundTripMs) : 0,
+      ]),
     throttled: async ({ sentAgoMs, limit }) => {
       // On the script's clock the send was granted about half a round trip before the
       // process sent it, and the report takes half a round trip to arrive.

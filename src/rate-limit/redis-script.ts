@@ -10,13 +10,13 @@
  * KEYS: the schedule's hash, the hash of waiting processes, the list of recent sends
  * (one hash slot). ARGV: op ('take' | 'throttle'), known rps ('' = learn), the fleet's
  * sending burst at a known limit, ttl ms, then the parameters of {@link scriptParams},
- * then for 'take' the process id, how long its oldest call has waited and the grace of
- * the fleet's queue; for 'throttle', how long ago (on Redis's clock) the throttled
+ * then for 'take' the process id, how long its oldest call has waited, the grace of the
+ * fleet's queue and how long Hero takes to answer that process; for 'throttle', how long ago (on Redis's clock) the throttled
  * request was sent.
  */
-import { FITTED_EVIDENCE, MIN_SENDS, STRICT_EVIDENCE } from './evidence.js';
+import { FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE, MIN_SENDS, STRICT_EVIDENCE } from './evidence.js';
 import { KNOWN_BACKOFF, KNOWN_FLOOR, KNOWN_RECOVERY_PER_SECOND } from './known-limit.js';
-import { DEFAULT_LEARNED_RATE, START_BUCKETS_PER_SECOND, stepFor, type LearnedRateParams } from './learned-rate.js';
+import { DEFAULT_LEARNED_RATE, EMPTY_LEVEL, FIT_ROUNDS, MIN_FIT_SENDS, ROUND_TRIPS_PER_DOUBLING, START_BUCKETS_PER_SECOND, type LearnedRateParams } from './learned-rate.js';
 import { LEARNED_BURST_SECONDS } from './local-schedule.js';
 import { RECENT_SENDS } from './recent-sends.js';
 
@@ -27,10 +27,10 @@ const PARAMS_AT = 5;
 export function scriptParams(p: LearnedRateParams = DEFAULT_LEARNED_RATE): number[] {
   return [
     p.startRps,
-    stepFor(p.startDoublingMs),
+    p.startDoublingMs,
     p.margin,
     p.plateauMs,
-    stepFor(p.probeDoublingMs),
+    p.probeDoublingMs,
     p.minRps,
     p.maxRps,
     START_BUCKETS_PER_SECOND,
@@ -46,6 +46,13 @@ export function scriptParams(p: LearnedRateParams = DEFAULT_LEARNED_RATE): numbe
     KNOWN_FLOOR,
     KNOWN_RECOVERY_PER_SECOND,
     RECENT_SENDS,
+    ROUND_TRIPS_PER_DOUBLING,
+    FITTED_SLOW_EVIDENCE.windowMs,
+    FITTED_SLOW_EVIDENCE.minThrottles,
+    FITTED_SLOW_EVIDENCE.share,
+    MIN_FIT_SENDS,
+    FIT_ROUNDS,
+    EMPTY_LEVEL,
   ];
 }
 
@@ -59,21 +66,22 @@ local known = tonumber(ARGV[2])
 local knownBurst = tonumber(ARGV[3]) or 1
 local ttl = tonumber(ARGV[4])
 local a = ${PARAMS_AT}
-local startRps, startStep, margin, plateau, probeStep = tonumber(ARGV[a]), tonumber(ARGV[a+1]), tonumber(ARGV[a+2]), tonumber(ARGV[a+3]), tonumber(ARGV[a+4])
+local startRps, startDoubling, margin, plateau, probeDoubling = tonumber(ARGV[a]), tonumber(ARGV[a+1]), tonumber(ARGV[a+2]), tonumber(ARGV[a+3]), tonumber(ARGV[a+4])
 local minRps, maxRps, startBps, burstSec = tonumber(ARGV[a+5]), tonumber(ARGV[a+6]), tonumber(ARGV[a+7]), tonumber(ARGV[a+8])
 local sWin, sMin, sShare, fWin, fMin, fShare, minSends = tonumber(ARGV[a+9]), tonumber(ARGV[a+10]), tonumber(ARGV[a+11]), tonumber(ARGV[a+12]), tonumber(ARGV[a+13]), tonumber(ARGV[a+14]), tonumber(ARGV[a+15])
-local kBackoff, kFloor, kRecovery, recentMax = tonumber(ARGV[a+16]), tonumber(ARGV[a+17]), tonumber(ARGV[a+18]), tonumber(ARGV[a+19])
+local kBackoff, kFloor, kRecovery, recentMax, rttsPerDoubling = tonumber(ARGV[a+16]), tonumber(ARGV[a+17]), tonumber(ARGV[a+18]), tonumber(ARGV[a+19]), tonumber(ARGV[a+20])
+local slWin, slMin, slShare, minFit, fitRounds, emptyLevel = tonumber(ARGV[a+21]), tonumber(ARGV[a+22]), tonumber(ARGV[a+23]), tonumber(ARGV[a+24]), tonumber(ARGV[a+25]), tonumber(ARGV[a+26])
 local b = ${AFTER_PARAMS}
 local inf = math.huge
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local s = redis.call('HMGET', key, 'tat', 'ep', 'unl', 'fit', 'rps', 'step', 'flat', 'bkt', 'empty', 'sf', 'st', 'kf', 'kcut')
+local s = redis.call('HMGET', key, 'tat', 'ep', 'unl', 'fit', 'rps', 'dbl', 'flat', 'bkt', 'empty', 'sf', 'st', 'kf', 'kcut', 'quiet')
 local tat = tonumber(s[1]) or now
 local ep = tonumber(s[2]) or -1
 local unl = tonumber(s[3]) or 1
 local fit = tonumber(s[4]) or 0
 local rps = tonumber(s[5]) or 0
-local step = tonumber(s[6]) or 0
+local dbl = tonumber(s[6]) or 0
 local flat = tonumber(s[7]) or now
 local bkt = tonumber(s[8]) or 0
 local empty = tonumber(s[9]) or now
@@ -81,6 +89,7 @@ local sf = tonumber(s[10])
 local st = tonumber(s[11])
 local kf = tonumber(s[12]) or 1
 local kcut = tonumber(s[13]) or 0
+local quiet = tonumber(s[14]) or 0
 
 -- known-limit.ts: knownFactorAt()
 local function known_factor(at)
@@ -98,12 +107,12 @@ local function burst_at(r)
   if known then return knownBurst end
   return math.max(1, math.min(bkt / 2, r * burstSec))
 end
--- recent-sends.ts note(); learned-rate.ts afterSend()
-local function take_send()
+-- recent-sends.ts note(); learned-rate.ts afterSend(), stepFor()
+local function take_send(rtt)
   redis.call('RPUSH', skey, tostring(now))
   redis.call('LTRIM', skey, -recentMax, -1)
   redis.call('PEXPIRE', skey, ttl)
-  if not known and unl == 0 and now >= flat and rps < maxRps then rps = rps + step end
+  if not known and unl == 0 and now >= flat and rps < maxRps then rps = rps + math.log(2) * 1000 / math.max(dbl, rttsPerDoubling * rtt) end
 end
 
 local result = 0
@@ -114,6 +123,7 @@ if op == 'take' then
   local pid = ARGV[b]
   local enq = now - (tonumber(ARGV[b + 1]) or 0)
   local grace = tonumber(ARGV[b + 2]) or 50
+  local rtt = tonumber(ARGV[b + 3]) or 0
   local older = false
   local others = {}
   local waiting = redis.call('HGETALL', wkey)
@@ -135,7 +145,7 @@ if op == 'take' then
   local r = rate(now)
   if r >= maxRps then
     tat = now
-    take_send()
+    take_send(rtt)
   else
     local interval = 1000 / r
     local allowed = tat - (burst_at(r) - 1) * interval
@@ -145,7 +155,7 @@ if op == 'take' then
       result = interval
     else
       tat = math.max(tat, now) + interval
-      take_send()
+      take_send(rtt)
     end
   end
   if result > 0 then
@@ -184,25 +194,63 @@ else
     while last < #times and times[last + 1] <= to do last = last + 1 end
     return first, last, (first > 1 or not full)
   end
+  -- learned-rate.ts fitLimit(): the least refill rate at which a bucket of \`cap\`, at \`level0\`
+  -- at \`from\`, had a token for every accepted send of i0..i1; the level, then the bucket,
+  -- raised until some rate explains them.
+  local function fit_limit(i0, i1, from, level0, cap)
+    local function feasible(L, lv0, c)
+      local level, at = math.min(c, lv0), from
+      for i = i0, i1 do
+        level = math.min(c, level + L * (times[i] - at) / 1000)
+        at = times[i]
+        if not refused[i] then
+          if level < 0.999 then return false end
+          level = level - 1
+        end
+      end
+      return true
+    end
+    local level = level0
+    while not feasible(maxRps, level, cap) do
+      if level < cap then level = math.min(cap, math.floor(level) + 1) else cap = cap + 1; level = cap end
+    end
+    if feasible(minRps, level, cap) then return minRps, cap end
+    local lo, hi = minRps, maxRps
+    for k = 1, 40 do
+      local mid = math.sqrt(lo * hi)
+      if feasible(mid, level, cap) then hi = mid else lo = mid end
+    end
+    return hi, cap
+  end
+  -- evidence.ts judgeThrottles() over the sends after the last episode in (sent - win, sent].
+  local function judge(sent, win, need, share)
+    local i0, i1 = between(math.max(sent - win, ep), sent)
+    while i0 <= i1 and times[i0] <= ep do i0 = i0 + 1 end
+    local throttles, dryAt = 0, nil
+    for i = i1, i0, -1 do
+      if refused[i] then
+        throttles = throttles + 1
+        if throttles <= need then dryAt = times[i] end
+      end
+    end
+    if throttles < need or throttles < share * math.max(i1 - i0 + 1, minSends) then return nil end
+    return dryAt
+  end
   local judged = false
   if best ~= nil then
     refused[best] = true
     redis.call('LSET', skey, best - 1, tostring(times[best]) .. '!')
     local sent = times[best]
     if sent > ep then
-      -- evidence.ts judgeThrottles(), with the rule local-schedule.ts picks.
-      local win, need, share = sWin, sMin, sShare
-      if not known and unl == 0 and fit == 1 then win, need, share = fWin, fMin, fShare end
-      local i0, i1 = between(math.max(sent - win, ep), sent)
-      while i0 <= i1 and times[i0] <= ep do i0 = i0 + 1 end
-      local throttles, dryAt = 0, inf
-      for i = i1, i0, -1 do
-        if refused[i] then
-          throttles = throttles + 1
-          if throttles <= need then dryAt = times[i] end
-        end
+      -- local-schedule.ts refused(): the rules by phase.
+      local dryAt
+      if not known and unl == 0 and fit == 1 then
+        dryAt = judge(sent, fWin, fMin, fShare)
+        if dryAt == nil then dryAt = judge(sent, slWin, slMin, slShare) end
+      else
+        dryAt = judge(sent, sWin, sMin, sShare)
       end
-      if throttles >= need and throttles >= share * math.max(i1 - i0 + 1, minSends) then
+      if dryAt ~= nil then
         judged = true
         ep = now
         if known then
@@ -210,63 +258,64 @@ else
           kf = math.max(kFloor, known_factor(now) * kBackoff); kcut = now
         else
           local f0, f1, reached = between(empty, sent)
-          local accepted = 0
-          for i = f0, f1 do if not refused[i] then accepted = accepted + 1 end end
-          if unl == 1 or accepted >= 2 then
-            if sf ~= nil then
-              local g0, g1, got = between(sf, st)
-              if got then
-                local n = 0
-                for i = g0, g1 do if not refused[i] then n = n + 1 end end
-                bkt = math.max(1, n)
-              end
-              sf = nil; st = nil
-            end
-            local startAt, level = empty, inf
-            if reached then
-              if unl == 0 then level = 0.5 end
-            else
-              startAt = times[f0] or dryAt
-            end
-            if unl == 0 then level = math.min(level, bkt) end
-            if unl == 1 then
-              sf = empty; st = dryAt
-              -- learned-rate.ts learnFromEpisode(), from unlimited: slow start.
-              local n = 0
-              for i = f0, f1 do if times[i] <= dryAt and not refused[i] then n = n + 1 end end
-              bkt = math.max(1, n)
-              unl = 0; fit = 0; rps = math.min(startRps, startBps * bkt); step = startStep; flat = now; empty = now
-            else
-              -- learned-rate.ts fitLimit()
-              local function feasible(L, level0)
-                local level, at = math.min(bkt, level0), startAt
-                for i = f0, f1 do
-                  level = math.min(bkt, level + L * (times[i] - at) / 1000)
-                  at = times[i]
-                  if not refused[i] then
-                    if level < 0.999 then return false end
-                    level = level - 1
-                  end
+          local startAcc, startSpan = nil, 0
+          if sf ~= nil then
+            local g0, g1, got = between(sf, st)
+            if got then
+              local n, first, last = 0, nil, nil
+              for i = g0, g1 do
+                if not refused[i] then
+                  n = n + 1
+                  if first == nil then first = times[i] end
+                  last = times[i]
                 end
-                return true
               end
-              local L
-              while true do
-                if feasible(minRps, level) then L = minRps; break end
-                if feasible(maxRps, level) then
-                  local lo, hi = minRps, maxRps
-                  for k = 1, 40 do
-                    local mid = math.sqrt(lo * hi)
-                    if feasible(mid, level) then hi = mid else lo = mid end
-                  end
-                  L = hi; break
-                end
-                if level >= bkt then L = maxRps; break end
-                level = math.min(bkt, math.floor(level) + 1)
+              if n > 0 then startAcc = n; startSpan = last - first end
+            end
+            sf = nil; st = nil
+          end
+          if unl == 1 then sf = empty; st = now end
+          local startAt, level0 = empty, emptyLevel
+          if not reached then startAt = times[f0] or dryAt; level0 = inf end
+          -- learned-rate.ts learnFromEpisode()
+          local lastRefused = dryAt
+          for i = f1, f0, -1 do
+            if refused[i] then lastRefused = times[i]; break end
+          end
+          local nextQuiet = math.max(0, now - lastRefused)
+          if unl == 1 then
+            local n = 0
+            for i = f0, f1 do
+              if times[i] <= dryAt and not refused[i] then n = n + 1 end
+            end
+            bkt = math.max(1, n)
+            unl = 0; fit = 0; rps = math.min(startRps, startBps * bkt); dbl = startDoubling; flat = now
+          else
+            local accepted = 0
+            for i = f0, f1 do
+              if not refused[i] then accepted = accepted + 1 end
+            end
+            local rateBefore = math.min(maxRps, math.max(minRps, rps))
+            if accepted < minFit then
+              local last = now
+              if f1 >= f0 then last = times[f1] end
+              local got = accepted * 1000 / math.max(1, last - startAt)
+              fit = 1; rps = math.max(minRps, math.min(rateBefore * 0.9, margin * got)); dbl = probeDoubling; flat = now + plateau
+            else
+              local b0 = bkt
+              if startAcc ~= nil then b0 = math.max(1, startAcc) end
+              local L, cap = fit_limit(f0, f1, startAt, level0, b0)
+              for round = 1, fitRounds do
+                if startAcc ~= nil then b0 = math.max(1, startAcc - L * startSpan / 1000) end
+                local lv = level0
+                if lv ~= inf then lv = level0 + L * quiet / 1000 end
+                L, cap = fit_limit(f0, f1, startAt, lv, b0)
               end
-              fit = 1; rps = math.max(minRps, margin * L); step = probeStep; flat = now + plateau; empty = now
+              if fit == 1 then L = math.min(L, rateBefore) end
+              fit = 1; bkt = cap; rps = math.max(minRps, margin * L); dbl = probeDoubling; flat = now + plateau
             end
           end
+          empty = now; quiet = nextQuiet
         end
         -- No burst straight after: the server's bucket is empty.
         local r = rate(now)
@@ -278,8 +327,8 @@ else
 end
 local function str(v) if v == nil then return '' end return tostring(v) end
 redis.call('HSET', key, 'tat', tostring(tat), 'ep', tostring(ep), 'unl', tostring(unl), 'fit', tostring(fit), 'rps', tostring(rps),
-  'step', tostring(step), 'flat', tostring(flat), 'bkt', tostring(bkt), 'empty', tostring(empty), 'sf', str(sf), 'st', str(st),
-  'kf', tostring(kf), 'kcut', tostring(kcut))
+  'dbl', tostring(dbl), 'flat', tostring(flat), 'bkt', tostring(bkt), 'empty', tostring(empty), 'sf', str(sf), 'st', str(st),
+  'kf', tostring(kf), 'kcut', tostring(kcut), 'quiet', tostring(quiet))
 redis.call('PEXPIRE', key, ttl)
 return tostring(result)
 `;

@@ -12,7 +12,8 @@ import { redisUnavailableReason, startRedisServer, type RedisServer } from '../t
 import { HeroConfigError } from '../errors.js';
 import { defaultRateLimitKey } from './options.js';
 import { cutKnownMargin, FULL_KNOWN_MARGIN } from './known-limit.js';
-import { DEFAULT_LEARNED_RATE, fitLimit, START_BUCKETS_PER_SECOND, stepFor } from './learned-rate.js';
+import { DEFAULT_LEARNED_RATE, EMPTY_LEVEL, learnFromEpisode, START_BUCKETS_PER_SECOND, stepFor } from './learned-rate.js';
+import { RATE_LIMIT_SCRIPT, scriptParams } from './redis-script.js';
 import { clusterSlotPrefix, createRedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
 
@@ -143,27 +144,58 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(waits.some((w) => w > 0)).toBe(true);
   });
 
-  it('fits the limit as learned-rate.ts does, from the same sends (the Lua script mirrors fitLimit)', async () => {
-    const a = store('mirror');
-    await sendAs(a, 20, (i) => i >= 12);
-    const slow = await inspect.hgetall('mirror');
-    expect(slow.unl).toBe('0');
-    // Slow start: send (paced by the store), then refuse the last few of a stretch.
-    await sendAs(a, 40, (i) => i >= 34);
-    const fitted = await inspect.hgetall('mirror');
-    expect(fitted.fit).toBe('1');
-    const list = await inspect.lrange('{mirror}:sent', 0, -1);
-    const sends = list.map((v) => ({ time: Number(v.replace('!', '')), refused: v.endsWith('!') }));
-    const emptyAt = Number(slow.empty);
-    const lastJudged = Number(fitted.ep);
-    const stretch = sends.filter((x) => x.time >= emptyAt && x.time <= lastJudged);
-    // The stretch ends at the 429 that made it evidence: the last refused send before the episode closed.
-    let end = stretch.length;
-    while (end > 0 && !stretch[end - 1]!.refused) end--;
-    const times = stretch.slice(0, end).map((x) => x.time);
-    const refused = stretch.slice(0, end).map((x) => x.refused);
-    const local = fitLimit({ times, refused, startAt: emptyAt, startLevel: 0.5 }, Number(fitted.bkt));
-    expect(Number(fitted.rps)).toBeCloseTo(Math.max(DEFAULT_LEARNED_RATE.minRps, DEFAULT_LEARNED_RATE.margin * local), 3);
+  /**
+   * Runs the script's 'throttle' op at a fixed `now` (the script reads Redis's clock
+   * otherwise) on a prepared state and list of sends, and returns the state it leaves.
+   */
+  async function throttleAt(key: string, state: Record<string, string>, sends: readonly string[], sentAt: number, now: number): Promise<Record<string, string>> {
+    await inspect.del(key, `{${key}}:sent`);
+    await inspect.hset(key, state);
+    await inspect.rpush(`{${key}}:sent`, ...sends);
+    const script = RATE_LIMIT_SCRIPT.replace('local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000', `local now = ${now}`);
+    await inspect.eval(script, 3, key, `{${key}}:waiting`, `{${key}}:sent`, 'throttle', '', 1, 3_600_000, ...scriptParams(), now - sentAt);
+    return inspect.hgetall(key);
+  }
+
+  it('learns as learned-rate.ts does from the same sends: the Lua script mirrors learnFromEpisode and fitLimit', async () => {
+    const t0 = 1_800_000_000_000;
+    // The unpaced start: 12 through, then refused; slow start from the evidence at +84.
+    const start = Array.from({ length: 20 }, (_, i) => t0 + i * 4);
+    const startList = start.map((t, i) => `${t}${i >= 12 ? '!' : ''}`);
+    // Slow start from +84: accepted every ~25 ms, then refusals from the 36th send on.
+    const slow = Array.from({ length: 40 }, (_, i) => t0 + 90 + i * 20 - i * i * 0.12);
+    const slowList = slow.map((t, i) => `${t}${i >= 35 && i < 39 ? '!' : ''}`);
+    const state = { tat: String(t0), ep: String(t0 + 84), unl: '0', fit: '0', rps: '30', dbl: '300', flat: String(t0 + 84), bkt: '12', empty: String(t0 + 84), sf: String(t0), st: String(t0 + 84), quiet: '8', kf: '1', kcut: '0' };
+    const now = slow[39]! + 3;
+    const lua = await throttleAt('mirror', state, [...startList, ...slowList], slow[39]!, now);
+
+    const accepted = start.slice(0, 12);
+    const learned = learnFromEpisode(
+      { unlimited: false, fitted: false, rps: 30, doublingMs: 300, flatUntil: t0 + 84, bucket: 12, emptyAt: t0 + 84, quietMs: 8 },
+      { times: slow, refused: slow.map((_, i) => i >= 35), startAt: t0 + 84, startLevel: EMPTY_LEVEL },
+      slow[35]!,
+      now,
+      { accepted: accepted.length, spanMs: accepted.at(-1)! - accepted[0]! },
+    );
+    expect(lua.fit).toBe('1');
+    expect(Number(lua.rps)).toBeCloseTo(learned.rps, 6);
+    expect(Number(lua.bkt)).toBeCloseTo(learned.bucket, 6);
+    expect(Number(lua.quiet)).toBeCloseTo(learned.quietMs, 3);
+
+    // Fitted, then a short stretch with most sends refused: what got through since, and at least a tenth slower.
+    const fitted = { ...state, fit: '1', rps: String(learned.rps), bkt: String(learned.bucket), ep: String(now), empty: String(now), sf: '', st: '', quiet: String(learned.quietMs) };
+    const short = Array.from({ length: 12 }, (_, i) => now + 10 + i * 15);
+    const shortList = short.map((t, i) => `${t}${i >= 8 && i < 11 ? '!' : ''}`);
+    const later = short[11]! + 2;
+    const lua2 = await throttleAt('mirror', fitted, [...startList, ...slowList.map((v) => v.replace(/!$/, '')), ...shortList], short[11]!, later);
+    const learned2 = learnFromEpisode(
+      { ...learned },
+      { times: short, refused: short.map((_, i) => i >= 8), startAt: now, startLevel: EMPTY_LEVEL },
+      short[8]!,
+      later,
+    );
+    expect(Number(lua2.rps)).toBeCloseTo(learned2.rps, 6);
+    expect(Number(lua2.rps)).toBeLessThan(learned.rps);
   });
 
   it('at a known limit, evidence moves the fleet a few per cent under it once per episode, as known-limit.ts does', async () => {

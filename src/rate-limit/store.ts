@@ -22,6 +22,8 @@ export interface TakeRequest {
    * calls wait far longer than their share.
    */
   readonly waitedMs?: number;
+  /** How long Hero takes to answer this process, ms: the learned rate grows no faster than doubling every two of them. */
+  readonly roundTripMs?: number;
 }
 
 /**
