@@ -98,12 +98,11 @@ interface Waiter {
 
 /**
  * Attempts a fresh client sends before the first answers: each answer that is not a 429
- * lets one more out, until `maxInFlight`. Unpaced into a small bucket (burst 10), 64 at
- * once would draw 54 429s; eight, doubling per round trip, draw about a dozen.
+ * lets one more out (the window doubles per round trip), each 429 one fewer, until
+ * `maxInFlight` or evidence of a limit. Unpaced into a small bucket (burst 10), 64 at
+ * once would draw 54 429s; four, doubling per round trip, draw about a dozen.
  */
-export const START_WINDOW = Number(process.env.W0 ?? 8);
-const WINDOW_GROWTH = Number(process.env.WG ?? 1);
-const WINDOW_SHRINK = Number(process.env.WS ?? 2);
+export const START_WINDOW = 4;
 
 // After the store fails, the local schedule is used this long before the store is tried again.
 const STORE_RETRY_MS = 5000;
@@ -177,15 +176,14 @@ export function createRateController(options: NormalizedRateLimit, deps: RateCon
         inFlight--;
         if (outcome.kind !== 'no-answer') roundTripMs += (now() - sentAt - roundTripMs) / 8;
         if (outcome.kind === 'answered') {
-          if (window < options.maxInFlight) window = Math.min(options.maxInFlight, window + WINDOW_GROWTH);
+          if (window < options.maxInFlight) window++;
         } else if (outcome.kind === 'throttled') {
           const at = now();
           // Evidence of a limit ends the start window: pacing takes over. Before it, a 429
           // narrows the window (TCP's answer to a loss), so a fresh client does not keep
           // filling a bucket that is already empty while the evidence comes in.
           if (send >= 0 ? local.refused(send, at) : (reportToStore(sentAt, at), false)) window = options.maxInFlight;
-          else if (window < options.maxInFlight) window = Math.max(1, window - WINDOW_SHRINK);
-          if (process.env.HERO_TRACE) console.log('429', at.toFixed(0), 'sent', sentAt.toFixed(0), 'rate', local.rateAt(at).toFixed(1));
+          else if (window < options.maxInFlight) window = Math.max(1, window - 1);
         }
         if (queued() > 0) void pump();
       },

@@ -38,14 +38,14 @@ export const STRICT_EVIDENCE: EvidenceRule = Object.freeze({ windowMs: 1000, min
  * was high), and a stray one taken for evidence costs only a refit at the rate being
  * sent (a few per cent, won back by the next probe).
  */
-export const FITTED_EVIDENCE: EvidenceRule = Object.freeze({ windowMs: Number(process.env.FWIN ?? 1000), minThrottles: Number(process.env.FMIN ?? 3), share: Number(process.env.FSHARE ?? 0.08) });
+export const FITTED_EVIDENCE: EvidenceRule = Object.freeze({ windowMs: 1000, minThrottles: 3, share: 0.08 });
 
 /**
  * Once a limit has been fitted, also over a longer window: a rate a few per cent over the
  * limit (a fit that read high, or a share others took) draws 429s too few to show in a
  * second, and they would go on for good.
  */
-export const FITTED_SLOW_EVIDENCE: EvidenceRule = Object.freeze({ windowMs: Number(process.env.SWIN ?? 5000), minThrottles: Number(process.env.SMIN ?? 5), share: Number(process.env.SSHARE ?? 0.05) });
+export const FITTED_SLOW_EVIDENCE: EvidenceRule = Object.freeze({ windowMs: 5000, minThrottles: 5, share: 0.05 });
 
 /**
  * Judges the sends of the window ending at a throttled send (its `times` and `refused`

@@ -49,9 +49,9 @@ export interface LearnedRateParams {
 export const DEFAULT_LEARNED_RATE: LearnedRateParams = Object.freeze({
   startRps: 20,
   startDoublingMs: 300,
-  margin: Number(process.env.MARGIN ?? 0.98),
-  plateauMs: Number(process.env.PLATEAU ?? 20_000),
-  probeDoublingMs: Number(process.env.PROBE ?? 2000),
+  margin: 0.98,
+  plateauMs: 20_000,
+  probeDoublingMs: 2000,
   minRps: 0.5,
   maxRps: 10_000,
 });
@@ -60,7 +60,7 @@ export const DEFAULT_LEARNED_RATE: LearnedRateParams = Object.freeze({
 export const MIN_FIT_SENDS = 16;
 
 /** Slow start begins at no more than this many of the start's bucketfuls per second. */
-export const START_BUCKETS_PER_SECOND = Number(process.env.SBPS ?? 2);
+export const START_BUCKETS_PER_SECOND = 2;
 
 /** What has been learned. */
 export interface LearnedRateState {
@@ -172,22 +172,51 @@ export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRatePa
 }
 
 /**
- * What the unpaced start showed of the bucket: the sends it got through before running
- * dry, and over how long (ms) they went out. On a distant server that span is long, and
- * the bucket refilled meanwhile: the bucket is what got through less the refill.
+ * The least bucket (requests) that, full at the first send, had a token for every
+ * accepted send of `start` at a refill of `rps`: what the unpaced start shows of the
+ * bucket, once a rate is known. (What got through alone overstates it when the start
+ * took long, on a distant server or a busy host: the bucket refilled meanwhile.)
  */
-export interface StartCount {
-  readonly accepted: number;
-  readonly spanMs: number;
+export function bucketFor(start: Omit<Stretch, 'startAt' | 'startLevel'>, rps: number): number {
+  const accepted = start.times.filter((_, i) => !start.refused?.[i]).length;
+  const feasible = (cap: number): boolean => {
+    let level = cap;
+    let at = start.times[0] ?? 0;
+    for (let i = 0; i < start.times.length; i++) {
+      const t = start.times[i]!;
+      level = Math.min(cap, level + (rps * (t - at)) / 1000);
+      at = t;
+      if (start.refused?.[i]) continue;
+      if (level < 0.999) return false;
+      level -= 1;
+    }
+    return true;
+  };
+  let low = 1;
+  let high = Math.max(1, accepted);
+  if (feasible(low)) return low;
+  for (let step = 0; step < 30; step++) {
+    const mid = (low + high) / 2;
+    if (feasible(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
 }
 
 /**
  * What a 429 episode the client's rate caused teaches, at `now`. `stretch` holds the
  * sends from the last episode (`state.emptyAt`; for the first, the start) up to the 429
- * that made it evidence; the bucket ran dry at `dryAt`. `start`, at the first fit: what
- * the unpaced start showed of the bucket, all its answers in.
+ * that made it evidence; the bucket ran dry at `dryAt`. `start`, at the first fit: the
+ * unpaced start's sends, all their answers in, which show the bucket.
  */
-export function learnFromEpisode(state: LearnedRateState, stretch: Stretch, dryAt: number, now: number, start?: StartCount, params: LearnedRateParams = DEFAULT_LEARNED_RATE): LearnedRateState {
+export function learnFromEpisode(
+  state: LearnedRateState,
+  stretch: Stretch,
+  dryAt: number,
+  now: number,
+  start?: Omit<Stretch, 'startAt' | 'startLevel'>,
+  params: LearnedRateParams = DEFAULT_LEARNED_RATE,
+): LearnedRateState {
   // The next fit starts now, the bucket empty at the last 429 and refilled since.
   const lastRefusedAt = stretch.times.findLast((_, i) => stretch.refused?.[i] === true) ?? dryAt;
   const next = { emptyAt: now, quietMs: Math.max(0, now - lastRefusedAt) };
@@ -207,16 +236,19 @@ export function learnFromEpisode(state: LearnedRateState, stretch: Stretch, dryA
     const got = (accepted * 1000) / since;
     return { ...state, fitted: true, rps: Math.max(params.minRps, Math.min(rateBefore * 0.9, params.margin * got)), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
   }
-  // Two unknowns the fit needs are known only up to the limit itself: the start's bucket
-  // (what got through less what refilled while it went out) and the level the stretch
-  // began at (what refilled since the last 429). Both settle in a few rounds.
-  let bucket = start === undefined ? state.bucket : Math.max(1, start.accepted);
-  let fit = fitLimit(stretch, bucket, params);
-  for (let round = 0; round < FIT_ROUNDS; round++) {
-    if (start !== undefined) bucket = Math.max(1, start.accepted - (fit.limit * start.spanMs) / 1000);
-    const startLevel = stretch.startLevel === Infinity ? Infinity : stretch.startLevel + (fit.limit * state.quietMs) / 1000;
-    fit = fitLimit({ ...stretch, startLevel }, bucket, params);
-  }
+  // The level the stretch began at is what refilled since the last 429: known only up to
+  // the limit itself, so a few rounds (each lowers what the last raised).
+  const fitFrom = (bucket: number): Fit => {
+    let fit = fitLimit(stretch, bucket, params);
+    for (let round = 0; round < FIT_ROUNDS && stretch.startLevel !== Infinity; round++) {
+      fit = fitLimit({ ...stretch, startLevel: stretch.startLevel + (fit.limit * state.quietMs) / 1000 }, bucket, params);
+    }
+    return fit;
+  };
+  // At the first fit, the start's count first (its most the bucket can be), then the least
+  // bucket the start shows at that rate, which the rate cannot have been higher than.
+  let fit = fitFrom(start === undefined ? state.bucket : Math.max(1, start.times.filter((_, i) => !start.refused?.[i]).length));
+  if (start !== undefined) fit = fitFrom(bucketFor(start, fit.limit));
   // Never above the rate that drew these 429s: a fit above it is one the stretch cannot show.
   const limit = state.fitted ? Math.min(fit.limit, rateBefore) : fit.limit;
   return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };

@@ -7,7 +7,7 @@
 import { cutKnownMargin, FULL_KNOWN_MARGIN, knownFactorAt, type KnownMargin } from './known-limit.js';
 import { FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE, judgeThrottles, STRICT_EVIDENCE } from './evidence.js';
 import { createRecentSends, type SendsBetween } from './recent-sends.js';
-import { afterSend, DEFAULT_LEARNED_RATE, EMPTY_LEVEL, initialLearnedRate, learnedRate, learnFromEpisode, type LearnedRateParams, type LearnedRateState, type StartCount } from './learned-rate.js';
+import { afterSend, DEFAULT_LEARNED_RATE, EMPTY_LEVEL, initialLearnedRate, learnedRate, learnFromEpisode, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
 export interface RateSchedule {
@@ -133,7 +133,7 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
     refused(send, at) {
       const sentAt = sends.refuse(send);
       if (sentAt === undefined || sentAt <= episodeAt) return false;
-      const rules = known === undefined && !state.unlimited && state.fitted ? (process.env.NOSLOW ? [FITTED_EVIDENCE] : [FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE]) : [STRICT_EVIDENCE];
+      const rules = known === undefined && !state.unlimited && state.fitted ? [FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE] : [STRICT_EVIDENCE];
       let dryAt: number | undefined;
       for (const rule of rules) {
         dryAt ??= judgeThrottles(afterTime(sends.between(Math.max(sentAt - rule.windowMs, episodeAt), sentAt), episodeAt), rule);
@@ -147,24 +147,18 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
         // Up to this 429, refusals skipped: its sends after the bucket ran dry went at the
         // limit, which is what pins the fit down.
         const stretch = sends.between(state.emptyAt, sentAt);
-        {
-          let startCount: StartCount | undefined;
-          if (startEpisode !== undefined) {
-            const start = sends.between(startEpisode.from, startEpisode.to);
-            const acceptedAt = start.times.filter((_, i) => !start.refused[i]);
-            if (start.reached && acceptedAt.length > 0) startCount = { accepted: acceptedAt.length, spanMs: acceptedAt.at(-1)! - acceptedAt[0]! };
-            startEpisode = undefined;
-          }
-          if (state.unlimited) startEpisode = { from: state.emptyAt, to: at };
-          // Past the ring's reach the stretch starts at its oldest send, with the bucket taken as full (the cautious guess).
-          const startAt = stretch.reached ? state.emptyAt : (stretch.times[0] ?? dryAt);
-          // Past the ring's reach, taken as full; else empty at the last 429 and refilled since (learned-rate.ts).
-          const startLevel = stretch.reached ? EMPTY_LEVEL : Infinity;
-          const was = state;
-          state = learnFromEpisode(state, { ...stretch, startAt, startLevel }, dryAt, at, startCount, learning);
-          if (process.env.HERO_TRACE2) console.log('stretch', stretch.times.map((t, i) => `${t.toFixed(1)}${stretch.refused[i] ? '!' : ''}`).join(' '));
-          if (process.env.HERO_TRACE) console.log('fit', { bucket: was.bucket, n: stretch.times.length, startAt: startAt.toFixed(0), dryAt: dryAt.toFixed(0), at: at.toFixed(0), rps: was.rps.toFixed(1) + ' -> ' + state.rps.toFixed(1), newBucket: state.bucket });
+        let start: SendsBetween | undefined;
+        if (startEpisode !== undefined) {
+          const shown = sends.between(startEpisode.from, startEpisode.to);
+          if (shown.reached && shown.refused.some((r) => !r)) start = shown;
+          startEpisode = undefined;
         }
+        if (state.unlimited) startEpisode = { from: state.emptyAt, to: at };
+        // Past the ring's reach the stretch starts at its oldest send, with the bucket taken
+        // as full (the cautious guess); else empty at the last 429 and refilled since (learned-rate.ts).
+        const startAt = stretch.reached ? state.emptyAt : (stretch.times[0] ?? dryAt);
+        const startLevel = stretch.reached ? EMPTY_LEVEL : Infinity;
+        state = learnFromEpisode(state, { ...stretch, startAt, startLevel }, dryAt, at, start, learning);
       }
       // No burst straight after: the server's bucket is empty.
       const rate = currentRate(at);

@@ -222,6 +222,33 @@ else
     end
     return hi, cap
   end
+  -- learned-rate.ts bucketFor(): the least bucket, full at the first of sends i0..i1, that
+  -- had a token for each accepted one at a refill of rps.
+  local function bucket_for(i0, i1, rps)
+    local acc = 0
+    for i = i0, i1 do
+      if not refused[i] then acc = acc + 1 end
+    end
+    local function feasible(cap)
+      local level, at = cap, times[i0]
+      for i = i0, i1 do
+        level = math.min(cap, level + rps * (times[i] - at) / 1000)
+        at = times[i]
+        if not refused[i] then
+          if level < 0.999 then return false end
+          level = level - 1
+        end
+      end
+      return true
+    end
+    local lo, hi = 1, math.max(1, acc)
+    if feasible(lo) then return lo end
+    for k = 1, 30 do
+      local mid = (lo + hi) / 2
+      if feasible(mid) then hi = mid else lo = mid end
+    end
+    return hi
+  end
   -- evidence.ts judgeThrottles() over the sends after the last episode in (sent - win, sent].
   local function judge(sent, win, need, share)
     local i0, i1 = between(math.max(sent - win, ep), sent)
@@ -258,20 +285,15 @@ else
           kf = math.max(kFloor, known_factor(now) * kBackoff); kcut = now
         else
           local f0, f1, reached = between(empty, sent)
-          local startAcc, startSpan = nil, 0
+          -- The unpaced start's sends, all answers in (local-schedule.ts startEpisode).
+          local g0, g1, startAcc = nil, nil, nil
           if sf ~= nil then
-            local g0, g1, got = between(sf, st)
-            if got then
-              local n, first, last = 0, nil, nil
-              for i = g0, g1 do
-                if not refused[i] then
-                  n = n + 1
-                  if first == nil then first = times[i] end
-                  last = times[i]
-                end
-              end
-              if n > 0 then startAcc = n; startSpan = last - first end
+            local s0, s1, got = between(sf, st)
+            local n = 0
+            for i = s0, s1 do
+              if not refused[i] then n = n + 1 end
             end
+            if got and n > 0 then g0 = s0; g1 = s1; startAcc = n end
             sf = nil; st = nil
           end
           if unl == 1 then sf = empty; st = now end
@@ -302,14 +324,20 @@ else
               local got = accepted * 1000 / math.max(1, last - startAt)
               fit = 1; rps = math.max(minRps, math.min(rateBefore * 0.9, margin * got)); dbl = probeDoubling; flat = now + plateau
             else
-              local b0 = bkt
-              if startAcc ~= nil then b0 = math.max(1, startAcc) end
-              local L, cap = fit_limit(f0, f1, startAt, level0, b0)
-              for round = 1, fitRounds do
-                if startAcc ~= nil then b0 = math.max(1, startAcc - L * startSpan / 1000) end
-                local lv = level0
-                if lv ~= inf then lv = level0 + L * quiet / 1000 end
-                L, cap = fit_limit(f0, f1, startAt, lv, b0)
+              -- learned-rate.ts learnFromEpisode() fitFrom(): the level refilled since the last 429, in rounds.
+              local function fit_from(b0)
+                local L, cap = fit_limit(f0, f1, startAt, level0, b0)
+                if level0 ~= inf then
+                  for round = 1, fitRounds do L, cap = fit_limit(f0, f1, startAt, level0 + L * quiet / 1000, b0) end
+                end
+                return L, cap
+              end
+              local L, cap
+              if startAcc ~= nil then
+                L, cap = fit_from(math.max(1, startAcc))
+                L, cap = fit_from(bucket_for(g0, g1, L))
+              else
+                L, cap = fit_from(bkt)
               end
               if fit == 1 then L = math.min(L, rateBefore) end
               fit = 1; bkt = cap; rps = math.max(minRps, margin * L); dbl = probeDoubling; flat = now + plateau
