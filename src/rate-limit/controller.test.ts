@@ -88,7 +88,7 @@ describe('rate controller: no limit in sight', () => {
     expect(inFlightPerRound.at(-1)).toBe(DEFAULT_RATE_LIMIT.maxInFlight);
     // Four to 64: five round trips (the first answer came on its own).
     expect(inFlightPerRound.length).toBeLessThanOrEqual(Math.ceil(Math.log2(DEFAULT_RATE_LIMIT.maxInFlight / START_WINDOW)) + 1);
-    for (let i = 1; i < inFlightPerRound.length - 1; i++) expect(inFlightPerRound[i]).toBeGreaterThanOrEqual(2 * inFlightPerRound[i - 1]! - 2);
+    for (let i = 1; i < inFlightPerRound.length; i++) expect(inFlightPerRound[i]).toBeGreaterThan(inFlightPerRound[i - 1]!);
   });
 
   it('holds nobody for a stray 429: the other calls go on at once, the rate stays unlimited', async () => {
