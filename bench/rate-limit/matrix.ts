@@ -6,7 +6,9 @@
  *   (0.5, 1 and 3% of requests; 503 and 429; `Retry-After` 0 and 1);
  * - `burst`: small server bursts (50/s burst 1 and 3), learned;
  * - `latency`: the 50/10 limit 300 ms away;
- * - `fast`: a 200/s burst 40 limit with no stray errors.
+ * - `fast`: a 200/s burst 40 limit with no stray errors;
+ * - `none`: no limit in sight (no-limit.ts, in-process: warm throughput and p99, a fresh
+ *   client's first calls, stray errors with no limit).
  * Every group runs this client beside its references in the same run: pacing off
  * (`rateLimit: false`), AWS SDK v3 adaptive, and where the issue names them Hero's
  * getting-started retry loop and Bottleneck at the known limit.
@@ -36,7 +38,7 @@ export interface Scenario {
 }
 
 /** The groups, in the order they run. */
-export const GROUPS = ['limit', 'stray', 'burst', 'latency', 'fast'] as const;
+export const GROUPS = ['limit', 'stray', 'burst', 'latency', 'fast', 'none'] as const;
 
 /** How a server is named in a scenario's name: `50/10`, `200/40 +1% 503 RA0`, `50/10 300ms`. */
 export function serverLabel(server: ServerSpec): string {

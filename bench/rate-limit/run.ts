@@ -9,6 +9,9 @@
  * Every scenario has its own server (its own limit), and runs alone by default. Prints a
  * table, writes reports/bench-rate-limit.json and a Markdown table for docs/performance.md.
  *
+ * `npm run bench:rate-limit` with no options is the whole matrix, about 30 minutes on a
+ * quiet 2-core machine, ending with the no-limit part (no-limit.ts, group `none`).
+ *
  * Options: --group <names> (comma-separated, of matrix.ts GROUPS; default all), --only <text>
  * (scenarios whose name contains it), --exact <name> (that scenario alone), --sends N (1500),
  * --parallel N (1; more at once disturb each other's timing on a small machine), --out <file>,
@@ -190,6 +193,13 @@ const scenarios = MATRIX.filter(
   (s) => groups.includes(s.group) && (flags.only === undefined || s.name.includes(flags.only)) && (flags.exact === undefined || s.name === flags.exact),
 );
 let redis: RedisServer | undefined;
+// A bench stopped with Ctrl-C stops its redis-server too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (redis?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
 if (scenarios.some((s) => s.shared)) {
   if (redisServerPath() === undefined) {
     console.warn('\n*** redis-server not found (apt-get install -y redis-server): the shared scenarios are SKIPPED ***\n');
@@ -250,3 +260,10 @@ for (const r of results) if (r.failed > 0) console.log(`\n${label(r)} failures: 
 await mkdir(dirname(flags.out), { recursive: true });
 await writeFile(flags.out, JSON.stringify({ machine: describeMachine(repoRoot), sends, runs, results }, null, 2));
 console.log(`\nwritten to ${flags.out}`);
+
+// No limit in sight: an in-process bench of its own (no-limit.ts), last, when asked for (or with no --group).
+if (groups.includes('none') && flags.only === undefined && flags.exact === undefined) {
+  console.log('\nNo limit in sight (bench/rate-limit/no-limit.ts)\n');
+  const child = fork(new URL('./no-limit.ts', import.meta.url).pathname, ['--out', join(dirname(flags.out), 'bench-no-limit.json')], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+}
