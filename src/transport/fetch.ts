@@ -174,7 +174,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     try {
       for (let attempt = 1; ; attempt++) {
-        if (paced && !(await paced.acquire())) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
+        if (paced) {
+          // A permit free now comes back as `true`, not a promise: no extra turn of the event loop.
+          const permitted = paced.acquire();
+          if (!(permitted === true || (permitted !== false && (await permitted)))) throw lastError ?? timeoutError('deadline', paced.waitLimitMs);
+        }
         const startedAt = now();
         let result: Response | AttemptOutcome | undefined;
         try {
