@@ -71,7 +71,6 @@ export const MATRIX: readonly Scenario[] = [
   cell('limit', LIMIT, 'hero', 4, 64, true),
   cell('limit', LIMIT, 'hero', 4, 64, true, true),
   cell('limit', LIMIT, 'hero, pacing off', 1, 64),
-  cell('limit', LIMIT, 'naive retry loop', 1, 8),
   cell('limit', LIMIT, 'naive retry loop', 1, 64),
   cell('limit', LIMIT, 'naive retry loop', 4, 64),
   cell('limit', LIMIT, 'AWS adaptive', 1, 8),

@@ -3,10 +3,10 @@
  * them settles at once with a typed error that says nothing was sent, nothing is sent
  * after it, and a worker process exits on its own.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeroClient, HeroClientClosedError, HeroError } from '../index.js';
 import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { runScript } from '../test-helpers/run-script.js';
 
 let api: FaultServer;
 beforeAll(async () => {
@@ -50,25 +50,7 @@ describe('closing a client with calls queued', () => {
       setTimeout(() => void hero.close(), 300);
       console.log(JSON.stringify(await Promise.all(calls.map((c) => c.then((r) => (typeof r === 'string' ? r : 'ok'))))));
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, API_URL: api.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 15_000);
-      child.once('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
-      });
-    });
+    const { code, stdout, stderr } = await runScript(script, { API_URL: api.url });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual(['ok', ...Array(5).fill('HeroClientClosedError')]);

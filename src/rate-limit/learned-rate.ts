@@ -138,21 +138,7 @@ export interface Fit {
  * the guesses were low: the level is raised, then the bucket, until one does.
  */
 export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRateParams = DEFAULT_LEARNED_RATE): Fit {
-  const { times, refused, startAt } = stretch;
-  const feasible = (rps: number, level0: number, cap: number): boolean => {
-    let level = Math.min(cap, level0);
-    let at = startAt;
-    for (let i = 0; i < times.length; i++) {
-      const t = times[i]!;
-      level = Math.min(cap, level + (rps * (t - at)) / 1000);
-      at = t;
-      if (refused?.[i]) continue;
-      // A little slack for rounding: a send that finds 0.999 tokens was accepted on time.
-      if (level < 0.999) return false;
-      level -= 1;
-    }
-    return true;
-  };
+  const feasible = (rps: number, level0: number, cap: number): boolean => hadTokens(stretch, stretch.startAt, rps, level0, cap);
   let level = stretch.startLevel;
   let cap = bucket;
   while (!feasible(params.maxRps, level, cap)) {
@@ -172,6 +158,24 @@ export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRatePa
 }
 
 /**
+ * Whether a bucket refilling at `rps` (at most `cap` tokens, `level0` at `from`) had a token
+ * for every accepted send of `sends` (a send found with 0.999 tokens counts: rounding).
+ */
+export function hadTokens(sends: Omit<Stretch, 'startAt' | 'startLevel'>, from: number, rps: number, level0: number, cap: number): boolean {
+  let level = Math.min(cap, level0);
+  let at = from;
+  for (let i = 0; i < sends.times.length; i++) {
+    const t = sends.times[i]!;
+    level = Math.min(cap, level + (rps * (t - at)) / 1000);
+    at = t;
+    if (sends.refused?.[i]) continue;
+    if (level < 0.999) return false;
+    level -= 1;
+  }
+  return true;
+}
+
+/**
  * The least bucket (requests) that, full at the first send, had a token for every
  * accepted send of `start` at a refill of `rps`: what the unpaced start shows of the
  * bucket, once a rate is known. (What got through alone overstates it when the start
@@ -179,19 +183,7 @@ export function fitLimit(stretch: Stretch, bucket: number, params: LearnedRatePa
  */
 export function bucketFor(start: Omit<Stretch, 'startAt' | 'startLevel'>, rps: number): number {
   const accepted = start.times.filter((_, i) => !start.refused?.[i]).length;
-  const feasible = (cap: number): boolean => {
-    let level = cap;
-    let at = start.times[0] ?? 0;
-    for (let i = 0; i < start.times.length; i++) {
-      const t = start.times[i]!;
-      level = Math.min(cap, level + (rps * (t - at)) / 1000);
-      at = t;
-      if (start.refused?.[i]) continue;
-      if (level < 0.999) return false;
-      level -= 1;
-    }
-    return true;
-  };
+  const feasible = (cap: number): boolean => hadTokens(start, start.times[0] ?? 0, rps, cap, cap);
   let low = 1;
   let high = Math.max(1, accepted);
   if (feasible(low)) return low;

@@ -194,31 +194,33 @@ else
     while last < #times and times[last + 1] <= to do last = last + 1 end
     return first, last, (first > 1 or not full)
   end
-  -- learned-rate.ts fitLimit(): the least refill rate at which a bucket of \`cap\`, at \`level0\`
-  -- at \`from\`, had a token for every accepted send of i0..i1; the level, then the bucket,
-  -- raised until some rate explains them.
-  local function fit_limit(i0, i1, from, level0, cap)
-    local function feasible(L, lv0, c)
-      local level, at = math.min(c, lv0), from
-      for i = i0, i1 do
-        level = math.min(c, level + L * (times[i] - at) / 1000)
-        at = times[i]
-        if not refused[i] then
-          if level < 0.999 then return false end
-          level = level - 1
-        end
+  -- learned-rate.ts hadTokens(): whether a bucket refilling at L (at most cap, level0 at from)
+  -- had a token for every accepted send of i0..i1.
+  local function had_tokens(i0, i1, from, L, level0, cap)
+    local level, at = math.min(cap, level0), from
+    for i = i0, i1 do
+      level = math.min(cap, level + L * (times[i] - at) / 1000)
+      at = times[i]
+      if not refused[i] then
+        if level < 0.999 then return false end
+        level = level - 1
       end
-      return true
     end
+    return true
+  end
+  -- learned-rate.ts fitLimit(): the least refill rate at which a bucket of cap, at level0 at
+  -- from, had a token for every accepted send of i0..i1; the level, then the bucket, raised
+  -- until some rate explains them.
+  local function fit_limit(i0, i1, from, level0, cap)
     local level = level0
-    while not feasible(maxRps, level, cap) do
+    while not had_tokens(i0, i1, from, maxRps, level, cap) do
       if level < cap then level = math.min(cap, math.floor(level) + 1) else cap = cap + 1; level = cap end
     end
-    if feasible(minRps, level, cap) then return minRps, cap end
+    if had_tokens(i0, i1, from, minRps, level, cap) then return minRps, cap end
     local lo, hi = minRps, maxRps
     for k = 1, 40 do
       local mid = math.sqrt(lo * hi)
-      if feasible(mid, level, cap) then hi = mid else lo = mid end
+      if had_tokens(i0, i1, from, mid, level, cap) then hi = mid else lo = mid end
     end
     return hi, cap
   end
@@ -229,23 +231,11 @@ else
     for i = i0, i1 do
       if not refused[i] then acc = acc + 1 end
     end
-    local function feasible(cap)
-      local level, at = cap, times[i0]
-      for i = i0, i1 do
-        level = math.min(cap, level + rps * (times[i] - at) / 1000)
-        at = times[i]
-        if not refused[i] then
-          if level < 0.999 then return false end
-          level = level - 1
-        end
-      end
-      return true
-    end
     local lo, hi = 1, math.max(1, acc)
-    if feasible(lo) then return lo end
+    if had_tokens(i0, i1, times[i0], rps, lo, lo) then return lo end
     for k = 1, 30 do
       local mid = (lo + hi) / 2
-      if feasible(mid) then hi = mid else lo = mid end
+      if had_tokens(i0, i1, times[i0], rps, mid, mid) then hi = mid else lo = mid end
     end
     return hi
   end

@@ -2,13 +2,13 @@
  * The shared store against a real redis-server (started here on a free port, stopped by
  * PID). Skips loudly where redis-server is not installed; under CI it must run.
  */
-import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../index.js';
 import { findClosedPort, startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '../test-helpers/redis-server.js';
+import { runScript } from '../test-helpers/run-script.js';
 import { HeroConfigError } from '../errors.js';
 import { defaultRateLimitKey } from './options.js';
 import { cutKnownMargin, FULL_KNOWN_MARGIN } from './known-limit.js';
@@ -309,23 +309,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
       if (hero.rateLimitSnapshot()?.mode !== 'shared') throw new Error('not shared');
       await hero.close();
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, API_URL: api.url, REDIS_URL: redis.url },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 15_000);
-      child.once('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
-      });
-    });
+    const { code, stderr } = await runScript(script, { API_URL: api.url, REDIS_URL: redis.url });
 
     expect(stderr).toBe('');
     expect(code).toBe(0);
