@@ -237,10 +237,11 @@ export function learnFromEpisode(
     }
     return fit;
   };
-  // At the first fit, the start's count first (its most the bucket can be), then the least
-  // bucket the start shows at that rate, which the rate cannot have been higher than.
+  // At the first fit, the start's count first (the most the bucket can be, so the lowest
+  // rate), then in turn the least bucket the start shows at that rate and the rate that
+  // bucket gives: each round raises the rate towards where the two agree, never past it.
   let fit = fitFrom(start === undefined ? state.bucket : Math.max(1, start.times.filter((_, i) => !start.refused?.[i]).length));
-  if (start !== undefined) fit = fitFrom(bucketFor(start, fit.limit));
+  for (let round = 0; start !== undefined && round < FIT_ROUNDS; round++) fit = fitFrom(bucketFor(start, fit.limit));
   // Never above the rate that drew these 429s: a fit above it is one the stretch cannot show.
   const limit = state.fitted ? Math.min(fit.limit, rateBefore) : fit.limit;
   return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };

@@ -325,7 +325,7 @@ else
               local L, cap
               if startAcc ~= nil then
                 L, cap = fit_from(math.max(1, startAcc))
-                L, cap = fit_from(bucket_for(g0, g1, L))
+                for round = 1, fitRounds do L, cap = fit_from(bucket_for(g0, g1, L)) end
               else
                 L, cap = fit_from(bkt)
               end
