@@ -237,14 +237,21 @@ export function learnFromEpisode(
     }
     return fit;
   };
-  // At the first fit, the start's count first (the most the bucket can be, so the lowest
-  // rate), then in turn the least bucket the start shows at that rate and the rate that
-  // bucket gives: each round raises the rate towards where the two agree, never past it.
-  let fit = fitFrom(start === undefined ? state.bucket : Math.max(1, start.times.filter((_, i) => !start.refused?.[i]).length));
+  // At the first fit, the bucket the start showed before its first 429 first, then in turn
+  // the least bucket the start shows at that rate and the rate that bucket gives, until the
+  // two agree. (Both are lower bounds that trade against each other, so they can agree at
+  // more than one rate; starting from the start's first 429, the higher, not the lowest.)
+  let fit = fitFrom(start === undefined ? state.bucket : Math.max(1, acceptedBeforeFirstRefusal(start)));
   for (let round = 0; start !== undefined && round < FIT_ROUNDS; round++) fit = fitFrom(bucketFor(start, fit.limit));
   // Never above the rate that drew these 429s: a fit above it is one the stretch cannot show.
   const limit = state.fitted ? Math.min(fit.limit, rateBefore) : fit.limit;
   return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
+}
+
+/** Sends accepted before the first refused one. */
+function acceptedBeforeFirstRefusal(sends: Omit<Stretch, 'startAt' | 'startLevel'>): number {
+  const first = sends.refused?.indexOf(true) ?? -1;
+  return first < 0 ? sends.times.length : first;
 }
 
 /** Tokens taken to be in an empty bucket (it refused a send: fewer than one). */

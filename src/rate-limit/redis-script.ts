@@ -279,11 +279,16 @@ else
           local g0, g1, startAcc = nil, nil, nil
           if sf ~= nil then
             local s0, s1, got = between(sf, st)
-            local n = 0
+            -- learned-rate.ts acceptedBeforeFirstRefusal()
+            local n, any = 0, false
             for i = s0, s1 do
-              if not refused[i] then n = n + 1 end
+              if refused[i] then break end
+              n = n + 1
             end
-            if got and n > 0 then g0 = s0; g1 = s1; startAcc = n end
+            for i = s0, s1 do
+              if not refused[i] then any = true end
+            end
+            if got and any then g0 = s0; g1 = s1; startAcc = n end
             sf = nil; st = nil
           end
           if unl == 1 then sf = empty; st = now end
