@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterSend, DEFAULT_LEARNED_RATE, fitLimit, initialLearnedRate, learnedRate, learnFromEpisode, stepFor } from './learned-rate.js';
+import { afterSend, DEFAULT_LEARNED_RATE, EMPTY_LEVEL, fitLimit, initialLearnedRate, learnedRate, learnFromEpisode, stepFor } from './learned-rate.js';
 
 /** Send times a token bucket (`rate`/s holding `burst`, at `level` at 0) accepts, for a client sending at `times`. */
 function served(rate: number, burst: number, level: number, times: readonly number[]): boolean[] {
@@ -60,4 +60,22 @@ describe('learned state', () => {
     expect(learnedRate(state)).toBeGreaterThan(38);
     expect(learnedRate(state)).toBeLessThan(42);
   });
+
+  it('keeps a fitted rate within a few per cent when the 429s of an episode were stray ones that passed for evidence', () => {
+    const fitted = { unlimited: false, fitted: true, rps: 40, doublingMs: 2000, flatUntil: 30_000, bucket: 10, emptyAt: 0, quietMs: 0 };
+    // Sending at 40/s for 2 s; three stray 429s in the last second, the rest accepted.
+    const times = Array.from({ length: 80 }, (_, i) => i * 25);
+    // (With none refused at all, the fit is the rate sent at: nothing changes.)
+    const untouched = learnFromEpisode(fitted, { times, refused: times.map(() => false), startAt: 0, startLevel: EMPTY_LEVEL }, 1500, 2000);
+    expect(untouched.rps).toBe(40);
+    const stray = learnFromEpisode(fitted, { times, refused: times.map((_, i) => i === 60 || i === 70 || i === 79), startAt: 0, startLevel: EMPTY_LEVEL }, 1500, 2000);
+    expect(stray.rps).toBeGreaterThan(40 * 0.95);
+    expect(stray.rps).toBeLessThanOrEqual(40);
+    // The same sends against a 30/s bucket: most of the last ones refused, the rate comes down to it.
+    const refused = served(30, 10, 0.5, times);
+    const limited = learnFromEpisode(fitted, { times, refused, startAt: 0, startLevel: EMPTY_LEVEL }, 0, 2000);
+    expect(limited.rps).toBeLessThan(30);
+    expect(limited.rps).toBeGreaterThan(30 * 0.9);
+  });
 });
+

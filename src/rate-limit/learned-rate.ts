@@ -56,6 +56,9 @@ export const DEFAULT_LEARNED_RATE: LearnedRateParams = Object.freeze({
   maxRps: 10_000,
 });
 
+/** A fit at least this fraction of the rate sent at (the margin: what the client keeps under a limit anyway) shows no limit below it. */
+export const STRAY_FIT = 0.98;
+
 /** Fewest accepted sends a stretch needs for a fit. */
 export const MIN_FIT_SENDS = 16;
 
@@ -243,9 +246,12 @@ export function learnFromEpisode(
   // more than one rate; starting from the start's first 429, the higher, not the lowest.)
   let fit = fitFrom(start === undefined ? state.bucket : Math.max(1, acceptedBeforeFirstRefusal(start)));
   for (let round = 0; start !== undefined && round < FIT_ROUNDS; round++) fit = fitFrom(bucketFor(start, fit.limit));
-  // Never above the rate that drew these 429s: a fit above it is one the stretch cannot show.
-  const limit = state.fitted ? Math.min(fit.limit, rateBefore) : fit.limit;
-  return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
+  // 429s that fit no lower limit than the rate sent at were not the rate's after all (stray
+  // ones, enough to pass for evidence): nothing changes, so the rate Hero has been
+  // accepting stays in force (or slow start goes on). (Stray refusals free a little room in
+  // the fit, so a fitted rate may still lose a few per cent to them, until the next probe.)
+  if (fit.limit >= rateBefore * STRAY_FIT) return { ...state, ...next };
+  return { ...state, fitted: true, bucket: fit.bucket, rps: Math.max(params.minRps, params.margin * fit.limit), doublingMs: params.probeDoublingMs, flatUntil: now + params.plateauMs, ...next };
 }
 
 /** Sends accepted before the first refused one. */

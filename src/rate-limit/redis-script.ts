@@ -16,7 +16,7 @@
  */
 import { FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE, MIN_SENDS, STRICT_EVIDENCE } from './evidence.js';
 import { KNOWN_BACKOFF, KNOWN_FLOOR, KNOWN_RECOVERY_PER_SECOND } from './known-limit.js';
-import { DEFAULT_LEARNED_RATE, EMPTY_LEVEL, FIT_ROUNDS, MIN_FIT_SENDS, ROUND_TRIPS_PER_DOUBLING, START_BUCKETS_PER_SECOND, type LearnedRateParams } from './learned-rate.js';
+import { DEFAULT_LEARNED_RATE, EMPTY_LEVEL, FIT_ROUNDS, MIN_FIT_SENDS, STRAY_FIT, ROUND_TRIPS_PER_DOUBLING, START_BUCKETS_PER_SECOND, type LearnedRateParams } from './learned-rate.js';
 import { LEARNED_BURST_SECONDS } from './local-schedule.js';
 import { RECENT_SENDS } from './recent-sends.js';
 
@@ -53,6 +53,7 @@ export function scriptParams(p: LearnedRateParams = DEFAULT_LEARNED_RATE): numbe
     MIN_FIT_SENDS,
     FIT_ROUNDS,
     EMPTY_LEVEL,
+    STRAY_FIT,
   ];
 }
 
@@ -71,6 +72,7 @@ local minRps, maxRps, startBps, burstSec = tonumber(ARGV[a+5]), tonumber(ARGV[a+
 local sWin, sMin, sShare, fWin, fMin, fShare, minSends = tonumber(ARGV[a+9]), tonumber(ARGV[a+10]), tonumber(ARGV[a+11]), tonumber(ARGV[a+12]), tonumber(ARGV[a+13]), tonumber(ARGV[a+14]), tonumber(ARGV[a+15])
 local kBackoff, kFloor, kRecovery, recentMax, rttsPerDoubling = tonumber(ARGV[a+16]), tonumber(ARGV[a+17]), tonumber(ARGV[a+18]), tonumber(ARGV[a+19]), tonumber(ARGV[a+20])
 local slWin, slMin, slShare, minFit, fitRounds, emptyLevel = tonumber(ARGV[a+21]), tonumber(ARGV[a+22]), tonumber(ARGV[a+23]), tonumber(ARGV[a+24]), tonumber(ARGV[a+25]), tonumber(ARGV[a+26])
+local strayFit = tonumber(ARGV[a+27])
 local b = ${AFTER_PARAMS}
 local inf = math.huge
 local t = redis.call('TIME')
@@ -334,8 +336,9 @@ else
               else
                 L, cap = fit_from(bkt)
               end
-              if fit == 1 then L = math.min(L, rateBefore) end
-              fit = 1; bkt = cap; rps = math.max(minRps, margin * L); dbl = probeDoubling; flat = now + plateau
+              if L < rateBefore * strayFit then
+                fit = 1; bkt = cap; rps = math.max(minRps, margin * L); dbl = probeDoubling; flat = now + plateau
+              end
             end
           end
           empty = now; quiet = nextQuiet

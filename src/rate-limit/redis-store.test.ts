@@ -165,12 +165,12 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     // Slow start from +84: accepted every ~25 ms, then refusals from the 36th send on.
     const slow = Array.from({ length: 40 }, (_, i) => t0 + 90 + i * 20 - i * i * 0.12);
     const slowList = slow.map((t, i) => `${t}${i >= 35 && i < 39 ? '!' : ''}`);
-    const state = { tat: String(t0), ep: String(t0 + 84), unl: '0', fit: '0', rps: '30', dbl: '300', flat: String(t0 + 84), bkt: '12', empty: String(t0 + 84), sf: String(t0), st: String(t0 + 84), quiet: '8', kf: '1', kcut: '0' };
+    const state = { tat: String(t0), ep: String(t0 + 84), unl: '0', fit: '0', rps: '120', dbl: '300', flat: String(t0 + 84), bkt: '12', empty: String(t0 + 84), sf: String(t0), st: String(t0 + 84), quiet: '8', kf: '1', kcut: '0' };
     const now = slow[39]! + 3;
     const lua = await throttleAt('mirror', state, [...startList, ...slowList], slow[39]!, now);
 
     const learned = learnFromEpisode(
-      { unlimited: false, fitted: false, rps: 30, doublingMs: 300, flatUntil: t0 + 84, bucket: 12, emptyAt: t0 + 84, quietMs: 8 },
+      { unlimited: false, fitted: false, rps: 120, doublingMs: 300, flatUntil: t0 + 84, bucket: 12, emptyAt: t0 + 84, quietMs: 8 },
       { times: slow, refused: slow.map((_, i) => i >= 35), startAt: t0 + 84, startLevel: EMPTY_LEVEL },
       slow[35]!,
       now,
