@@ -122,6 +122,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   );
   // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
   const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
+  const allowedPerSecond = rateController ? () => rateController.snapshot().requestsPerSecond : undefined;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),
@@ -133,8 +134,9 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
-    bulk: (items, task, bulkOptions) =>
-      runBulk(items, task, { allowedPerSecond: rateController ? () => rateController.snapshot().requestsPerSecond : undefined, ...bulkOptions }),
+    bulk: (items, task, bulkOptions = {}) =>
+      // Anything but an options object reaches runBulk as it is, to be refused there.
+      runBulk(items, task, typeof bulkOptions === 'object' && bulkOptions !== null ? { allowedPerSecond, ...bulkOptions } : bulkOptions),
     close,
   };
   // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is

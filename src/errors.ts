@@ -6,6 +6,25 @@ import { parseRetryAfterMs } from './transport/retry-after.js';
  */
 export class HeroError extends Error {
   override name: string = 'HeroError';
+  /**
+   * Whether Hero may have acted on the call this error ended, judged by the client over all
+   * of the call's attempts: `false` when none can have been (nothing left the client, the
+   * connection was refused, or every answer meant "not done": 4xx, 429, 503); `true` when
+   * one may have been (an abort, time-out or dropped connection after a request left, a 3xx
+   * to a method that changes something, a 5xx other than 503, an unreadable 2xx).
+   * `undefined` on an error that did not end a call, or was built by hand. Bulk jobs read it
+   * to tell "safe to send again" from "check first" (`mayHaveBeenProcessed()` in bulk).
+   */
+  readonly mayHaveBeenProcessed: boolean | undefined = undefined;
+}
+
+/**
+ * Records on `error` whether Hero may have acted on its call, unless it says already.
+ * For the transport, which knows what left the client; returns `error`.
+ */
+export function withProcessedVerdict<E extends HeroError>(error: E, mayHaveBeenProcessed: boolean): E {
+  if (error.mayHaveBeenProcessed === undefined) (error as { mayHaveBeenProcessed: boolean | undefined }).mayHaveBeenProcessed = mayHaveBeenProcessed;
+  return error;
 }
 
 /**
@@ -140,6 +159,8 @@ export interface HeroApiErrorInit {
    * header. When present they are the real problems, and a 400's canned example body is not.
    */
   violations?: readonly HeroValidationIssue[] | undefined;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /** One entry of a Hero 400 body's `message[]` (documented as `{ code, expected, path[] }`). */
@@ -215,6 +236,7 @@ export class HeroApiError extends HeroError {
     this.headers = init.headers ?? {};
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
+    if (init.mayHaveBeenProcessed !== undefined) withProcessedVerdict(this, init.mayHaveBeenProcessed);
   }
 
   /**
@@ -233,6 +255,7 @@ export class HeroApiError extends HeroError {
       operationId: this.operationId,
       requestId: this.requestId,
       retryAfterMs: this.retryAfterMs,
+      mayHaveBeenProcessed: this.mayHaveBeenProcessed,
       cause: summarizeCause(this.cause),
     };
   }
@@ -363,6 +386,8 @@ export interface HeroNetworkErrorInit {
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets. */
   message?: string | undefined;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /**
@@ -410,6 +435,8 @@ export interface HeroTimeoutErrorInit {
   kind: 'attempt' | 'deadline' | 'signal';
   /** For a deadline, the failure of the previous attempt, if any; for a signal, its reason. */
   cause?: unknown;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /** The server did not answer in time. Status is 0. */
@@ -446,6 +473,8 @@ export interface HeroAbortErrorInit {
   operationId?: string | undefined;
   /** The signal's `reason`. */
   cause: unknown;
+  /** Whether Hero may have acted on the call: an attempt had left when the signal fired (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /**
@@ -467,6 +496,7 @@ export class HeroAbortError extends HeroError {
     this.method = init.method;
     this.path = init.path;
     this.operationId = init.operationId;
+    if (init.mayHaveBeenProcessed !== undefined) withProcessedVerdict(this, init.mayHaveBeenProcessed);
   }
 }
 
@@ -474,7 +504,10 @@ export class HeroAbortError extends HeroError {
  * The error for a call its caller's signal ended: {@link HeroTimeoutError} (kind `signal`)
  * when the reason is a `TimeoutError`, else {@link HeroAbortError}; `cause` is the reason.
  */
-export function errorFromAbort(reason: unknown, call: { method: string; path: string; operationId?: string | undefined }): HeroTimeoutError | HeroAbortError {
+export function errorFromAbort(
+  reason: unknown,
+  call: { method: string; path: string; operationId?: string | undefined; mayHaveBeenProcessed?: boolean | undefined },
+): HeroTimeoutError | HeroAbortError {
   const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
   return isTimeout ? new HeroTimeoutError({ ...call, kind: 'signal', cause: reason }) : new HeroAbortError({ ...call, cause: reason });
 }
@@ -488,6 +521,8 @@ export class HeroResponseParseError extends HeroApiError {
 
   constructor(init: HeroApiErrorInit) {
     super({
+      // A 2xx arrived: Hero acted, whatever its body says.
+      mayHaveBeenProcessed: true,
       ...init,
       message: init.message ?? `${describeCall(init)} returned ${describeStatus(init)} but the body is not the JSON the API describes`,
     });

@@ -44,7 +44,10 @@ export type { RateControllerSnapshot } from './transport/rate-controller.js';
 export {
   runBulk,
   mayHaveBeenProcessed,
+  maxBulkConcurrency,
   HeroBulkTaskError,
+  HeroBulkInterruptedError,
+  type BulkInterruptionSource,
   type BulkOptions,
   type BulkProgress,
   type BulkReport,

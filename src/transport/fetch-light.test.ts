@@ -94,7 +94,7 @@ describe('a LightRequest from openapi-fetch', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort(reason);
 
-    await expect(pending).rejects.toBe(reason);
+    await expect(pending).rejects.toMatchObject({ name: 'HeroAbortError', cause: reason, mayHaveBeenProcessed: true });
   });
 
   it('sends a non-string body (URLSearchParams) with the content type Request derives for it', async () => {

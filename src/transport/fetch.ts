@@ -1,11 +1,11 @@
-import { errorFromResponse, HeroInputError, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf } from '../errors.js';
+import { errorFromAbort, errorFromResponse, HeroError, HeroInputError, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf, withProcessedVerdict } from '../errors.js';
 import type { HeroApiError } from '../errors.js';
 import { createUrlScope } from '../url/url-scope.js';
 import { guardBody, readersFor, type BodyGuardHandle } from './body-guard.js';
 import { collectErrorCodes, isNetworkFailure, primaryErrorCode } from './network-error.js';
 import type { NormalizedTransportOptions, RedactedRequest } from './options.js';
 import { redactedResponse } from './redacted-response.js';
-import { decideRetry } from './retry.js';
+import { decideRetry, failureMayHaveBeenProcessed } from './retry.js';
 import type { AttemptFailure } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
 import { isLightRequest, lightRequestInit } from './light-request.js';
@@ -85,7 +85,12 @@ function pathnameOf(url: string): string {
  * - cancels at once, backoff included, when the caller's `request.signal` aborts,
  *   rejecting with the signal's own reason (as fetch does);
  * - retries per {@link decideRetry}, within the client's retry budget;
- * - turns the final non-2xx response or network failure into a typed {@link HeroApiError}.
+ * - turns the final non-2xx response or network failure into a typed {@link HeroApiError},
+ *   and the caller's abort into `HeroAbortError` (or `HeroTimeoutError` for `AbortSignal.timeout`)
+ *   with the signal's reason as `cause`;
+ * - marks every `HeroError` it ends a call with: could Hero have acted on any attempt
+ *   ({@link HeroError.mayHaveBeenProcessed})? Bulk jobs need it to never call a send that
+ *   may have reached Hero safe to repeat.
  * Hooks only ever see a redacted copy of the request.
  * One budget is created here, so call this once per client.
  */
@@ -127,7 +132,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     }
     const headers = typeof target === 'string' ? input.headers : target.headers;
     const callerSignal = typeof target === 'string' ? undefined : target.signal;
-    if (callerSignal?.aborted) throw callerSignal.reason;
+    if (callerSignal?.aborted) {
+      throw errorFromAbort(callerSignal.reason, { method, path: meta?.schemaPath ?? pathnameOf(url), operationId: meta?.operationId, mayHaveBeenProcessed: false });
+    }
 
     const deadlineAt = deadlineMs === Infinity ? Infinity : now() + deadlineMs;
     // Buffer once so each attempt sends its own copy; a stream can only be read once.
@@ -167,6 +174,10 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     let lastError: HeroApiError | undefined;
     let lastRetryCost: number | undefined;
+    // Could Hero have acted on this call? `sent`: an attempt was handed to fetch and how it
+    // ended is not known yet; `acted`: a finished attempt may have been acted on.
+    let sent = false;
+    let acted = false;
     // Rate limit: a permit before each attempt; throttles hold the client and are retried
     // outside maxAttempts and the budget, within the call's deadline.
     const paced = rate && startPacedCall(rate, { signal: callerSignal, deadlineAt, deadlineMs, now, maxWaitMs: rate.maxWaitMs, retry, random });
@@ -184,6 +195,10 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           throw thrown;
         } finally {
           paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
+        }
+        if (isFailure(result)) {
+          acted ||= failureMayHaveBeenProcessed(result.failure, method);
+          sent = false;
         }
         if (!isFailure(result)) {
           if (logger !== undefined) logAttempt(logger, attemptRecord(attempt, startedAt, { status: result.status }));
@@ -232,7 +247,15 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       }
     } catch (thrown) {
       callerSignal?.removeEventListener('abort', forwardAbort);
-      throw thrown;
+      throw endedWith(thrown, acted || sent);
+    }
+
+    /** What the call rejects with: the caller's abort typed, and every HeroError marked. */
+    function endedWith(thrown: unknown, mayHaveBeenProcessed: boolean): unknown {
+      if (callerSignal?.aborted && thrown === callerSignal.reason) {
+        return errorFromAbort(thrown, { method, path: pathOf(), operationId: meta?.operationId, mayHaveBeenProcessed });
+      }
+      return thrown instanceof HeroError ? withProcessedVerdict(thrown, mayHaveBeenProcessed) : thrown;
     }
 
     /** Sends one attempt under its own timer; resolves to the 2xx response or the failure. */
@@ -273,11 +296,22 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       let response: Response;
       try {
-        const sent = send(target, attemptInit(signal));
-        inFlight = { controller: attemptController, keepAlive: sent.keepAlive };
-        response = await sent.response;
+        sent = true;
+        const attempt = send(target, attemptInit(signal));
+        inFlight = { controller: attemptController, keepAlive: attempt.keepAlive };
+        response = await attempt.response;
       } catch (thrown) {
         return outcomeOf(thrown);
+      }
+      if (!isResponse(response)) {
+        clearTimeout(timer);
+        throw new HeroNetworkError({
+          method,
+          path: pathOf(),
+          operationId: meta?.operationId,
+          host: new URL(url).host,
+          message: `${method} ${pathOf()} failed: the \`fetch\` option resolved to ${describeValue(response)}, not a Response, so no answer can be read (the request may have been sent)`,
+        });
       }
 
       if (response.ok) budget?.recordSuccess(lastRetryCost);
@@ -317,8 +351,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
       /** What a failed 2xx body read becomes; `thrown` is undefined when the timer expired first. */
       function bodyReadError(thrown: unknown): unknown {
-        if (callerSignal?.aborted) return callerSignal.reason;
-        if (expired || thrown === undefined) return timeoutError(limitKind);
+        // A 2xx had arrived: Hero acted, whatever goes wrong with reading its body.
+        if (callerSignal?.aborted) return errorFromAbort(callerSignal.reason, { method, path: pathOf(), operationId: meta?.operationId, mayHaveBeenProcessed: true });
+        if (expired || thrown === undefined) return withProcessedVerdict(timeoutError(limitKind), true);
         // json(): hero.raw turns it into HeroResponseParseError naming the operation.
         if (thrown instanceof SyntaxError) return thrown;
         const codes = collectErrorCodes(thrown);
@@ -331,6 +366,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           code,
           host: new URL(url).host,
           cause: thrown,
+          mayHaveBeenProcessed: true,
           message: `${method} ${pathOf()} failed: the connection to ${new URL(url).host} broke while reading the response body${code === undefined ? '' : ` (${code})`}`,
         });
       }
@@ -360,6 +396,31 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       });
     }
   };
+}
+
+/**
+ * True for a `Response`, or a look-alike from another fetch library (node-fetch…) that has
+ * what openapi-fetch and this transport read: a numeric status, `ok`, `headers.get`, `text()`.
+ */
+function isResponse(value: unknown): value is Response {
+  if (value instanceof Response) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { status?: unknown; ok?: unknown; headers?: { get?: unknown } | null; text?: unknown };
+  return (
+    typeof candidate.status === 'number' &&
+    typeof candidate.ok === 'boolean' &&
+    typeof candidate.headers === 'object' &&
+    candidate.headers !== null &&
+    typeof candidate.headers.get === 'function' &&
+    typeof candidate.text === 'function'
+  );
+}
+
+/** A value's kind for a message that must not repeat the value. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }
 
 /**

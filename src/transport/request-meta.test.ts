@@ -135,6 +135,6 @@ describe('requestMetaMiddleware with openapi-fetch', () => {
     while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
 
-    expect(((await pending) as Error).name).toBe('AbortError');
+    expect(await pending).toMatchObject({ name: 'HeroAbortError', cause: { name: 'AbortError' }, mayHaveBeenProcessed: true });
   });
 });

@@ -30,6 +30,27 @@ export function isIdempotentMethod(method: string): boolean {
   return IDEMPOTENT_METHODS.has(method.toUpperCase());
 }
 
+// RFC 9110 §9.2.1: methods that ask the server to change nothing.
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether the server may have acted on an attempt of `method` that failed so. No: the
+ * connection failed before sending, or the answer means "not done" (4xx, 429, 503). Yes: a
+ * time-out or a connection broken after sending, a 5xx other than 503, and a 3xx to a method
+ * that changes something (a 303 after a POST is the usual "done, see there").
+ */
+export function failureMayHaveBeenProcessed(failure: AttemptFailure, method: string): boolean {
+  switch (failure.kind) {
+    case 'timeout':
+      return true;
+    case 'network':
+      return !failure.codes.some((code) => PRE_SEND_ERROR_CODES.has(code));
+    case 'status':
+      if (failure.status >= 300 && failure.status < 400) return !SAFE_METHODS.has(method.toUpperCase());
+      return failure.status >= 500 && failure.status !== 503;
+  }
+}
+
 /** How one attempt failed, as far as the retry decision cares. */
 export type AttemptFailure =
   /** A response with a non-2xx status; `retryAfterMs` from its `Retry-After`. */
