@@ -16,6 +16,7 @@
  */
 import { HeroApiError, HeroConfigError, HeroError, HeroInputError, HeroNetworkError, HeroResponseParseError, HeroTimeoutError, withProcessedVerdict, type HeroInputIssue } from './errors.js';
 import { failureMayHaveBeenProcessed } from './transport/retry.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** What the task of one item is given. */
 export interface BulkTaskContext {
@@ -400,13 +401,6 @@ function closeIterator(iterator: Iterator<unknown> | AsyncIterator<unknown>): vo
   }
 }
 
-/** A value's type, never the value itself (an item may be patient data). */
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 /** For numeric options only: the number itself is no one's data. */
 function describeOption(value: unknown): string {
   return typeof value === 'number' ? String(value) : typeName(value);
@@ -424,7 +418,7 @@ function checkBulkArguments(items: unknown, task: unknown, options: unknown): as
   const issues: HeroInputIssue[] = [];
   if (!isIterable(items)) issues.push({ field: 'items', message: `must be an array, an iterable or an async iterable (received ${typeName(items)})` });
   if (typeof task !== 'function') issues.push({ field: 'task', message: `must be a function (received ${typeName(task)})` });
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isOptionsObject(options)) {
     issues.push({ field: 'options', message: `must be an object when given (received ${typeName(options)})` });
     throw new HeroInputError(issues, 'bulk arguments');
   }

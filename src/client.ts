@@ -5,7 +5,7 @@
 import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
-import { normalizeConnection, type HeroConnectionOptions } from './config.js';
+import { checkClientOptionsShape, normalizeConnection, type HeroConnectionOptions } from './config.js';
 import { HeroConfigError } from './errors.js';
 import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
@@ -91,6 +91,7 @@ export interface HeroClient {
  * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
+  checkClientOptionsShape(options);
   const { checkPatientIdentifiers = true } = options;
   if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
   const connection = normalizeConnection(options);

@@ -3,6 +3,7 @@
  * explicit options win, then environment variables; later code never applies defaults.
  */
 import { HeroConfigError } from './errors.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** Base URLs of Hero's hosted environments (from Hero's developer portal). */
 export const environments = {
@@ -53,11 +54,35 @@ export interface NormalizedConnection {
 
 const isEnvironment = (value: string): value is HeroEnvironment => Object.hasOwn(environments, value);
 
-/** A value's JSON-ish type for a message that must not repeat the value itself. */
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/** One problem per field of `object` set to `null`. */
+function nullFields(object: Record<string, unknown>, prefix: string): string[] {
+  return Object.keys(object)
+    .filter((key) => object[key] === null)
+    .map((key) => `\`${prefix}${key}\` must not be null: leave it out for the default`);
+}
+
+/**
+ * Checks the shape of the options object before anything reads it: an object (or nothing),
+ * and no option set to `null` (the types allow `undefined`, meaning "the default", never
+ * `null`; `env: null` in particular must not silently mean the process environment). Covers
+ * the top level, `retry`, `retry.budget` and `hooks` (`rateLimit` checks its own fields).
+ * Throws {@link HeroConfigError} naming each option, never repeating a value.
+ */
+export function checkClientOptionsShape(options: unknown): void {
+  if (options === undefined) return;
+  if (!isOptionsObject(options)) throw new HeroConfigError(`the options must be an object (received ${typeName(options)})`);
+  const problems = nullFields(options, '');
+  const { retry, hooks, rateLimit } = options;
+  // Its fields are the rate limiter's to check; that it is `false` or an object is the client's.
+  if (rateLimit !== undefined && rateLimit !== null && rateLimit !== false && !isOptionsObject(rateLimit)) {
+    problems.push(`\`rateLimit\` must be an object of settings, or false for no pacing (received ${typeName(rateLimit)})`);
+  }
+  if (isOptionsObject(retry)) {
+    problems.push(...nullFields(retry, 'retry.'));
+    if (isOptionsObject(retry.budget)) problems.push(...nullFields(retry.budget, 'retry.budget.'));
+  }
+  if (isOptionsObject(hooks)) problems.push(...nullFields(hooks, 'hooks.'));
+  if (problems.length > 0) throw new HeroConfigError(problems);
 }
 
 /**
@@ -167,16 +192,17 @@ function pickBaseUrl(
   problems: string[],
 ): string | undefined {
   const { baseUrl, environment } = options;
+  // Checked even when `baseUrl` wins over it: a typo there is a mistake all the same.
+  if (environment !== undefined && !(typeof environment === 'string' && isEnvironment(environment))) {
+    problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
+    return undefined;
+  }
   if (baseUrl !== undefined && typeof baseUrl !== 'string') {
     problems.push(`\`baseUrl\` must be a string (received ${typeName(baseUrl)})`);
     return undefined;
   }
   if (baseUrl !== undefined && baseUrl.trim() !== '') return checkBaseUrl(baseUrl.trim(), '`baseUrl`', allowInsecureHttp, problems);
-  if (environment !== undefined) {
-    if (typeof environment === 'string' && isEnvironment(environment)) return environments[environment];
-    problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
-    return undefined;
-  }
+  if (environment !== undefined) return environments[environment];
   const envBaseUrl = env.HERO_BASE_URL?.trim();
   if (envBaseUrl) return checkBaseUrl(envBaseUrl, 'HERO_BASE_URL', allowInsecureHttp, problems);
   const envEnvironment = env.HERO_ENVIRONMENT?.trim().toLowerCase();

@@ -3,6 +3,7 @@
  * as an async iterator, fetching one page at a time as the caller consumes items.
  */
 import { HeroInputError, HeroResponseParseError, type HeroInputIssue } from './errors.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** One page of a Hero list. */
 export interface ListPage<T> {
@@ -45,16 +46,24 @@ export const maxPageSize = 1_000;
  * and the page size; iteration stops at an empty page, a short page, or once `count`
  * items have been seen. A full page identical to the one before (a server ignoring
  * `page_index`) throws {@link HeroResponseParseError} instead of looping for ever.
- * Throws {@link HeroInputError} for a bad `pageSize` or `startPage`.
+ * Throws {@link HeroInputError} for arguments its types forbid (a bad `pageSize` or
+ * `startPage`, no `fetchPage` function), and from iteration when `fetchPage` resolves to
+ * something that is not a page.
  */
 export function autoPaginate<T>(
   fetchPage: (pageIndex: number, pageSize: number) => Promise<ListPage<T>>,
   options: PageOptions = {},
   operation: PagedOperationRef = { method: 'GET', path: '(list)' },
 ): AutoPaginated<T> {
+  const issues: HeroInputIssue[] = [];
+  if (typeof fetchPage !== 'function') issues.push({ field: 'fetchPage', message: `must be a function (received ${typeName(fetchPage)})` });
+  if (!isOptionsObject(options)) issues.push({ field: '(options)', message: `must be an object (received ${typeName(options)})` });
+  if (!isOptionsObject(operation) || typeof operation.method !== 'string' || typeof operation.path !== 'string') {
+    issues.push({ field: 'operation', message: 'must be an object with a string method and path' });
+  }
+  if (issues.length > 0) throw new HeroInputError(issues, 'autoPaginate arguments');
   const pageSize = options.pageSize ?? 100;
   const startPage = options.startPage ?? 0;
-  const issues: HeroInputIssue[] = [];
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
     issues.push({ field: 'pageSize', message: `must be an integer from 1 to ${maxPageSize}` });
   }
@@ -66,6 +75,9 @@ export function autoPaginate<T>(
     let previous: string | undefined;
     for (let pageIndex = startPage; ; pageIndex++) {
       const page = await fetchPage(pageIndex, pageSize);
+      if (!isOptionsObject(page) || !Array.isArray(page.data)) {
+        throw new HeroInputError([{ field: 'fetchPage', message: `must resolve to a page: { data: [...], count } (received ${typeName(page)})` }], 'autoPaginate arguments');
+      }
       if (page.data.length === pageSize) {
         // The ends and the length are enough to spot a repeated page without serialising it all.
         const fingerprint = JSON.stringify([page.data[0], page.data[pageSize - 1]]);
@@ -88,8 +100,9 @@ export function autoPaginate<T>(
 
   return {
     [Symbol.asyncIterator]: iterate,
-    async toArray({ limit }) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > maxToArrayLimit) {
+    async toArray(options) {
+      const limit: unknown = isOptionsObject(options) ? options.limit : undefined;
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > maxToArrayLimit) {
         throw new HeroInputError([{ field: 'limit', message: `must be an integer from 1 to ${maxToArrayLimit}` }], 'toArray options');
       }
       const out: T[] = [];
@@ -140,14 +153,4 @@ export function checkPageQuery(query: Readonly<Record<string, unknown>> | undefi
   if (typeof index === 'number' && !(Number.isInteger(index) && index >= 0)) issues.push({ field: 'page_index', message: 'must be a non-negative integer' });
   if (typeof size === 'number' && !(Number.isInteger(size) && size >= 1)) issues.push({ field: 'page_size', message: 'must be a positive integer' });
   if (issues.length > 0) throw new HeroInputError(issues, 'page parameters');
-}
-
-/**
- * A facade query for the wire. openapi-fetch writes numbers into the query string as it
- * writes strings, so page numbers go as they are (`hero.raw` checks them with
- * {@link checkPageQuery}); the return type is the generated one, which Hero types as strings
- * for some lists, so numbers would not meet it at compile time.
- */
-export function toWireQuery(query: Readonly<Record<string, unknown>> | undefined): never {
-  return (query ?? {}) as never;
 }

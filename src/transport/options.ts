@@ -232,9 +232,17 @@ function checkHook(name: string, value: unknown): void {
   }
 }
 
+/** Throws {@link HeroConfigError} unless `value` is an options object. */
+function checkObject(name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HeroConfigError(`${name} must be an object (received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`})`);
+  }
+}
+
 function normalizeBudget(budget: RetryBudgetOptions | false | undefined): NormalizedRetryBudgetOptions | false {
   if (budget === false) return false;
   if (budget === undefined) return DEFAULT_RETRY_BUDGET;
+  checkObject('retry.budget (or false)', budget);
   const d = DEFAULT_RETRY_BUDGET;
   return Object.freeze({
     capacity: checkNumber('retry.budget.capacity', budget.capacity ?? d.capacity, { min: 0 }),
@@ -246,6 +254,7 @@ function normalizeBudget(budget: RetryBudgetOptions | false | undefined): Normal
 
 function normalizeRetry(retry: RetryOptions | undefined): NormalizedRetryOptions {
   if (retry === undefined) return DEFAULT_RETRY;
+  checkObject('retry', retry);
   const d = DEFAULT_RETRY;
   return Object.freeze({
     maxAttempts: checkNumber('retry.maxAttempts', retry.maxAttempts ?? d.maxAttempts, { min: 1, integer: true }),
@@ -267,6 +276,7 @@ export function normalizeTransportOptions(
   options: TransportOptions = {},
   env: Readonly<Record<string, string | undefined>> = {},
 ): NormalizedTransportOptions {
+  if (options.hooks !== undefined) checkObject('hooks', options.hooks);
   const hooks = options.hooks ?? {};
   checkHook('onRequest', hooks.onRequest);
   checkHook('onResponse', hooks.onResponse);

@@ -127,9 +127,9 @@ export const KNOWN_HERO_WEBHOOK_EVENT_TYPES: readonly KnownHeroWebhookEventType[
   Object.keys(DOCUMENTED_OBJECT) as KnownHeroWebhookEventType[],
 );
 
-/** Whether `name` is an event type this SDK version knows. */
+/** Whether `name` is an event type this SDK version knows; `false` for anything but a string. */
 export function isKnownWebhookEventType(name: string): name is KnownHeroWebhookEventType {
-  return Object.hasOwn(DOCUMENTED_OBJECT, name);
+  return typeof name === 'string' && Object.hasOwn(DOCUMENTED_OBJECT, name);
 }
 
 /** Result of {@link validateWebhookEvent}. */
