@@ -76,6 +76,21 @@ describe('README examples', () => {
     expect(lines.at(-1)).toMatch(/^3\/3 sent, 0 failed, 0 to check, 0 left, [\d.]+\/s, ETA 0 s$/);
   });
 
+  it('messageEveryPatient: a progress line that throws ends the job, and every send made is still counted', async () => {
+    const log = console.log;
+    console.log = () => {
+      throw new Error('stdout closed');
+    };
+    try {
+      const result = await messageEveryPatient(heroPreferring(), ['1', '2', '3', '4'], undefined);
+      expect(result.sent + result.toRetry.length).toBe(4);
+      expect(result.sent).toBeGreaterThan(0);
+      expect(result.toCheck).toEqual([]);
+    } finally {
+      console.log = log;
+    }
+  });
+
   it('messageEveryPatient: a 400 is to retry after fixing, never "to check"', async () => {
     const result = await messageEveryPatient(heroPreferring('code=400'), ['1', '2']);
     expect(result).toEqual({ sent: 0, toRetry: ['1', '2'], toCheck: [] });

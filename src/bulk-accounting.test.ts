@@ -6,6 +6,7 @@
  * in the report, and none of them is `failed` or `cancelled` (the statuses that say
  * "safe to send again") unless the server refused it.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroBulkInterruptedError, runBulk, type BulkItemResult, type BulkReport } from './bulk.js';
 import { createHeroClient, type HeroClient } from './client.js';
@@ -334,5 +335,120 @@ describe('concurrency is bounded and checked', () => {
       running--;
     }, { concurrency: 7 });
     expect(most).toBe(7);
+  });
+});
+
+describe('random hostile runs (fast-check): nothing lost, nothing possibly sent called safe to resend', () => {
+  type Behaviour = 'ok' | 'slow-ok' | '400' | '503' | '500' | '303' | 'hang' | 'reset-after-body' | 'reset-before-body';
+  const actions: Record<Behaviour, FaultAction> = {
+    ok: { type: 'respond', status: 200, body: {} },
+    'slow-ok': { type: 'respond', status: 200, body: {}, delayMs: 40 },
+    '400': { type: 'respond', status: 400, body: { message: [] } },
+    '503': { type: 'respond', status: 503 },
+    '500': { type: 'respond', status: 500 },
+    '303': { type: 'respond', status: 303, headers: { location: '/v1/messages/1' } },
+    hang: { type: 'hang' },
+    'reset-after-body': { type: 'reset-after-body' },
+    'reset-before-body': { type: 'reset-before-body' },
+  };
+  // What each answer means once it has arrived, when nothing else (an abort) got in the way.
+  const settled: Record<Behaviour, string> = {
+    ok: 'succeeded',
+    'slow-ok': 'succeeded',
+    '400': 'failed',
+    '503': 'failed',
+    '500': 'outcome-unknown',
+    '303': 'outcome-unknown',
+    hang: 'outcome-unknown',
+    'reset-after-body': 'outcome-unknown',
+    'reset-before-body': 'outcome-unknown',
+  };
+  const refusals: ReadonlySet<Behaviour> = new Set(['400', '503']);
+
+  it('holds for random mixes of answers, aborts, throwing callbacks and inputs', { timeout: 120_000 }, async () => {
+    const hero = client({ timeoutMs: 300, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          behaviours: fc.array(fc.constantFrom<Behaviour>(...(Object.keys(actions) as Behaviour[])), { minLength: 1, maxLength: 14 }),
+          concurrency: fc.integer({ min: 1, max: 8 }),
+          abortAfterMs: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }),
+          signalToSends: fc.boolean(),
+          progressThrowsAt: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+          input: fc.constantFrom('array', 'generator', 'async-generator'),
+          inputThrowsAt: fc.option(fc.integer({ min: 0, max: 14 }), { nil: undefined }),
+        }),
+        async (scenario) => {
+          server.reset();
+          run++;
+          const patients = scenario.behaviours.map((_, i) => `r${run}x${i}`);
+          const behaviourOf = new Map(patients.map((id, i) => [id, scenario.behaviours[i]!]));
+          server.setFallback((request) => {
+            const id = (JSON.parse(request.body || '{}') as { patient_id?: string }).patient_id ?? '';
+            return actions[behaviourOf.get(id) ?? 'ok'];
+          });
+          const throwsAt = scenario.input === 'array' ? undefined : scenario.inputThrowsAt;
+          function* sync() {
+            for (const [i, id] of patients.entries()) {
+              if (i === throwsAt) throw new Error('input broke');
+              yield id;
+            }
+          }
+          async function* asynchronous() {
+            for (const [i, id] of patients.entries()) {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              if (i === throwsAt) throw new Error('input broke');
+              yield id;
+            }
+          }
+          const items = scenario.input === 'array' ? patients : scenario.input === 'generator' ? sync() : asynchronous();
+          const cancel = new AbortController();
+          const timer = scenario.abortAfterMs === undefined ? undefined : setTimeout(() => cancel.abort(), scenario.abortAfterMs);
+          const started = new Set<string>();
+          let progressCalls = 0;
+          let ticks = 0;
+          const ticker = setInterval(() => ticks++, 5);
+          const begun = Date.now();
+
+          const outcome = await hero
+            .bulk(
+              items,
+              (id) => {
+                started.add(id);
+                return send(hero, id, scenario.signalToSends ? cancel.signal : undefined);
+              },
+              {
+                concurrency: scenario.concurrency,
+                signal: cancel.signal,
+                progressIntervalMs: 0,
+                onProgress: () => {
+                  if (++progressCalls === scenario.progressThrowsAt) throw new Error('progress broke');
+                },
+              },
+            )
+            .catch((e: unknown) => e);
+          clearTimeout(timer);
+          clearInterval(ticker);
+          const elapsedMs = Date.now() - begun;
+
+          const report = outcome instanceof HeroBulkInterruptedError ? (outcome.report as BulkReport<string, unknown>) : (outcome as BulkReport<string, unknown>);
+          expect(report.results, `unexpected rejection: ${String(outcome)}`).toBeDefined();
+          // Every started item is in the report with a final status; nothing lost.
+          const byItem = new Map(report.results.map((r) => [r.item, r]));
+          for (const id of started) expect(['succeeded', 'failed', 'outcome-unknown'], `${id} started`).toContain(byItem.get(id)?.status);
+          // Nothing that reached the server is called safe to resend unless the server refused it.
+          expectHonestAccounting(report, patients, (r) => refusals.has(behaviourOf.get(r.item)!));
+          // Without an abort, every finished item has exactly the status its answer means.
+          if (scenario.abortAfterMs === undefined) {
+            for (const r of report.results) if (r.status !== 'cancelled') expect(r.status, `${r.item} (${behaviourOf.get(r.item)})`).toBe(settled[behaviourOf.get(r.item)!]);
+          }
+          // No hang, and the event loop kept turning.
+          expect(elapsedMs).toBeLessThan(10_000);
+          if (elapsedMs > 50) expect(ticks).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 });
