@@ -15,7 +15,8 @@ export class HeroError extends Error {
    * `undefined` on an error that did not end a call, or was built by hand. Bulk jobs read it
    * to tell "safe to send again" from "check first" (`mayHaveBeenProcessed()` in bulk).
    */
-  readonly mayHaveBeenProcessed: boolean | undefined = undefined;
+  // Declared, not initialised: an error that never ends a call carries no such own property (logs stay as they were).
+  declare readonly mayHaveBeenProcessed: boolean | undefined;
 }
 
 /**
