@@ -146,7 +146,7 @@ export function mayHaveBeenProcessed(error: HeroError): boolean {
   if (error.mayHaveBeenProcessed !== undefined) return error.mayHaveBeenProcessed;
   // Configuration and input errors are thrown before anything is sent.
   if (error instanceof HeroConfigError || error instanceof HeroInputError) return false;
-  // A 2xx whose body could not be read: Hero acted.
+  // A 2xx whose body could not be read (Hero acted), or no answer in time (it may have).
   if (error instanceof HeroResponseParseError || error instanceof HeroTimeoutError) return true;
   if (error instanceof HeroNetworkError) return failureMayHaveBeenProcessed({ kind: 'network', codes: error.code === undefined ? [] : [error.code] }, error.method);
   if (error instanceof HeroApiError) return failureMayHaveBeenProcessed({ kind: 'status', status: error.status, retryAfterMs: undefined }, error.method);
