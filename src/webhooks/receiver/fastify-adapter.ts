@@ -30,7 +30,7 @@ export interface FastifyReplyLike {
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(contentType: string, parser: (request: never, payload: Readable, done: (error: null, body: Readable) => void) => void): void;
+  addContentTypeParser(contentType: string, parser: (request: unknown, payload: Readable, done: (error: Error | null, body?: unknown) => void) => void): void;
   post(path: string, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>): unknown;
 }
 
