@@ -123,7 +123,7 @@ export type {
   WebhookDeliveryProblem,
 } from './webhooks/receiver/options.js';
 export type { WebhookDeliveryStore, DeliveryClaim } from './webhooks/receiver/delivery-store.js';
-export { createMemoryWebhookStore } from './webhooks/receiver/memory-store.js';
+export { createMemoryWebhookStore, type MemoryWebhookStore } from './webhooks/receiver/memory-store.js';
 export { createRedisWebhookStore, type RedisWebhookStoreOptions } from './webhooks/receiver/redis-store.js';
 export type { FastifyWebhookPlugin, FastifyWebhookPluginOptions } from './webhooks/receiver/fastify-adapter.js';
 export type { paths, components, operations } from '../generated/hero-api.js';

@@ -11,6 +11,12 @@ const DONE = 'done';
 // Expired records are dropped by a sweep at most this often, on the next call.
 const SWEEP_EVERY_MS = 60_000;
 
+/** The in-memory store, with the number of records it holds (for metrics and tests). */
+export interface MemoryWebhookStore extends WebhookDeliveryStore {
+  /** Records held, expired ones included until the next sweep. */
+  readonly size: number;
+}
+
 /**
  * A {@link WebhookDeliveryStore} in this process's memory: the default of
  * `createWebhookHandler`. It deduplicates deliveries that reach this process only; a
@@ -18,7 +24,7 @@ const SWEEP_EVERY_MS = 60_000;
  * lease or done marker says, so memory is bounded by the deliveries of one tolerance
  * window (a few hundred bytes each); only authentic deliveries are recorded.
  */
-export function createMemoryWebhookStore(): WebhookDeliveryStore {
+export function createMemoryWebhookStore(): MemoryWebhookStore {
   const records = new Map<string, DeliveryRecord>();
   let nextSweepAt = 0;
 
@@ -37,6 +43,9 @@ export function createMemoryWebhookStore(): WebhookDeliveryStore {
   }
 
   return {
+    get size() {
+      return records.size;
+    },
     async claim(key, token, leaseMs): Promise<DeliveryClaim> {
       const now = Date.now();
       const record = live(key, now);
