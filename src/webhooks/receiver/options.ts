@@ -97,7 +97,8 @@ export interface WebhookHandlerOptions {
   /**
    * Share deliveries with every receiver using the same Redis, so each is handled once across
    * the fleet. Needs `ioredis` (an optional peer dependency). Same as
-   * `store: createRedisWebhookStore({ url })`.
+   * `store: createRedisWebhookStore({ url })`. `undefined` or `''` (an unset `REDIS_URL`) means
+   * no Redis: the in-memory store, which deduplicates within one process only.
    */
   readonly redisUrl?: string;
   /**
@@ -216,7 +217,9 @@ function numberOption(value: unknown, fallback: number, name: string, problems: 
 export function normalizeWebhookHandlerOptions(options: WebhookHandlerOptions): NormalizedWebhookHandlerOptions {
   if (typeof options !== 'object' || options === null) throw new HeroConfigError('createWebhookHandler: pass an options object { signingKey, on }');
   const problems: string[] = [];
-  const { signingKey, on = {}, onUnknown, redisUrl, store } = options;
+  const { signingKey, on = {}, onUnknown, store } = options;
+  // An empty REDIS_URL in the environment means "not configured", as an absent one does.
+  const redisUrl = options.redisUrl === '' ? undefined : options.redisUrl;
   if (!(typeof signingKey === 'string' || signingKey instanceof Uint8Array) || signingKey.length === 0) {
     problems.push("signingKey must be a non-empty string or Uint8Array (the webhook's signing_key)");
   }
