@@ -185,6 +185,8 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const readStdin =
     io.readStdin ??
     (async () => {
+      // A terminal would wait for typing that is not coming: ask for the body instead.
+      if (process.stdin.isTTY) throw new UsageError('sign needs the body: --file <path>, or pipe it in');
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);

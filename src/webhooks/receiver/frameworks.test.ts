@@ -3,6 +3,7 @@
  * Each app also has a JSON route, to show the webhook route does not change the app's parsing.
  */
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import express4 from 'express4';
@@ -199,4 +200,24 @@ describe('Express: where the raw body comes from', () => {
       expect(String(reports[0]?.error)).toMatch(/express\.json\(\)/);
     },
   );
+});
+
+describe('node:http: a sender that trickles its body', () => {
+  it('is answered 408 after bodyTimeoutMs and the connection closed, with nothing handled', async () => {
+    const handled: string[] = [];
+    const handler = createWebhookHandler({ signingKey, bodyTimeoutMs: 150, on: { 'appointment.confirmed': (event) => void handled.push(event.id) } });
+    const mounted = await listen(createServer(handler.node), '/hooks');
+    const { port } = new URL(mounted.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('POST /hooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ev');
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received).toContain('{"error":"body not received in time"}');
+    expect(handled).toEqual([]);
+    await mounted.close();
+    await handler.close();
+  });
 });
