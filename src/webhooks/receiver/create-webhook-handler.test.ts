@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeroConfigError, HeroWebhookVerificationError } from '../../errors.js';
-import { nonObjectVariants, tamperedVariants } from '../../test-helpers/webhook-variants.js';
+import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../test-helpers/webhook-variants.js';
 import { confirmedBody, deferred, deliveryRequest, signDelivery } from '../../test-helpers/webhook-deliveries.js';
 import { verifyWebhook } from '../verify.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
 import { createMemoryWebhookStore } from './memory-store.js';
-import type { WebhookDeliveryReport, WebhookHandlerOptions } from './options.js';
+import type { WebhookDeliveryReport, WebhookEventHandlers, WebhookHandlerOptions } from './options.js';
+import { KNOWN_HERO_WEBHOOK_EVENT_TYPES, type HeroWebhookEvent } from '../events.js';
 
 const signingKey = 'receiver-test-signing-key-do-not-log';
 
@@ -72,6 +73,29 @@ describe('createWebhookHandler: dispatch', () => {
     }
     expect(claim).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(reports.map((r) => [r.outcome, r.eventType])).toEqual([['ignored', 'appointment.cancelled'], ['ignored', 'unknown']]));
+  });
+});
+
+describe('createWebhookHandler: every authentic variant', () => {
+  it('accepts each one, hands over the typed event, and runs each distinct delivery once', async () => {
+    const received = new Map<string, HeroWebhookEvent[]>();
+    const record = (event: HeroWebhookEvent, deliveryId: string) => received.set(deliveryId, [...(received.get(deliveryId) ?? []), event]);
+    const on = Object.fromEntries(KNOWN_HERO_WEBHOOK_EVENT_TYPES.map((type) => [type, (event: HeroWebhookEvent, { deliveryId }: { deliveryId: string }) => record(event, deliveryId)])) as WebhookEventHandlers;
+    const reports: WebhookDeliveryReport[] = [];
+    const handler = createWebhookHandler({ signingKey, on, onUnknown: (event, { deliveryId }) => record(event, deliveryId), onDelivery: (r) => reports.push(r) });
+    const variants = authenticVariants(signingKey, Math.floor(Date.now() / 1000));
+    for (const variant of variants) {
+      const response = await handler.fetch(new Request('http://127.0.0.1/hooks', { method: 'POST', headers: variant.headers, body: new Uint8Array(variant.body) }));
+      expect({ name: variant.name, status: response.status }).toEqual({ name: variant.name, status: 200 });
+      await vi.waitFor(() => expect(reports.length).toBeGreaterThan(0));
+      const report = reports.pop()!;
+      // The same body and timestamp with the signature in another encoding is the same delivery.
+      const events = received.get(report.deliveryId!)!;
+      expect(events).toHaveLength(1);
+      if (report.outcome === 'handled') expectTyped(events[0]!, variant);
+      else expect(report.outcome).toBe('duplicate');
+    }
+    expect(received.size).toBeGreaterThan(30);
   });
 });
 
@@ -443,6 +467,21 @@ describe('createWebhookHandler: nothing of the key or the body leaks', () => {
       expect(text).not.toContain(secretId);
       expect(text).not.toContain('654');
     }
+  });
+});
+
+describe('createWebhookHandler: the default log line', () => {
+  it('says what to fix for a configuration problem, and only the class of any other error', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    const consumed = deliveryRequest(signDelivery(confirmedBody(), signingKey));
+    await consumed.text();
+    const handler = createWebhookHandler({ signingKey, on: { 'appointment.confirmed': () => Promise.reject(new TypeError('patient 9434765919 not found')) } });
+    await handler.fetch(consumed);
+    await handler.fetch(deliveryRequest(signDelivery(confirmedBody('2'), signingKey)));
+    await vi.waitFor(() => expect(lines).toHaveLength(2));
+    expect(lines[0]).toMatch(/^hero webhook: body_unreadable \(500\) error=HeroConfigError: .*body parser/);
+    expect(lines[1]).toMatch(/^hero webhook: handler_failed \(500\) event=appointment.confirmed delivery=[0-9a-f]{32} error=TypeError$/);
   });
 });
 

@@ -157,7 +157,7 @@ export interface WebhookHandlerOptions {
   /**
    * Called once per request, after the answer (and, under `acknowledge: 'before-handler'`,
    * after the handler settled): for logs and metrics.
-   * @default a one-line `console.warn` for every answer of 400 or more and every problem, without bodies, keys or error messages
+   * @default a one-line `console.warn` for every answer of 400 or more and every problem, without bodies, keys or error messages (except the SDK's own `HeroConfigError`)
    */
   readonly onDelivery?: (report: WebhookDeliveryReport) => void;
 }
@@ -202,8 +202,9 @@ export function logDeliveryProblems(report: WebhookDeliveryReport): void {
   if (report.eventType !== undefined) parts.push(`event=${report.eventType}`);
   if (report.deliveryId !== undefined) parts.push(`delivery=${report.deliveryId}`);
   if (report.problems.length > 0) parts.push(`problems=${report.problems.join(',')}`);
-  // The error's class only: a handler's message may quote patient data.
-  if (report.error instanceof Error) parts.push(`error=${report.error.name}`);
+  // Our own configuration errors say what to fix; of anything else, the class only (a handler's message may quote patient data).
+  if (report.error instanceof HeroConfigError) parts.push(`error=${report.error.name}: ${report.error.message}`);
+  else if (report.error instanceof Error) parts.push(`error=${report.error.name}`);
   console.warn(parts.join(' '));
 }
 
