@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFastifyPlugin, type FastifyWebhookPlugin } from './fastify-adapter.js';
 import { createFetchHandler } from './fetch-adapter.js';
 import { createNodeListener } from './node-adapter.js';
+import type { NodeRequest, NodeResponse } from './node-shapes.js';
 import { normalizeWebhookHandlerOptions, type WebhookHandlerOptions } from './options.js';
 import { createReceiver } from './receive.js';
 
@@ -12,7 +12,7 @@ export interface WebhookHandler {
    * `app.post('/hooks', handler.node)` — before any app-wide `express.json()`, or with
    * `express.raw()` on the route. Answers every request itself and never rejects.
    */
-  readonly node: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  readonly node: (request: NodeRequest, response: NodeResponse) => Promise<void>;
   /**
    * The web-standard handler: `export const POST = handler.fetch` (Next.js route handlers),
    * `app.post('/hooks', (c) => handler.fetch(c.req.raw))` (Hono).

@@ -6,16 +6,15 @@
  * Fastify's own `FastifyInstance` fits them (the tests compile `app.register(handler.fastify)`
  * against Fastify 4's and 5's types).
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import { answers } from './answers.js';
-import { readNodeBody, type NodeBodySource } from './read-body.js';
+import type { NodeBodySource, NodeHeaders } from './node-shapes.js';
+import { readNodeBody } from './read-body.js';
 import type { IncomingWebhookRequest, Reception } from './receive.js';
 
 /** The part of a Fastify request the plugin reads. */
 export interface FastifyRequestLike {
   readonly method: string;
-  readonly headers: IncomingHttpHeaders;
+  readonly headers: NodeHeaders;
   readonly raw: NodeBodySource;
   readonly body?: unknown;
 }
@@ -30,7 +29,7 @@ export interface FastifyReplyLike {
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
   removeAllContentTypeParsers(): void;
-  addContentTypeParser(contentType: string, parser: (request: unknown, payload: Readable, done: (error: Error | null, body?: unknown) => void) => void): void;
+  addContentTypeParser(contentType: string, parser: (request: unknown, payload: NodeBodySource, done: (error: Error | null, body?: unknown) => void) => void): void;
   post(path: string, handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => Promise<unknown>): unknown;
 }
 
@@ -47,7 +46,7 @@ export interface FastifyWebhookPluginOptions {
 export type FastifyWebhookPlugin = (instance: FastifyInstanceLike, options: FastifyWebhookPluginOptions) => Promise<void>;
 
 function isStream(value: unknown): value is NodeBodySource {
-  return typeof value === 'object' && value !== null && typeof (value as Readable).on === 'function' && typeof (value as Readable).pause === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as NodeBodySource).on === 'function' && typeof (value as NodeBodySource).pause === 'function';
 }
 
 export function createFastifyPlugin(receive: (request: IncomingWebhookRequest) => Promise<Reception>): FastifyWebhookPlugin {

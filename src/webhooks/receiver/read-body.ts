@@ -4,11 +4,7 @@
  * Nothing beyond the limit is buffered: a declared `Content-Length` over it is refused
  * unread, and a stream that grows past it is abandoned.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-
-/** A node request (node:http, Express), or the stream a framework hands over instead. */
-export type NodeBodySource = Readable & { readonly headers?: IncomingHttpHeaders; readonly body?: unknown };
+import type { NodeBodySource } from './node-shapes.js';
 
 /** What reading produced. */
 export type BodyRead =
@@ -21,8 +17,8 @@ export type BodyRead =
   | { readonly kind: 'consumed' };
 
 /** Whether a `Content-Length` header alone proves the body is over the limit. */
-function declaredTooLarge(contentLength: string | null | undefined, maxBytes: number): boolean {
-  if (contentLength === null || contentLength === undefined || !/^\d+$/.test(contentLength.trim())) return false;
+function declaredTooLarge(contentLength: string | readonly string[] | null | undefined, maxBytes: number): boolean {
+  if (typeof contentLength !== 'string' || !/^\d+$/.test(contentLength.trim())) return false;
   return Number(contentLength) > maxBytes;
 }
 
@@ -46,16 +42,19 @@ export function readNodeBody(request: NodeBodySource, maxBytes: number, timeoutM
     return Promise.resolve(raw.length > maxBytes ? { kind: 'too_large' } : { kind: 'ok', body: raw });
   }
   return new Promise<BodyRead>((resolve) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     const finish = (result: BodyRead) => {
       clearTimeout(timer);
-      request.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onClose);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onAbort);
+      request.off('close', onClose);
       // Stop reading what is left; the answer closes the connection (see answers.ts).
       if (result.kind !== 'ok') request.pause();
       resolve(result);
     };
-    const onData = (chunk: Buffer) => {
+    const onData = (chunk: Uint8Array) => {
       size += chunk.length;
       if (size > maxBytes) finish({ kind: 'too_large' });
       else chunks.push(chunk);
@@ -66,7 +65,10 @@ export function readNodeBody(request: NodeBodySource, maxBytes: number, timeoutM
       if (!request.readableEnded) onAbort();
     };
     const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
-    request.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onClose);
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onAbort);
+    request.on('close', onClose);
   });
 }
 
