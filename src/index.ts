@@ -115,4 +115,18 @@ export {
   type WebhookPayloadDeviation,
 } from './webhooks/events.js';
 export type { WebhookHeaders } from './webhooks/webhook-headers.js';
+export { createWebhookHandler, type WebhookHandler } from './webhooks/receiver/create-webhook-handler.js';
+export type {
+  WebhookHandlerOptions,
+  WebhookEventHandlers,
+  WebhookEventHandler,
+  WebhookDeliveryContext,
+  WebhookDeliveryReport,
+  WebhookDeliveryOutcome,
+  WebhookDeliveryProblem,
+} from './webhooks/receiver/options.js';
+export type { WebhookDeliveryStore, DeliveryClaim } from './webhooks/receiver/delivery-store.js';
+export { createMemoryWebhookStore, type MemoryWebhookStore } from './webhooks/receiver/memory-store.js';
+export { createRedisWebhookStore, type RedisWebhookStoreOptions } from './webhooks/receiver/redis-store.js';
+export type { FastifyWebhookPlugin, FastifyWebhookPluginOptions } from './webhooks/receiver/fastify-adapter.js';
 export type { paths, components, operations } from '../generated/hero-api.js';

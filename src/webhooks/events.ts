@@ -222,3 +222,8 @@ export function validateWebhookEvent(payload: unknown): WebhookEventCheck {
   const event = { ...record, object, id, practice_group_id: practiceGroupId, event: name, deviations: Object.freeze(deviations) };
   return { ok: true, event: Object.freeze(event) as unknown as KnownHeroWebhookEvent };
 }
+
+/** The documented `object` of a known event type (`"Appointment"`…), or `undefined` where Hero has not documented the payload. */
+export function documentedWebhookObject(type: KnownHeroWebhookEventType): string | undefined {
+  return DOCUMENTED_OBJECT[type];
+}
