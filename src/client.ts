@@ -21,6 +21,7 @@ import { createRateController, type RateControllerSnapshot } from './transport/r
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
+import { isOptionsObject } from './validation/type-name.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
 
@@ -137,7 +138,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
     bulk: (items, task, bulkOptions = {}) =>
       // Anything but an options object reaches runBulk as it is, to be refused there.
-      runBulk(items, task, typeof bulkOptions === 'object' && bulkOptions !== null ? { allowedPerSecond, ...bulkOptions } : bulkOptions),
+      runBulk(items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : bulkOptions),
     close,
   };
   // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is

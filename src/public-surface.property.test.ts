@@ -294,6 +294,10 @@ const INDEX: Record<string, Target | false | 'owned-elsewhere'> = {
   isValidUkPostcode: { params: [hp.anything], call: (v) => index.isValidUkPostcode(v), documented: (r) => r === false },
   verifyWebhook: { params: [{ valid: () => undefined, forbidden: fc.oneof(notAnObject, fc.constantFrom<unknown>({}, { rawBody: 5, headers: {}, signingKey: 'k' }, { rawBody: '{}', headers: null, signingKey: 'k' })) }], call: (o) => index.verifyWebhook(o as never) },
   signWebhookPayload: { params: [{ valid: () => undefined, forbidden: fc.oneof(notAnObject, fc.constantFrom<unknown>({}, { payload: {}, signingKey: 5 }, { payload: 1n, signingKey: 'k' })) }], call: (o) => index.signWebhookPayload(o as never) },
+  createWebhookHandler: { params: [{ valid: () => ({ signingKey: 'whsec_test' }), forbidden: fc.oneof(notAnObject, fc.constantFrom<unknown>({}, { signingKey: 5 }, { signingKey: '' }, { signingKey: 'k', on: 5 }, { signingKey: 'k', on: { 'patient.created': 'x' } }, { signingKey: 'k', maxBodyBytes: -1 }, { signingKey: 'k', store: null }, { signingKey: 'k', acknowledge: 'never' })) }], call: (o) => index.createWebhookHandler(o as never) },
+  // Takes no arguments; extra ones are ignored, as JavaScript does.
+  createMemoryWebhookStore: false,
+  createRedisWebhookStore: { params: [{ valid: () => ({ url: 'redis://127.0.0.1:1' }), forbidden: fc.oneof(notAnObject, fc.constantFrom<unknown>({}, { url: 5 }, { client: 'x' })) }], call: (o) => index.createRedisWebhookStore(o as never) },
   isKnownWebhookEventType: { params: [{ valid: () => 'patient.created', forbidden: fc.oneof(notAString, fc.constant(Object.create(null))) }], call: (n) => index.isKnownWebhookEventType(n as never), documented: (r) => r === false },
   // The rate-limit room owns the Redis store; see the it.fails below.
   createRedisRateLimitStore: 'owned-elsewhere',

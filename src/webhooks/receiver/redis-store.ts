@@ -72,6 +72,12 @@ export function createRedisWebhookStore(options: RedisWebhookStoreOptions): Webh
   if (typeof options !== 'object' || options === null || (options.url === undefined && options.client === undefined)) {
     throw new HeroConfigError('createRedisWebhookStore needs a `url` or a `client`');
   }
+  if (options.url !== undefined && (typeof options.url !== 'string' || options.url === '')) {
+    throw new HeroConfigError('createRedisWebhookStore: `url` must be a non-empty redis:// URL string');
+  }
+  if (options.client !== undefined && (typeof options.client !== 'object' || options.client === null || typeof options.client.defineCommand !== 'function')) {
+    throw new HeroConfigError('createRedisWebhookStore: `client` must be an ioredis client');
+  }
   if (options.url !== undefined && (typeof options.url !== 'string' || !/^rediss?:\/\//i.test(options.url))) {
     throw new HeroConfigError('createRedisWebhookStore: url must start with redis:// or rediss://');
   }
