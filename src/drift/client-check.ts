@@ -3,9 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type ts from 'typescript';
-import { HeroSpecError } from './load-spec.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
 import { HeroDriftSetupError, importTool } from './optional-import.js';
-import { isObject, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
 import { extractTypeScriptExamples, type CodeExample } from './readme-examples.js';
 import { renderGeneratedFiles } from './render-generated.js';
 
@@ -123,7 +123,7 @@ export async function generateFiles(document: OpenApiDocument, label: string): P
   } catch (error) {
     if (error instanceof HeroDriftSetupError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { cause: error });
+    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { reason: 'unparsable', cause: error });
   }
 }
 
