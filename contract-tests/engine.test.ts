@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptedRejections, generateCases, notApplicableReason } from '../src/contract/cases.js';
 import { invalidBodyCandidates } from '../src/contract/invalid-body.js';
 import { buildRequest, UNKNOWN_NUMERIC_ID, unknownPathId } from '../src/contract/request.js';
-import { bundledSpecPath } from '../src/contract/package-root.js';
+import { bundledSpecPath } from '../src/openapi/package-root.js';
 import { formatJUnit } from '../src/contract/report.js';
 import { loadSpec } from '../src/contract/spec.js';
 import { parseTargetChoice, type ContractTarget } from '../src/contract/targets.js';

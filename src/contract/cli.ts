@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPrism, type PrismServer } from '../testing/prism.js';
-import { bundledSpecPath } from './package-root.js';
+import { bundledSpecPath } from '../openapi/package-root.js';
 import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
 import { runSelfChecks } from './self-check.js';

@@ -3,7 +3,8 @@
  * schemas, operationIds are unique, every `$ref` resolves, every operation documents a
  * 2xx and a 4xx.
  */
-import { escapePointer, examplesOf, getAt, type LoadedSpec, type OperationSpec } from './spec.js';
+import { escapePointerSegment as escapePointer } from '../openapi/document.js';
+import { examplesOf, getAt, type LoadedSpec, type OperationSpec } from './spec.js';
 import type { SpecValidator } from './validate.js';
 
 /** The result of one self-check. `operationId` is set for per-operation checks. */

@@ -10,6 +10,7 @@
 import { startPrism, type PrismServer } from '../testing/prism.js';
 import type { LoadedSpec } from './spec.js';
 import { startUpstreamTap, type UpstreamTap } from './tap.js';
+import { isLoopbackHost } from '../url/url-scope.js';
 import { HeroContractUsageError } from './usage-error.js';
 
 /** The kinds of target the suite knows. A plain base URL is `url`. */
@@ -105,12 +106,6 @@ export function serverUrl(spec: LoadedSpec, pattern: RegExp): string | undefined
   const servers = Array.isArray(spec.doc.servers) ? (spec.doc.servers as { url?: unknown; description?: unknown }[]) : [];
   const found = servers.find((s) => pattern.test(String(s.description ?? '')) || pattern.test(String(s.url ?? '')));
   return typeof found?.url === 'string' ? found.url.replace(/\/+$/, '') : undefined;
-}
-
-/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`: traffic that never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
 /**
