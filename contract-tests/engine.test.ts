@@ -131,8 +131,8 @@ describe('JUnit report', () => {
         { id: 'op 404', kind: 'response', operationId: 'op', method: 'GET', path: '/', status: '404', outcome: 'not-applicable', reason: 'no Prefer', problems: [], warnings: [], durationMs: 0 },
       ],
     });
-    expect(xml).toContain('name="op &#60;200&#62;"');
-    expect(xml).toContain('must be &#34;string&#34; &#38; &#60;b&#62;');
+    expect(xml).toContain('name="op &lt;200&gt;"');
+    expect(xml).toContain('must be &quot;string&quot; &amp; &lt;b&gt;');
     expect(xml).toContain('<skipped message="not applicable: no Prefer"/>');
   });
 });
