@@ -85,7 +85,11 @@ export function maskBody(body: unknown, scrub: (text: string) => string, maxChar
     seen.add(value);
     if (Array.isArray(value)) return value.slice(0, 20).map((item) => mask(item, key, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [name, child] of Object.entries(value)) out[scrub(name)] = mask(child, name, depth + 1);
+    let hidden = 0;
+    for (const [name, child] of Object.entries(value)) {
+      const shownName = isFieldName(name) && scrub(name) === name ? name : `[key ${++hidden}]`;
+      out[shownName] = mask(child, name, depth + 1);
+    }
     return out;
   };
   const text = JSON.stringify(mask(body, undefined, 0));
@@ -101,8 +105,17 @@ export function safeFieldPath(pointer: string): string {
   if (pointer === '' || pointer === '(body)') return pointer;
   return pointer
     .split('/')
-    .map((segment, i) => (i === 0 || /^\d{1,6}$/.test(segment) || /^[A-Za-z_$@][A-Za-z0-9_$@.-]{0,63}$/.test(segment) ? segment : '*'))
+    .map((segment, i) => (i === 0 || isFieldName(segment) ? segment : '*'))
     .join('/');
+}
+
+/**
+ * A key shown as it is: an array index, or a field name as APIs write them (`nhs_number`,
+ * `startTime`), lower-case first. A capitalised word, text with spaces, a long digit run
+ * or anything else a server chose is data (a name, an NHS number, a key) and is not shown.
+ */
+export function isFieldName(key: string): boolean {
+  return /^\d{1,6}$/.test(key) || /^[a-z_$@][A-Za-z0-9_$@.-]{0,63}$/.test(key);
 }
 
 /** A media type fit to show (`application/json`), or a description when the server sent something else. */

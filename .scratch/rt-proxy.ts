@@ -1,0 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/contract/cli.js';
+import { startFaultServer } from '../src/test-helpers/fault-server.js';
+const KEY = 'hk_live_PARTNER_SECRET_9f8e7d6c';
+const b = await startFaultServer();
+const a = await startFaultServer();
+a.setFallback({ type: 'respond', status: 307, headers: { location: `${b.url}/stolen` } });
+const dir = mkdtempSync(join(tmpdir(), 'rtp-'));
+let out = '', err = '';
+const t = performance.now();
+const code = await main(['--target', a.url, '--via-proxy', '--operation', 'getPatientById', '--reports', dir, '--timeout-ms', '3000'], { stdout: (x) => (out += x), stderr: (x) => (err += x), cwd: dir, env: { HERO_API_KEY: KEY, HERO_PRACTICE_GROUP_ID: '42' } });
+console.log('code', code, Math.round(performance.now() - t), 'A', a.requests.length, 'B', b.requests.length, 'B with key', b.requests.filter((r) => r.headers['x-api-key'] !== undefined).length);
+console.log(out.split('\n').filter((l) => /✗|redirect|307|RESULT/.test(l)).slice(0, 12).join('\n'), err);
+// hang variant
+a.setFallback((r) => (r.url === '/' ? { type: 'respond', status: 404 } : process.argv[2] === 'stall' ? { type: 'stall-body', status: 200, headers: { 'content-type': 'application/json' } } : { type: 'hang' }));
+out = ''; err = '';
+const t2 = performance.now();
+const code2 = await main(['--target', a.url, '--via-proxy', '--operation', 'getPatientById', '--reports', dir, '--timeout-ms', '2000'], { stdout: (x) => (out += x), stderr: (x) => (err += x), cwd: dir, env: { HERO_API_KEY: KEY, HERO_PRACTICE_GROUP_ID: '42' } });
+console.log('hang code', code2, Math.round(performance.now() - t2), 'ms');
+console.log(out.split('\n').filter((l) => /✗|request failed|RESULT|    /.test(l)).slice(0, 12).join('\n'), err);
+await a.close(); await b.close();
