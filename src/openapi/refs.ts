@@ -73,11 +73,12 @@ export function inlineAllowedRefs(
     }
     const real = safeRealpath(path);
     if (real === undefined) throw refused(ref, at, 'names a file that does not exist');
+    // Already read: the root spec itself, or an allowed file.
+    const known = files.get(real);
+    if (known) return known;
     if (!allowed.some((dir) => real === dir || real.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`))) {
       throw refused(ref, at, 'names a file outside every --allow-ref-dir');
     }
-    const known = files.get(real);
-    if (known) return known;
     const text = readRegularFile(real, limits.maxBytes - bytes, () => refused(ref, at, 'names something other than a regular file'), () =>
       new HeroSpecError(`${source} and the files its $refs name are over the ${limits.maxBytes} bytes a spec may be`, source, { reason: 'too-large' }),
     );
