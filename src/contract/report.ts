@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { oneLine, xmlAttribute, xmlText } from '../tool-output/escape.js';
+import { jsonText, oneLine, xmlAttribute, xmlText } from '../tool-output/escape.js';
 import { formatMarkdown } from './report-markdown.js';
 import type { CaseResult, SuiteReport } from './run.js';
 
@@ -226,7 +226,7 @@ export function formatJUnit(report: SuiteReport): string {
 /** The JSON summary: totals plus every result (masked bodies are for the terminal only, so left out). */
 export function formatJson(report: SuiteReport): string {
   const results = report.results.map(({ maskedBody: _maskedBody, ...result }) => result);
-  return `${JSON.stringify({ ...report, results, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2)}\n`;
+  return `${jsonText(JSON.stringify({ ...report, results, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2))}\n`;
 }
 
 /** Where {@link writeReports} writes; each path is optional. */

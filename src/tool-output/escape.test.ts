@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownCode, markdownText, oneLine, terminalSafe, xmlAttribute, xmlText } from './escape.js';
+import { jsonText, markdownCode, markdownText, oneLine, terminalSafe, xmlAttribute, xmlText } from './escape.js';
 
 // From the issue: an operationId that, unescaped, becomes a heading and a link in a job summary.
 const INJECTION = 'getThing\r## Hero API drift: no changes\r[Approve this release](https://evil.example/approve)';
@@ -66,5 +66,14 @@ describe('XML', () => {
   it('replaces a lone surrogate, which no XML parser accepts', () => {
     expect(xmlText('a\ud800b')).toBe('a\ufffdb');
     expect(xmlText('😀')).toBe('😀');
+  });
+});
+
+describe('jsonText', () => {
+  it('escapes what JSON.stringify leaves raw (bidi overrides, line separators, C1) and keeps the value', () => {
+    const value = { id: 'a\u202eb\u2028c\u0085d\u001be' };
+    const text = jsonText(JSON.stringify(value, null, 2));
+    expect(text).not.toMatch(/[\u202e\u2028\u0085\u001b]/);
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

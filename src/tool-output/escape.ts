@@ -72,3 +72,13 @@ export function xmlText(text: string): string {
 export function xmlAttribute(text: string): string {
   return xmlText(text).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
+
+/**
+ * JSON text (from `JSON.stringify`, which already escapes C0 controls) with every other
+ * invisible or reordering character escaped too (DEL, C1, line separators, bidi controls):
+ * still the same JSON value, but nothing in it acts on a terminal or viewer that shows it.
+ */
+export function jsonText(json: string): string {
+  // C0 controls (and so the layout's own line breaks) are left alone: JSON.stringify escapes them inside strings.
+  return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
