@@ -7,14 +7,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hostileSpecs, SECRET_LINE } from '../openapi/fixtures/hostile-specs.js';
+import { hostileSpecs, SECRET_LINE, SECRET_MARKER } from '../openapi/fixtures/hostile-specs.js';
 import { startFaultServer, type FaultScript, type FaultServer } from '../test-helpers/fault-server.js';
 import { EXIT_EXTERNAL_REF, main } from './cli.js';
 
 const KEY = 'hk_live_PARTNER_SECRET_9f8e7d6c';
 // A patient as a target might echo one back; none of these may appear in any output.
 const PATIENT = { nhs_number: '9000000009', given_name: 'Jane', family_name: 'Smithson', dob: '1990-01-31', postcode: 'LS1 4AP', phone: '07700 900123', email: 'jane.smithson@example.com' };
-const FORBIDDEN = [KEY, encodeURIComponent(KEY), Buffer.from(KEY).toString('base64').replace(/=+$/, ''), '9000000009', 'Jane', 'Smithson', '1990-01-31', 'LS1 4AP', '07700 900123', 'jane.smithson@example.com', SECRET_LINE];
+const FORBIDDEN = [KEY, encodeURIComponent(KEY), Buffer.from(KEY).toString('base64').replace(/=+$/, ''), '9000000009', 'Jane', 'Smithson', '1990-01-31', 'LS1 4AP', '07700 900123', 'jane.smithson@example.com', SECRET_MARKER];
 
 let dir = '';
 let servers: FaultServer[] = [];

@@ -86,6 +86,17 @@ Exit codes:
  * to its exit code ({@link EXIT_CODE}). Never calls `process.exit`: bin.ts does.
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const err = io.stderr ?? ((text: string) => process.stderr.write(text));
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    // A bug, or a library tripped by a document: a message and "no verdict", never a stack trace.
+    err(`hero-drift: ${terminalSafe(`internal error: ${describeUnexpected(error)}`)}\n`);
+    return EXIT_CODE.unreadable;
+  }
+}
+
+async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number> {
   const out = io.stdout ?? ((text: string) => process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
   const cwd = io.cwd ?? process.cwd();

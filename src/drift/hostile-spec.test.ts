@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseSpecText, hostileSpecs, SECRET_LINE, type HostileSpec } from '../openapi/fixtures/hostile-specs.js';
+import { baseSpecText, hostileSpecs, SECRET_LINE, SECRET_MARKER, type HostileSpec } from '../openapi/fixtures/hostile-specs.js';
 import { main } from './cli.js';
 import { EXIT_CODE } from './drift-report.js';
 import { serveSpec, type SpecServer } from './fixtures/serve-spec.js';
@@ -88,7 +88,7 @@ describe('hero-drift --against a hostile document', () => {
     // Odd shapes may be compared, or refused by openapi-diff as unreadable: never a crash.
     const codes = spec.attack === 'odd shape' && spec.expect === 'compared' ? [...CODES.compared, EXIT_CODE.unreadable] : CODES[spec.expect];
     expect(codes).toContain(run.code);
-    expect(run.everything).not.toContain(SECRET_LINE);
+    expect(run.everything).not.toContain(SECRET_MARKER);
     expect(run.everything).not.toContain('more: secrets');
     expect(run.terminal).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(recorded.length).toBe(before.recorded);
@@ -168,7 +168,7 @@ describe('hero-drift --against a hostile server', () => {
     try {
       const run = await drift(`${server.url}/openapi.yaml`);
       expect(run.code).toBe(EXIT_CODE.unreadable);
-      expect(run.everything).not.toContain(SECRET_LINE);
+      expect(run.everything).not.toContain(SECRET_MARKER);
     } finally {
       await server.close();
     }
