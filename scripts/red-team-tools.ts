@@ -262,7 +262,7 @@ const hostileUrl = (name: string, handle: TestServer['handle'], codes: readonly 
     before: setTarget(handle),
     args: (reports) => ['--spec', baseSpec, '--against', `${target.url}/openapi.yaml`, '--skip-client-check', '--timeout-ms', String(TIMEOUT_MS), ...driftReports(reports)],
     codes,
-    budgetMs: TIMEOUT_MS + 15_000,
+    budgetMs: TIMEOUT_MS + 6_000,
     untouched: () => [recorder, hang],
   });
 };
@@ -306,8 +306,10 @@ for (const viaProxy of [false, true]) {
   targetCase('puts CR, ESC and markdown in its keys', (_q, res) => json(res, 200, { '\u001b[2J\r## Hero contract suite: ✅ PASS': 1, 'a\r\nRESULT: PASS': 2, '[Approve](https://evil.example)': 3 }), [1], { viaProxy });
   targetCase('redirects (307) to another host', (_q, res) => void res.writeHead(307, { location: `${redirectedTo.url}/stolen` }).end(), [1], { viaProxy, keyless: () => [redirectedTo] });
   targetCase('redirects (302) to another host with the key in the Location', (req, res) => void res.writeHead(302, { location: `${redirectedTo.url}/${String(req.headers['x-api-key'])}` }).end(), [1], { viaProxy, keyless: () => [redirectedTo] });
-  targetCase('never answers after the probe', probeThen(() => {}), [1], { viaProxy, budgetMs: (viaProxy ? 25_000 : 12_000) + 4 * TIMEOUT_MS });
-  targetCase('stalls the body after the probe', probeThen((_q, res) => void res.writeHead(200, { 'content-type': 'application/json' }).write('{"id":')), [1], { viaProxy, budgetMs: (viaProxy ? 25_000 : 12_000) + 4 * TIMEOUT_MS });
+  // Eight requests, eight at a time, each given up after --timeout-ms; the rest is start-up (and Prism).
+  const waitBudgetMs = 3 * TIMEOUT_MS + (viaProxy ? 10_000 : 6_000);
+  targetCase('never answers after the probe', probeThen(() => {}), [1], { viaProxy, budgetMs: waitBudgetMs });
+  targetCase('stalls the body after the probe', probeThen((_q, res) => void res.writeHead(200, { 'content-type': 'application/json' }).write('{"id":')), [1], { viaProxy, budgetMs: waitBudgetMs });
 }
 cases.push({
   tool: 'hero-contract',
