@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundledSpecPath } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
-import { startPrism, type PrismServer } from '../testing/prism.js';
+import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
@@ -246,7 +246,7 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
     opened = await openPlanned(plan, spec, { env, timeoutMs: options.timeoutMs, ...(prism && { prism }) });
   } catch (error) {
     // Prism could not start (not installed, or the spec does not load): a broken setup, not an unreachable target.
-    err(`hero-contract: could not start the contract target: ${(error as Error).message}\n`);
+    err(`hero-contract: could not start the contract target: ${describeStartFailure(error).replaceAll(spec.servedPath, spec.specPath)}\n`);
     return 1;
   }
   if (!opened.ok) {
@@ -275,6 +275,21 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
   out(`Reports: ${written.join(', ')}\n`);
   out(`Wall time including target start/stop: ${((performance.now() - wallStart) / 1000).toFixed(1)} s.\n`);
   return code;
+}
+
+/**
+ * Why Prism did not start, in a few lines: its own message and Prism's `fatal` lines, without
+ * the stack traces and usage text Prism prints with them.
+ */
+function describeStartFailure(error: unknown): string {
+  if (!(error instanceof HeroPrismError)) return describeUnexpected(error);
+  const [first = ''] = error.message.split('\n');
+  const fatal = error.output
+    .split('\n')
+    .filter((line) => /✖\s+fatal\b/.test(line))
+    .slice(0, 3)
+    .map((line) => `\n  ${oneLine(line.replace(/^.*?✖\s+fatal\b\s*/, 'Prism: ').slice(0, 300))}`);
+  return `${oneLine(first)}${fatal.join('')}`;
 }
 
 function describeUnexpected(error: unknown): string {

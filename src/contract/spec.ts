@@ -5,9 +5,10 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { escapePointerSegment as escapePointer, HTTP_METHODS, readPointer, type HttpMethod, type OpenApiDocument } from '../openapi/document.js';
 import { loadOpenApiDocument, type LoadOpenApiOptions } from '../openapi/load.js';
+import { bundledSpecPath } from '../openapi/package-root.js';
 
 /** One example: from `example`, a named entry of `examples`, or a schema's `example(s)`. */
 export interface SpecExample {
@@ -68,8 +69,9 @@ export interface LoadedSpec {
   /** The spec as the user named it, for reports. */
   readonly specPath: string;
   /**
-   * The file Prism reads: `specPath` itself, or a copy of the document once allow-listed
-   * file `$ref`s were inlined, so Prism never resolves a reference on its own.
+   * The file Prism reads: `specPath` itself for the spec this package ships, otherwise a JSON
+   * copy of the document as checked. Prism parses YAML its own way, so it is never handed text
+   * that could read differently from what was checked, nor a reference to resolve.
    */
   readonly servedPath: string;
   /** `3.1` gets JSON Schema 2020-12 semantics; `3.0` the OpenAPI subset of draft 4/7. */
@@ -86,11 +88,11 @@ export async function loadSpec(specPath: string, options: Pick<LoadOpenApiOption
   const loaded = await loadOpenApiDocument(specPath, options);
   const doc = loaded.document;
   const version = doc.openapi.startsWith('3.1') ? '3.1' : '3.0';
-  const servedPath = loaded.refsInlined ? writeServedCopy(doc) : specPath;
+  const servedPath = resolve(specPath) === bundledSpecPath() ? specPath : writeServedCopy(doc);
   return { doc, specPath, servedPath, version, operations: indexOperations(doc) };
 }
 
-// The inlined document, for Prism; removed when this process exits.
+// The checked document, for Prism; removed when this process exits.
 function writeServedCopy(doc: OpenApiDocument): string {
   const dir = mkdtempSync(join(tmpdir(), 'hero-contract-spec-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
