@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { isUrl, loadOpenApiDocument, type LoadedOpenApi } from '../openapi/load.js';
 import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
+import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -24,7 +25,6 @@ import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
 import { renderMarkdownReport } from './report-markdown.js';
-import { terminalSafe } from '../tool-output/escape.js';
 import { HeroDriftUpdateError, updateVendoredSpec } from './update.js';
 
 /** Hero's published bundle, compared against when `--against` is not given. */
@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     return await run(argv, io);
   } catch (error) {
     // A bug, or a library tripped by a document: a message and "no verdict", never a stack trace.
-    err(`hero-drift: ${terminalSafe(`internal error: ${describeUnexpected(error)}`)}\n`);
+    err(`hero-drift: ${oneLine(`internal error: ${describeUnexpected(error)}`)}\n`);
     return EXIT_CODE.unreadable;
   }
 }
@@ -144,7 +144,7 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
     });
   } catch (error) {
     if (error instanceof HeroDriftSetupError) {
-      err(`hero-drift: ${terminalSafe(error.message)}\n`);
+      err(`hero-drift: ${oneLine(error.message)}\n`);
       return EXIT_CODE.usage;
     }
     // Anything else a hostile or odd document provokes is still "could not compare", with a
@@ -158,14 +158,14 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
       durationMs: performance.now() - started,
       exitCode: error instanceof HeroSpecError && error.reason === 'external-ref' ? EXIT_CODE.externalRef : EXIT_CODE.unreadable,
     });
-    err(`hero-drift: ${terminalSafe(message)}\n`);
+    err(`hero-drift: ${oneLine(message)}\n`);
   }
 
   const markdown = renderMarkdownReport(report);
   try {
     await writeReports(parsed, cwd, report, markdown);
   } catch (error) {
-    err(`hero-drift: could not write a report: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
+    err(`hero-drift: could not write a report: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT_CODE.usage;
   }
   if (!parsed.quiet) out(terminalSafe(markdown));
