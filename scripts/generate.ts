@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parse } from 'yaml';
-import type { OpenApiDocument } from '../src/drift/openapi-document.js';
+import type { OpenApiDocument } from '../src/openapi/document.js';
 import { renderGeneratedFiles } from '../src/drift/render-generated.js';
 import { generatedDir, repoRoot, specPath } from './lib/paths.js';
 

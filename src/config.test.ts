@@ -150,7 +150,6 @@ describe('normalizeConnection refuses bad credentials and base URLs without repe
   it.each([
     ['https to any host', 'https://api.herohealth.net/'],
     ['http to localhost', 'http://localhost:4010'],
-    ['http to a .localhost name', 'http://hero.localhost:4010'],
     ['http to 127.0.0.1', 'http://127.0.0.1:4010'],
     ['http to 127.1.2.3', 'http://127.1.2.3'],
     ['http to [::1]', 'http://[::1]:4010'],

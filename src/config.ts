@@ -3,6 +3,7 @@
  * explicit options win, then environment variables; later code never applies defaults.
  */
 import { HeroConfigError } from './errors.js';
+import { isLoopbackHost } from './url/url-scope.js';
 import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** Base URLs of Hero's hosted environments (from Hero's developer portal). */
@@ -111,16 +112,6 @@ function readCredential(option: unknown, optionName: string, env: string | undef
   return trimmed;
 }
 
-/** Loopback hosts, where plain http never leaves the machine. */
-function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
 /**
  * Checks a base URL: http(s), no credentials, query or fragment (they would be sent, or
  * silently misroute every path), and https unless the host is loopback or `allowInsecureHttp`.
@@ -136,7 +127,7 @@ function checkBaseUrl(value: string, source: string, allowInsecureHttp: boolean,
   }
   const before = problems.length;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`${source} must be an http(s) URL`);
-  else if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)) {
+  else if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     problems.push(
       `${source} uses plain http to a host that is not loopback, so the API key and patient data would travel unencrypted: ` +
         'use https, or pass `allowInsecureHttp: true` for a trusted hop such as a proxy in a private network',

@@ -2,6 +2,7 @@
  * Checks one response against what the spec documents for its operation: status,
  * content type, body schema (ajv), required headers, and undeclared properties (warnings).
  */
+import { describeShape, safeFieldPath, safeMediaType } from '../tool-output/mask.js';
 import type { SentResponse } from './send.js';
 import { isJsonMediaType, type OperationSpec, type ResponseSpec } from './spec.js';
 import type { SpecValidator } from './validate.js';
@@ -28,12 +29,14 @@ const mediaMatches = (documented: string, actual: string): boolean => {
 /**
  * Checks `response` against the documentation of its actual status. `expected` lists the
  * statuses the case accepts; any other status is a problem, and so is an undocumented one.
+ * Findings name statuses, media types, field paths and schemas, never a value from the
+ * response: a body may hold a patient's record, or the API key echoed back.
  */
 export function checkResponse(validator: SpecValidator, op: OperationSpec, response: SentResponse, expected: readonly number[]): Findings {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (!expected.includes(response.status)) {
-    problems.push(`status ${response.status}, expected ${expected.join(' or ')}${describeBody(response)}`);
+    problems.push(`status ${response.status}, expected ${expected.join(' or ')} (body: ${describeShape(response.body)})`);
   }
   const documented = documentedResponse(op, response.status);
   if (!documented) {
@@ -44,7 +47,7 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
     if (!response.headers.has(header)) problems.push(`required response header "${header}" is missing`);
   }
   if (documented.content.length === 0) {
-    if (response.body !== undefined) warnings.push(`${response.status} has a body (${response.contentType ?? 'no content type'}) but the spec documents none`);
+    if (response.body !== undefined) warnings.push(`${response.status} has a body (${response.contentType === undefined ? 'no content type' : safeMediaType(response.contentType)}) but the spec documents none`);
     return { problems, warnings };
   }
   if (response.body === undefined) {
@@ -53,27 +56,21 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
   }
   const media = response.contentType ? documented.content.find((m) => mediaMatches(m.mediaType, response.contentType!)) : undefined;
   if (!media) {
-    problems.push(`content type ${response.contentType ?? '(none)'}, expected ${documented.content.map((m) => m.mediaType).join(' or ')}`);
+    problems.push(`content type ${safeMediaType(response.contentType)}, expected ${documented.content.map((m) => m.mediaType).join(' or ')}`);
     return { problems, warnings };
   }
   if (response.malformedJson) {
-    problems.push(`body is labelled ${response.contentType} but is not valid JSON`);
+    problems.push(`body is labelled ${safeMediaType(response.contentType)} but is not valid JSON`);
     return { problems, warnings };
   }
   if (!media.schemaPointer || !isJsonMediaType(media.mediaType)) return { problems, warnings };
   for (const issue of validator.validate(media.schemaPointer, response.body)) {
-    problems.push(`body ${issue.field}: ${issue.message} (expected ${issue.expected})`);
+    problems.push(`body ${safeFieldPath(issue.field)}: ${issue.message} (expected ${issue.expected})`);
   }
   for (const u of validator.undeclared(media.schemaPointer, response.body)) {
-    warnings.push(`undeclared response property ${u.field} (not in ${u.schema})`);
+    warnings.push(`undeclared response property ${safeFieldPath(u.field)} (not in ${u.schema})`);
   }
   return { problems, warnings };
-}
-
-function describeBody(response: SentResponse): string {
-  if (response.body === undefined) return '';
-  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-  return `; body: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }
 
 /** One validation finding Prism reported in `sl-violations` or in its own error body. */
@@ -91,14 +88,19 @@ export function prismViolations(response: SentResponse): PrismViolation[] {
     try {
       found.push(...(JSON.parse(header) as PrismViolation[]));
     } catch {
-      found.push({ location: [], message: `unparseable sl-violations header: ${header}`, severity: 'Error' });
+      // Not repeated: whatever sent it, the header is not Prism's list and may carry anything.
+      found.push({ location: [], message: 'unparseable sl-violations header', severity: 'Error' });
     }
   }
   const body = response.body as { type?: unknown; validation?: unknown } | undefined;
   if (isPrismError(response) && Array.isArray(body?.validation)) found.push(...(body.validation as PrismViolation[]));
+  const wellFormed = found.filter(
+    (v): v is PrismViolation =>
+      v !== null && typeof v === 'object' && Array.isArray(v.location) && v.location.every((l) => typeof l === 'string' || typeof l === 'number') && typeof v.message === 'string',
+  );
   // With --errors Prism lists the same violations in the header and in its error body.
   const seen = new Set<string>();
-  return found.filter((v) => {
+  return wellFormed.filter((v) => {
     const key = `${v.location.join('.')}|${v.message}`;
     return !seen.has(key) && Boolean(seen.add(key));
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
 import { main } from './cli.js';
-import { bundledSpecPath } from './package-root.js';
+import { bundledSpecPath } from '../openapi/package-root.js';
 import { loadSpec } from './spec.js';
 import { parseTargetChoice, planTarget } from './targets.js';
 

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isUrl, loadOpenApiDocument, type LoadedOpenApi } from '../openapi/load.js';
+import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
+import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -17,7 +20,6 @@ import {
   type FailOn,
   type SpecSummary,
 } from './drift-report.js';
-import { HeroSpecError, isUrl, loadSpec, type LoadedSpec } from './load-spec.js';
 import { canonicalJson } from './openapi-document.js';
 import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
@@ -27,9 +29,6 @@ import { HeroDriftUpdateError, updateVendoredSpec } from './update.js';
 
 /** Hero's published bundle, compared against when `--against` is not given. */
 export const DEFAULT_AGAINST = 'https://developer.herohealth.net/_bundle/apis/public-api/openapi.yaml';
-
-/** The vendored spec, relative to the repository or package root. */
-export const VENDORED_SPEC = join('openapi', 'hero-public-api.yaml');
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -66,6 +65,8 @@ Options:
   --readme <file>        repository mode: markdown whose \`\`\`ts blocks are type-checked
                          (default: <root>/README.md)
   --timeout-ms <n>       give up fetching a URL after n ms (default: ${DEFAULT_TIMEOUT_MS})
+  --allow-ref-dir <dir>  let a spec's file $refs read files under <dir> (repeatable); without
+                         it any $ref to a file or URL is refused: a spec is data, not a pointer
   --update               after review: write Hero's spec over the vendored one and
                          run \`npm run generate\` (SDK repository only)
   --quiet                do not print the markdown report to stdout
@@ -75,8 +76,9 @@ Exit codes:
   0  no change at or above --fail-on (or --update done)
   1  a change at or above --fail-on
   2  usage error, a package hero-drift needs is not installed, or no tsconfig.json
-  3  a spec could not be fetched, read or parsed; no verdict
+  3  a spec could not be fetched, read or parsed (or is too large); no verdict
   4  --update could not write the spec or regenerate types
+  5  a spec has a $ref to a file or URL that --allow-ref-dir does not cover; nothing was read
 `;
 
 /**
@@ -84,6 +86,17 @@ Exit codes:
  * to its exit code ({@link EXIT_CODE}). Never calls `process.exit`: bin.ts does.
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const err = io.stderr ?? ((text: string) => process.stderr.write(text));
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    // A bug, or a library tripped by a document: a message and "no verdict", never a stack trace.
+    err(`hero-drift: ${oneLine(`internal error: ${describeUnexpected(error)}`)}\n`);
+    return EXIT_CODE.unreadable;
+  }
+}
+
+async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number> {
   const out = io.stdout ?? ((text: string) => process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
   const cwd = io.cwd ?? process.cwd();
@@ -106,12 +119,10 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const started = performance.now();
 
   let report: DriftReport;
-  let current: LoadedSpec | undefined;
+  let current: LoadedOpenApi | undefined;
   try {
-    const [baseline, loaded] = await Promise.all([
-      loadSpec(specPath),
-      loadSpec(against, { timeoutMs: parsed.timeoutMs }),
-    ]);
+    const loadOptions = { timeoutMs: parsed.timeoutMs, cwd, allowRefDirs: parsed.allowRefDirs };
+    const [baseline, loaded] = await Promise.all([loadOpenApiDocument(specPath, loadOptions), loadOpenApiDocument(against, loadOptions)]);
     current = loaded;
     const baselineSide = withVersion(baselineSummary, baseline);
     const againstSide = withVersion(againstSummary, loaded);
@@ -133,28 +144,31 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     });
   } catch (error) {
     if (error instanceof HeroDriftSetupError) {
-      err(`hero-drift: ${error.message}\n`);
+      err(`hero-drift: ${oneLine(error.message)}\n`);
       return EXIT_CODE.usage;
     }
-    if (!(error instanceof HeroSpecError)) throw error;
+    // Anything else a hostile or odd document provokes is still "could not compare", with a
+    // message and no verdict: never a stack trace, never exit 1 ("breaking").
+    const message = error instanceof HeroSpecError ? error.message : `could not compare the specs: ${describeUnexpected(error)}`;
     report = buildErrorReport({
       baseline: baselineSummary,
       against: againstSummary,
       failOn: parsed.failOn,
-      error: error.message,
+      error: message,
       durationMs: performance.now() - started,
+      exitCode: error instanceof HeroSpecError && error.reason === 'external-ref' ? EXIT_CODE.externalRef : EXIT_CODE.unreadable,
     });
-    err(`hero-drift: ${error.message}\n`);
+    err(`hero-drift: ${oneLine(message)}\n`);
   }
 
   const markdown = renderMarkdownReport(report);
   try {
     await writeReports(parsed, cwd, report, markdown);
   } catch (error) {
-    err(`hero-drift: could not write a report: ${error instanceof Error ? error.message : String(error)}\n`);
+    err(`hero-drift: could not write a report: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT_CODE.usage;
   }
-  if (!parsed.quiet) out(markdown);
+  if (!parsed.quiet) out(terminalSafe(markdown));
 
   if (!parsed.update || report.status === 'error' || current === undefined) return report.exitCode;
   if (report.changes.length === 0) {
@@ -178,6 +192,8 @@ export interface CliOptions {
   clientSrc?: string;
   readme?: string;
   timeoutMs: number;
+  /** Directories a spec's file `$ref`s may read from; empty: every external `$ref` is refused. */
+  allowRefDirs: string[];
   update: boolean;
   quiet: boolean;
   help: boolean;
@@ -205,6 +221,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
         mode: { type: 'string' },
         readme: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        'allow-ref-dir': { type: 'string', multiple: true },
         update: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -225,6 +242,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
   for (const flag of ['against', 'spec', 'root', 'markdown', 'json', 'junit', 'client-src', 'readme', 'project'] as const) {
     if (values[flag] === '') return { error: `--${flag} needs a value` };
   }
+  const allowRefDirs = values['allow-ref-dir'] ?? [];
+  if (allowRefDirs.some((dir) => dir.trim() === '')) return { error: '--allow-ref-dir needs a directory' };
   const mode = values.mode;
   if (mode !== undefined && mode !== 'consumer' && mode !== 'repository') {
     return { error: `--mode must be consumer or repository; got "${mode}"` };
@@ -240,6 +259,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
     failOn: failOn as FailOn,
     skipClientCheck: values['skip-client-check'] === true,
     timeoutMs,
+    allowRefDirs,
     update: values.update === true,
     quiet: values.quiet === true,
     help: values.help === true,
@@ -274,7 +294,7 @@ async function runClientCheck(
   options: CliOptions,
   rootDir: string,
   cwd: string,
-  spec: LoadedSpec,
+  spec: LoadedOpenApi,
   label: string,
   identical: boolean,
   specChanges: readonly DriftChange[],
@@ -370,7 +390,7 @@ async function writeReports(options: CliOptions, cwd: string, report: DriftRepor
 async function runUpdate(
   rootDir: string,
   specPath: string,
-  spec: LoadedSpec,
+  spec: LoadedOpenApi,
   cwd: string,
   out: (text: string) => void,
   err: (text: string) => void,
@@ -386,16 +406,16 @@ async function runUpdate(
       'Review with git diff, then commit.',
       '',
     ];
-    out(lines.join('\n'));
+    out(terminalSafe(lines.join('\n')));
     return EXIT_CODE.ok;
   } catch (error) {
-    if (!(error instanceof HeroDriftUpdateError)) throw error;
-    err(`hero-drift: ${error.message}\n`);
+    const message = error instanceof HeroDriftUpdateError ? error.message : `--update failed: ${describeUnexpected(error)}`;
+    err(`hero-drift: ${terminalSafe(message)}\n`);
     return EXIT_CODE.updateFailed;
   }
 }
 
-function withVersion(summary: SpecSummary, spec: LoadedSpec): SpecSummary {
+function withVersion(summary: SpecSummary, spec: LoadedOpenApi): SpecSummary {
   return spec.version === undefined ? summary : { ...summary, version: spec.version };
 }
 
@@ -404,13 +424,11 @@ function displayPath(cwd: string, path: string): string {
   return fromCwd.startsWith('..') || fromCwd === '' ? path : fromCwd.split('\\').join('/');
 }
 
-// src/drift/cli.ts and dist/drift/cli.js both sit below the package's package.json.
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
+// One line naming what failed, never a stack: the error may come from a library reading a
+// hostile document, so its text is shown as data (escaped by each report).
+function describeUnexpected(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split(/\r\n|\r|\n/)[0] ?? '';
+  return `${name}: ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`;
 }

@@ -3,9 +3,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type ts from 'typescript';
-import { HeroSpecError } from './load-spec.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
 import { HeroDriftSetupError, importTool } from './optional-import.js';
-import { isObject, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
 import { extractTypeScriptExamples, type CodeExample } from './readme-examples.js';
 import { renderGeneratedFiles } from './render-generated.js';
 
@@ -118,12 +118,21 @@ export async function checkClient(options: ClientCheckOptions): Promise<ClientCh
 
 /** Renders the files of `generated/` for a spec; throws `HeroSpecError` when openapi-typescript cannot read it. */
 export async function generateFiles(document: OpenApiDocument, label: string): Promise<Map<string, string>> {
+  // openapi-typescript prints each lint error of the spec with console.error even when
+  // `silent`; that text is the untrusted spec's own (pointers, names) and would reach the
+  // terminal unescaped. The last error is in what it throws, which is reported escaped.
+  const { error: consoleError, warn: consoleWarn } = console;
+  console.error = () => {};
+  console.warn = () => {};
   try {
     return await renderGeneratedFiles(document, VENDORED_SPEC_NAME);
   } catch (error) {
     if (error instanceof HeroDriftSetupError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { cause: error });
+    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { reason: 'unparsable', cause: error });
+  } finally {
+    console.error = consoleError;
+    console.warn = consoleWarn;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Severity } from './change.js';
 import type { Direction } from './schema-rules.js';
-import type { JsonObject } from './openapi-document.js';
+import type { JsonObject } from '../openapi/document.js';
 
 /**
  * Validation keywords (bounds, patterns, defaults, 3.1 assertions) compared one by one,

@@ -11,10 +11,12 @@ export const FAIL_ON_LEVELS: readonly FailOn[] = ['breaking', 'warning', 'any'];
  * - 0: no change at or above the `--fail-on` level (or `--update` done)
  * - 1: at least one change at or above the `--fail-on` level
  * - 2: usage error (unknown flag, bad value, unwritable report) or a missing tool package
- * - 3: a spec could not be fetched, read or parsed, or types could not be generated
+ * - 3: a spec could not be fetched, read or parsed (too large, a recursive alias, not OpenAPI 3),
+ *   or types could not be generated
  * - 4: `--update` could not write the spec or regenerate types
+ * - 5: a spec names a file or URL in a `$ref` and no `--allow-ref-dir` covers it: nothing was read
  */
-export const EXIT_CODE = { ok: 0, drift: 1, usage: 2, unreadable: 3, updateFailed: 4 } as const;
+export const EXIT_CODE = { ok: 0, drift: 1, usage: 2, unreadable: 3, updateFailed: 4, externalRef: 5 } as const;
 
 /** Where the client-level check stands. */
 export interface ClientCheckSummary {
@@ -95,13 +97,15 @@ export function buildReport(input: {
   };
 }
 
-/** Builds the report of a run that could not compare (exit code 3). */
+/** Builds the report of a run that could not compare (exit code 3, or 5 for a refused `$ref`). */
 export function buildErrorReport(input: {
   baseline: SpecSummary;
   against: SpecSummary;
   failOn: FailOn;
   error: string;
   durationMs: number;
+  /** @default EXIT_CODE.unreadable */
+  exitCode?: number;
   now?: Date;
 }): DriftReport {
   return {
@@ -111,7 +115,7 @@ export function buildErrorReport(input: {
     against: input.against,
     failOn: input.failOn,
     verdict: 'none',
-    exitCode: EXIT_CODE.unreadable,
+    exitCode: input.exitCode ?? EXIT_CODE.unreadable,
     counts: { breaking: 0, warning: 0, 'non-breaking': 0 },
     changes: [],
     clientCheck: { status: 'skipped', reason: 'the specs could not be compared' },

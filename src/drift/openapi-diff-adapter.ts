@@ -1,18 +1,16 @@
 import type { DriftChange, Severity } from './change.js';
-import { HeroSpecError } from './load-spec.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
 import { importTool } from './optional-import.js';
 import {
-  canonicalJson,
   HTTP_METHODS,
   isObject,
-  listOperations,
-  normalizePathTemplate,
   objectEntries,
   pointerOf,
   readPointer,
   type JsonObject,
   type OpenApiDocument,
-} from './openapi-document.js';
+} from '../openapi/document.js';
+import { canonicalJson, listOperations, normalizePathTemplate } from './openapi-document.js';
 
 /**
  * A change found by openapi-diff, mapped to our severities. `bodyKey` names the
@@ -50,7 +48,7 @@ export async function runOpenapiDiff(before: LabelledDocument, after: LabelledDo
     });
   } catch (error) {
     const detail = describeOpenapiDiffError(error);
-    throw new HeroSpecError(`openapi-diff could not read the specs: ${detail}`, after.label, { cause: error });
+    throw new HeroSpecError(`openapi-diff could not read the specs: ${detail}`, after.label, { reason: 'unparsable', cause: error });
   }
   const results = [
     ...('breakingDifferences' in outcome ? outcome.breakingDifferences : []),

@@ -1,23 +1,8 @@
-/** A parsed JSON or YAML object. */
-export type JsonObject = { [key: string]: unknown };
-
-/** An OpenAPI 3.x document as parsed from YAML or JSON; only `openapi` is checked on load. */
-export interface OpenApiDocument extends JsonObject {
-  openapi: string;
-}
-
-/** The HTTP methods a Path Item can hold, in the order reports list them. */
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-
-/** True for a plain object (not an array, not null). */
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The object's own entries when `value` is an object, otherwise none. */
-export function objectEntries(value: unknown): [string, unknown][] {
-  return isObject(value) ? Object.entries(value) : [];
-}
+/**
+ * Drift's view of a document: operations matched across two versions, canonical JSON, and
+ * `$ref` chains followed. The document itself and pointer reading live in src/openapi/.
+ */
+import { HTTP_METHODS, isObject, objectEntries, pointerOf, readPointer, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
 
 /**
  * JSON text with object keys sorted, so two documents that differ only in key order (a
@@ -27,16 +12,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, node: unknown) =>
     isObject(node) ? Object.fromEntries(Object.keys(node).sort().map((key) => [key, node[key]])) : node,
   );
-}
-
-/** Escapes one segment of a JSON pointer (RFC 6901). */
-export function escapePointerSegment(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/** Builds a `#/a/b` pointer from raw segments. */
-export function pointerOf(...segments: string[]): string {
-  return `#/${segments.map(escapePointerSegment).join('/')}`;
 }
 
 /** A value reached by following internal `$ref`s, with the last ref followed (if any). */
@@ -50,8 +25,8 @@ export interface Resolved {
 const MAX_REF_HOPS = 32;
 
 /**
- * Follows internal `$ref`s (`#/...`) until a non-reference value. External refs are
- * left as they are: Hero publishes a bundled single-file spec.
+ * Follows `$ref`s until a non-reference value. A loaded document has only internal
+ * (`#/...`) refs: src/openapi/load.ts refuses or inlines any other.
  */
 export function resolveRef(document: OpenApiDocument, value: unknown): Resolved {
   let current = value;
@@ -62,31 +37,6 @@ export function resolveRef(document: OpenApiDocument, value: unknown): Resolved 
     current = readPointer(document, ref);
   }
   return ref === undefined ? { value: current } : { value: current, ref };
-}
-
-/** Reads a `#/a/b` pointer; `undefined` when any segment is missing. */
-export function readPointer(document: OpenApiDocument, pointer: string): unknown {
-  const segments = pointer
-    .replace(/^#\/?/, '')
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map((segment) => decodeSegment(segment).replaceAll('~1', '/').replaceAll('~0', '~'));
-  let current: unknown = document;
-  for (const segment of segments) {
-    if (Array.isArray(current)) current = current[Number(segment)];
-    else if (isObject(current)) current = current[segment];
-    else return undefined;
-  }
-  return current;
-}
-
-// Refs written as URI fragments may percent-encode braces (`%7Bid%7D`); a stray `%` is kept as is.
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /**

@@ -2,14 +2,12 @@ import type { DriftChange, Severity } from './change.js';
 import {
   escapePointerSegment,
   isObject,
-  listOperations,
   objectEntries,
   pointerOf,
-  resolveRef,
   type JsonObject,
   type OpenApiDocument,
-  type OperationEntry,
-} from './openapi-document.js';
+} from '../openapi/document.js';
+import { listOperations, resolveRef, type OperationEntry } from './openapi-document.js';
 import { compareSchemas, type Direction, type RuleFinding, type SchemaComparison } from './schema-rules.js';
 
 /** A finding from our rules, with the operations it touches. */

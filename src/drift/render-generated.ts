@@ -1,6 +1,7 @@
 import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
-import { eachOperation, HTTP_METHODS, isObject, objectEntries, resolveRef, type OpenApiDocument } from './openapi-document.js';
+import { HTTP_METHODS, isObject, objectEntries, type OpenApiDocument } from '../openapi/document.js';
+import { eachOperation, resolveRef } from './openapi-document.js';
 import { importTool } from './optional-import.js';
 import { renderPatientFields } from './patient-field-rows.js';
 

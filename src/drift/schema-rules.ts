@@ -1,6 +1,7 @@
 import type { Severity } from './change.js';
 import { compareConstraints, isClassifiedConstraint } from './constraint-rules.js';
-import { escapePointerSegment, isObject, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { escapePointerSegment, isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
+import { resolveRef } from './openapi-document.js';
 
 /**
  * Which way data flows, seen from the client: `request` is what it sends (narrowing

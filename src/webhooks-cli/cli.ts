@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../contract/package-root.js';
+import { packageRoot } from '../openapi/package-root.js';
 import { isKnownWebhookEventType, KNOWN_HERO_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { signWebhookPayload } from '../webhooks/sign.js';
 import { exampleDelivery, UNDOCUMENTED_OBJECT } from './example-delivery.js';

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { serveSpec, unreachableUrl, type SpecServer } from './fixtures/serve-spec.js';
-import { HeroSpecError, loadSpec, parseSpecText } from './load-spec.js';
+import { serveSpec, unreachableUrl, type SpecServer } from '../drift/fixtures/serve-spec.js';
+import { loadOpenApiDocument as loadSpec } from './load.js';
+import { parseOpenApiText as parseSpecText } from './parse.js';
+import { HeroSpecError } from './spec-error.js';
 
-const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+const fixture = (name: string) => join(import.meta.dirname, '..', 'drift', 'fixtures', name);
 const baseText = readFileSync(fixture('base.yaml'), 'utf8');
 
-describe('loadSpec', () => {
+describe('loadOpenApiDocument', () => {
   let server: SpecServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -73,7 +75,7 @@ describe('loadSpec', () => {
   });
 });
 
-describe('parseSpecText', () => {
+describe('parseOpenApiText', () => {
   it('rejects broken YAML with the parser message', () => {
     const text = readFileSync(fixture('unparseable.yaml'), 'utf8');
     expect(() => parseSpecText(text, 'unparseable.yaml')).toThrow(/Could not parse unparseable\.yaml as YAML or JSON/);
