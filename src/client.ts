@@ -75,19 +75,19 @@ export interface HeroClient {
   /** The rate controller's state (rate in force, calls in flight and queued), or `undefined` when off. */
   rateLimitSnapshot(): RateControllerSnapshot | undefined;
   /**
-   * Runs `task` once per item, a bounded number at a time, under this client's rate
-   * controller; reports progress and one result per item, and never repeats an item:
-   * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
-   */
-  bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
-  /**
-   * A campaign: the same, recorded in a journal (`createFileJournal(path)` or
+   * A campaign: a bulk job (below) recorded in a journal (`createFileJournal(path)` or
    * `createRedisJournal({ … })`) under each item's `key`, so it survives a crash and can be
    * shared by a fleet. Run it again to resume: sent items are skipped, and an item that was
    * being sent when the process died is never sent again (it is `outcome-unknown`). The report
    * covers every item of the campaign. See docs/campaigns.md.
    */
   bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options: CampaignOptions<I>): Promise<CampaignReport<I, T>>;
+  /**
+   * Runs `task` once per item, a bounded number at a time, under this client's rate
+   * controller; reports progress and one result per item, and never repeats an item:
+   * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
+   */
+  bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
   /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
   close(): Promise<void>;
 }
