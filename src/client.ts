@@ -137,6 +137,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
   const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
   const allowedPerSecond = rateController ? () => rateController.snapshot().requestsPerSecond : undefined;
+  const pacing = rateController && rateLimit ? () => ({ requestsPerSecond: rateController.snapshot().requestsPerSecond, burst: rateLimit.burst }) : undefined;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),
@@ -150,7 +151,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
     bulk: ((items: Iterable<unknown> | AsyncIterable<unknown>, task: (item: unknown, context: BulkTaskContext) => Promise<unknown>, bulkOptions: unknown = {}) =>
       isCampaignOptions(bulkOptions)
-        ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope })
+        ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing })
         : // Anything but an options object reaches runBulk as it is, to be refused there.
           runBulk(items, task, typeof bulkOptions === 'object' && bulkOptions !== null ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,

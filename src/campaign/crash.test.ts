@@ -49,7 +49,7 @@ describe(`crash test: ${ITEMS} items at ${RATE}/s, SIGKILLed ${KILLS} times and 
     'sends no item twice, accounts for every item, and leaves outcome-unknown only for items in flight at a kill',
     async () => {
       const path = join(dir, 'crash.journal');
-      const job = { baseUrl: server.url, items: ITEMS, requestsPerSecond: RATE, burst: 1, concurrency: CONCURRENCY, journal: { kind: 'file' as const, path } };
+      const job = { baseUrl: server.url, items: ITEMS, requestsPerSecond: RATE, burst: 5, concurrency: CONCURRENCY, journal: { kind: 'file' as const, path } };
       const inFlightAtKills: number[] = [];
       for (let kill = 0; kill < KILLS; kill++) {
         const worker = forkWorker(job);

@@ -17,6 +17,7 @@ import { isCampaignJournal, openCampaign, type CampaignJournal, type ItemOutcome
 import { campaignFingerprint, campaignKeys } from './keys.js';
 import { failureOutcome } from './outcome.js';
 import { buildCampaignReport, type CampaignProgress, type CampaignReport, type CampaignRunCounts } from './report.js';
+import { createSendGate, type Pacing } from './send-gate.js';
 import type { SendingScope } from './sending-scope.js';
 
 /** Options of a campaign: `hero.bulk(items, task, { journal, key, … })`. */
@@ -45,6 +46,8 @@ export interface CampaignDeps {
   readonly allowedPerSecond?: (() => number | undefined) | undefined;
   /** The client's marking seam; without it items are marked before their task. */
   readonly scope?: SendingScope | undefined;
+  /** The client's pace, to re-space sends a slow record held back (send-gate.ts). */
+  readonly pacing?: Pacing | undefined;
 }
 
 /** True when bulk options ask for a campaign (they name a journal). */
@@ -256,6 +259,7 @@ async function runOpened<I, T>(
     },
   };
 
+  const gate = createSendGate(deps.pacing);
   let unmarkedWarned = false;
   const settle = async (index: number, outcome: ItemOutcome): Promise<void> => {
     try {
@@ -270,14 +274,17 @@ async function runOpened<I, T>(
     run.started++;
     let marking: Promise<void> | undefined;
     const mark = (): Promise<void> =>
-      (marking ??= opened.markSending(index).catch((error: unknown) => {
-        interrupt('journal', error);
-        // Nothing left for this item: a request must not go out unrecorded.
-        throw withProcessedVerdict(
-          error instanceof HeroCampaignError ? error : new HeroCampaignError('journal-write-failed', 'the item could not be recorded as sending, so it was not sent', { cause: error }),
-          false,
-        );
-      }));
+      (marking ??= opened.markSending(index).then(
+        () => (markBeforeTask ? undefined : gate()),
+        (error: unknown) => {
+          interrupt('journal', error);
+          // Nothing left for this item: a request must not go out unrecorded.
+          throw withProcessedVerdict(
+            error instanceof HeroCampaignError ? error : new HeroCampaignError('journal-write-failed', 'the item could not be recorded as sending, so it was not sent', { cause: error }),
+            false,
+          );
+        },
+      ));
     let value: T;
     try {
       if (markBeforeTask) await mark();

@@ -34,6 +34,8 @@ export interface WorkerDone {
   readonly elapsedMs: number;
   /** With no journal: sends that succeeded. */
   readonly succeeded?: number;
+  /** File journal: records written and the batches (writes + syncs) they took. */
+  readonly log?: { readonly lines: number; readonly batches: number };
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
@@ -59,8 +61,13 @@ const items = Array.from({ length: job.items }, (_, i) => ({ id: `${prefix}${i}`
 const task = (item: { id: string }) => hero.messages.send({ patient_id: item.id, message_type: 'sms', message_string: `Campaign message [${item.id}]` });
 
 let journal: CampaignJournal | undefined;
+let log: { lines: number; batches: number } | undefined;
 if (job.journal.kind === 'file') {
-  journal = createFileJournalWith(job.journal.path, { durability: job.journal.durability ?? 'fsync' }, { ...(job.journal.maxBatchLines !== undefined && { maxBatchLines: job.journal.maxBatchLines }) });
+  journal = createFileJournalWith(
+    job.journal.path,
+    { durability: job.journal.durability ?? 'fsync' },
+    { ...(job.journal.maxBatchLines !== undefined && { maxBatchLines: job.journal.maxBatchLines }), onClose: (stats) => (log = { ...stats }) },
+  );
 } else if (job.journal.kind === 'redis') {
   journal = createRedisJournal({ redisUrl: job.journal.url, campaign: job.journal.campaign, ...(job.journal.leaseMs !== undefined && { leaseMs: job.journal.leaseMs }) });
 }
@@ -89,7 +96,7 @@ async function run(): Promise<void> {
         send({ type: 'running' });
       },
     });
-    send({ type: 'done', payload: { sent: report.sent, failed: report.failed, outcomeUnknown: report.outcomeUnknown, pending: report.pending, thisRun: report.thisRun, elapsedMs: performance.now() - startedAt } satisfies WorkerDone });
+    send({ type: 'done', payload: { sent: report.sent, failed: report.failed, outcomeUnknown: report.outcomeUnknown, pending: report.pending, thisRun: report.thisRun, elapsedMs: performance.now() - startedAt, ...(log !== undefined && { log }) } satisfies WorkerDone });
   }
   await hero.close();
   process.disconnect();
