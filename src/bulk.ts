@@ -422,7 +422,9 @@ export function checkBulkArguments(items: unknown, task: unknown, options: unkno
     issues.push({ field: 'options', message: `must be an object when given (received ${typeName(options)})` });
     throw new HeroInputError(issues, 'bulk arguments');
   }
-  const { concurrency, signal, onProgress, progressIntervalMs, allowedPerSecond } = options as Record<string, unknown>;
+  const { concurrency, signal, onProgress, progressIntervalMs, allowedPerSecond, journal } = options as Record<string, unknown>;
+  // A journal is kept by hero.bulk, whose client records each item before its request leaves; runBulk would ignore it.
+  if (journal !== undefined) issues.push({ field: 'journal', message: 'is taken by hero.bulk (a campaign), not by runBulk' });
   if (concurrency !== undefined && !(typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= maxBulkConcurrency)) {
     issues.push({ field: 'concurrency', message: `must be an integer from 1 to ${maxBulkConcurrency} (received ${describeOption(concurrency)})` });
   }

@@ -41,7 +41,7 @@ describe.skipIf(skipReason !== undefined)('a campaign on a Redis journal (real r
     const client = inspect as unknown as Record<string, ScriptCall>;
     const keys = ['meta', 'keys', 'state', 'returned', 'workers', 'held'].map(keyOf);
     return {
-      open: (fp: string, n: number, leaseMs: number) => client.heroCampaignOpen!(...keys, fp, n, worker, leaseMs) as Promise<string[]>,
+      open: (fp: string, n: number, leaseMs: number) => client.heroCampaignOpen!(...keys, fp, n, worker, leaseMs, 3_600_000) as Promise<string[]>,
       load: (fp: string, start: number, ...k: string[]) => client.heroCampaignLoad!(...keys, fp, start, ...k),
       claim: (leaseMs: number) => client.heroCampaignClaim!(...keys, worker, leaseMs) as Promise<string[]>,
       mark: (index: number) => client.heroCampaignMark!(...keys, worker, index),
@@ -99,6 +99,8 @@ describe.skipIf(skipReason !== undefined)('a campaign on a Redis journal (real r
     for (const { id } of items(10)) expect(stateOnArrival.get(id), id).toMatch(/^sending\|/);
     expect(await inspect.hget(keyOf('state'), '3')).toMatch(/^sent\|/);
     expect(await inspect.hlen(keyOf('workers'))).toBe(0);
+    // Kept for the retention period (90 days by default), not forever.
+    expect(await inspect.pttl(keyOf('state'))).toBeGreaterThan(89 * 24 * 3600 * 1000);
   });
 
   it('a resumed run sends only what is left and reports the campaign whole', async () => {

@@ -244,7 +244,7 @@ async function openRedisCampaign(
 
   let opened: string[];
   try {
-    opened = ((await run('heroCampaignOpen', fingerprint, keys.length, worker, leaseMs)) as unknown[]).map(String);
+    opened = ((await run('heroCampaignOpen', fingerprint, keys.length, worker, leaseMs, retentionMs)) as unknown[]).map(String);
   } catch (error) {
     throw unavailable('opening the campaign', error);
   }

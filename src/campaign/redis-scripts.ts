@@ -77,7 +77,7 @@ end
 `;
 
 /**
- * open(fp, n, worker, leaseMs): refuses another campaign's journal ('mismatch'), creates
+ * open(fp, n, worker, leaseMs, retentionMs): refuses another campaign's journal ('mismatch'), creates
  * the campaign, reaps, and when no worker is alive starts a new run: retryable failures go
  * back in the queue. Registers the worker. Returns {'ok', loaded, run, fresh}.
  */
@@ -107,6 +107,7 @@ if fresh then
 end
 redis.call('HSET', workers, ARGV[3], string.format('%d', now + tonumber(ARGV[4])))
 redis.call('HSET', meta, 'lastAt', string.format('%d', now))
+for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 return {'ok', redis.call('HGET', meta, 'loaded'), tostring(run), fresh and '1' or '0'}
 `;
 
