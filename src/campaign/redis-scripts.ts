@@ -39,8 +39,9 @@ local function count(status, retry, by)
   elseif status == 'sending' then redis.call('HINCRBY', meta, 'sending', by)
   elseif status == 'claimed' then redis.call('HINCRBY', meta, 'claimed', by) end
 end
--- Items held by workers in dead (a set) or by no registered worker: claimed ones go back, sending ones become outcome-unknown.
-local function reap_held(dead, orphans)
+-- Items held by workers in dead (a set) or by no registered worker: claimed ones go back, sending ones
+-- become outcome-unknown with code why ('lease-expired' for a dead worker).
+local function reap_held(dead, orphans, why)
   local h = redis.call('HGETALL', held)
   for i = 1, #h, 2 do
     local idx, w = h[i], h[i + 1]
@@ -52,7 +53,7 @@ local function reap_held(dead, orphans)
         redis.call('RPUSH', returned, idx)
         count('claimed', '0', -1)
       elseif s == 'sending' then
-        put(idx, 'outcome-unknown', w, 'lease-expired', '0')
+        put(idx, 'outcome-unknown', w, why or 'lease-expired', '0')
         count('sending', '0', -1)
         count('outcome-unknown', '0', 1)
       end
@@ -227,7 +228,7 @@ export const LEAVE_SCRIPT = `${PRELUDE}
 redis.call('HDEL', workers, ARGV[1])
 local dead = {}
 dead[ARGV[1]] = true
-reap_held(dead, false)
+reap_held(dead, false, 'interrupted')
 for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
 return 'ok'
 `;
