@@ -69,7 +69,7 @@ export {
   type CampaignErrorReason,
   type CampaignInterruptionSource,
 } from './campaign/errors.js';
-export { maxCampaignKeyLength } from './campaign/keys.js';
+export { maxCampaignKeyLength, maxCampaignItems } from './campaign/keys.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
 export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
 export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';

@@ -318,6 +318,7 @@ const INDEX: Record<string, Target | false | 'owned-elsewhere'> = {
     call: (o) => index.createRedisJournal(o as never),
   },
   maxCampaignKeyLength: false,
+  maxCampaignItems: false,
   environments: false,
   maxToArrayLimit: false,
   maxPageSize: false,

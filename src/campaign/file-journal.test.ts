@@ -299,6 +299,26 @@ describe('bad input stops a file campaign before anything is sent, and changes n
     expect(await readFile(`${path}.lock`, 'utf8')).toContain('someone-else');
   });
 
+  it('an endless list: HeroInputError once it passes maxCampaignItems, nothing sent, no journal made', async () => {
+    function* endless() {
+      for (let i = 0; ; i++) yield { id: `p${i}`, nhsNumber: '9434765919' };
+    }
+    const error = await hero.bulk(endless(), send, { journal: journalOf(), key: (p) => p.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeroInputError);
+    expect(server.requests).toHaveLength(0);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('an item iterator that throws: HeroBulkInterruptedError before anything is sent', async () => {
+    async function* failing() {
+      yield { id: 'p0', nhsNumber: '9434765919' };
+      throw new Error('database went away');
+    }
+    const error = await hero.bulk(failing(), send, { journal: journalOf(), key: (p) => p.id }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'HeroBulkInterruptedError', source: 'items' });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('a journal that cannot be written (its directory does not exist)', async () => {
     const error = await hero.bulk(ids(2), send, { journal: createFileJournal(join(dir, 'missing', 'x.journal')), key: (p) => p.id }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HeroCampaignJournalUnavailableError);

@@ -11,6 +11,8 @@ import { HeroCampaignDuplicateKeyError } from './errors.js';
 
 /** Longest item key, in UTF-16 code units. */
 export const maxCampaignKeyLength = 256;
+/** Most items in one campaign: the whole list is read before it starts (its keys are fingerprinted). */
+export const maxCampaignItems = 1_000_000;
 /** Longest campaign id. */
 export const maxCampaignIdLength = 200;
 

@@ -14,9 +14,10 @@ import { isOptionsObject, typeName } from '../validation/type-name.js';
 import type { BulkTaskContext } from '../bulk.js';
 import { HeroCampaignError, HeroCampaignInterruptedError, type CampaignInterruptionSource } from './errors.js';
 import { isCampaignJournal, openCampaign, type CampaignJournal, type ItemOutcome, type JournalInternals, type OpenCampaign } from './journal.js';
-import { campaignFingerprint, campaignKeys } from './keys.js';
+import { campaignFingerprint, campaignKeys, maxCampaignItems } from './keys.js';
 import { failureOutcome } from './outcome.js';
 import { buildCampaignReport, type CampaignProgress, type CampaignReport, type CampaignRunCounts } from './report.js';
+import { createFeedLimit } from './feed-limit.js';
 import { createSendGate, type Pacing } from './send-gate.js';
 import type { SendingScope } from './sending-scope.js';
 
@@ -74,13 +75,25 @@ function checkCampaignArguments(items: unknown, task: unknown, options: Record<s
   checkBulkArguments(items, task, bulkOptions);
 }
 
-async function collect<I>(items: Iterable<I> | AsyncIterable<I>): Promise<I[]> {
-  if (Array.isArray(items)) return items as I[];
+/** Reads the whole list (the keys' fingerprint needs all of it), up to {@link maxCampaignItems}; stops on `signal`. */
+async function collect<I>(items: Iterable<I> | AsyncIterable<I>, signal: AbortSignal | undefined): Promise<I[]> {
+  const tooMany = () => new HeroInputError([{ field: 'items', message: `a campaign takes at most ${maxCampaignItems} items; split a longer list into several campaigns` }], 'campaign items');
+  if (Array.isArray(items)) {
+    if (items.length > maxCampaignItems) throw tooMany();
+    return items as I[];
+  }
   const list: I[] = [];
   if (typeof (items as Partial<AsyncIterable<I>>)[Symbol.asyncIterator] === 'function') {
-    for await (const item of items as AsyncIterable<I>) list.push(item);
+    for await (const item of items as AsyncIterable<I>) {
+      if (signal?.aborted) throw signal.reason;
+      list.push(item);
+      if (list.length > maxCampaignItems) throw tooMany();
+    }
   } else {
-    for (const item of items as Iterable<I>) list.push(item);
+    for (const item of items as Iterable<I>) {
+      list.push(item);
+      if (list.length > maxCampaignItems) throw tooMany();
+    }
   }
   return list;
 }
@@ -119,8 +132,10 @@ export async function runCampaign<I, T>(
   const startedAt = performance.now();
   let list: I[];
   try {
-    list = await collect(items);
+    list = await collect(items, options.signal);
   } catch (thrown) {
+    if (thrown instanceof HeroInputError) throw thrown;
+    // The iterator threw, or the run was cancelled while the list was read: nothing was started.
     throw new HeroBulkInterruptedError('items', { results: [], succeeded: 0, failed: 0, outcomeUnknown: 0, cancelled: 0, elapsedMs: performance.now() - startedAt }, thrown);
   }
   const keys = campaignKeys(list, options.key);
@@ -223,7 +238,9 @@ async function runOpened<I, T>(
   const refreshTimer = onProgress === undefined ? undefined : setInterval(refresh, Math.max(MIN_REFRESH_MS, intervalMs));
   refreshTimer?.unref();
 
-  // --- the items this worker runs: claimed one at a time, when runBulk has a free slot ---
+  // --- the items this worker runs: claimed one at a time, when runBulk has a free slot and few
+  // items are between their start and their send (feed-limit.ts) ---
+  const feed = markBeforeTask ? undefined : createFeedLimit(deps.pacing);
   const started = new Set<number>();
   const claimedNotStarted: number[] = [];
   let lastNext: Promise<unknown> | undefined;
@@ -234,6 +251,7 @@ async function runOpened<I, T>(
     next() {
       const next = (async (): Promise<IteratorResult<Entry<I>>> => {
         for (;;) {
+          await feed?.room(stop.signal);
           if (stop.signal.aborted) return { done: true, value: undefined };
           let claimed: number | 'wait' | 'done';
           try {
@@ -279,10 +297,22 @@ async function runOpened<I, T>(
   const runItem = async ({ index, item }: Entry<I>): Promise<T> => {
     started.add(index);
     run.started++;
+    feed?.started();
+    let left = false;
+    const leave = (): void => {
+      if (left) return;
+      left = true;
+      feed?.left();
+    };
     let marking: Promise<void> | undefined;
-    const mark = (): Promise<void> =>
-      (marking ??= opened.markSending(index).then(
-        () => (markBeforeTask ? undefined : gate()),
+    const mark = (): Promise<void> => {
+      const markedFrom = performance.now();
+      return (marking ??= opened.markSending(index).then(
+        async () => {
+          feed?.recordTook(performance.now() - markedFrom);
+          if (!markBeforeTask) await gate();
+          leave();
+        },
         (error: unknown) => {
           interrupt('journal', error);
           // Nothing left for this item: a request must not go out unrecorded.
@@ -292,17 +322,20 @@ async function runOpened<I, T>(
           );
         },
       ));
+    };
     let value: T;
     try {
       if (markBeforeTask) await mark();
       value = markBeforeTask ? await task(item, { index }) : await scope!.run({ mark }, () => task(item, { index }));
     } catch (thrown) {
+      leave();
       const failure = bulkFailureOf(index, item, thrown);
       if (failure.status === 'failed') run.failed++;
       else run.outcomeUnknown++;
       settle(index, failureOutcome(failure.status, failure.error));
       throw thrown;
     }
+    leave();
     if (marking === undefined && !unmarkedWarned) {
       unmarkedWarned = true;
       process.emitWarning(
@@ -315,7 +348,7 @@ async function runOpened<I, T>(
     return value;
   };
 
-  const leave = scope !== undefined && !markBeforeTask ? scope.enter() : undefined;
+  const leaveScope = scope !== undefined && !markBeforeTask ? scope.enter() : undefined;
   const results = new Map<number, BulkItemResult<I, T>>();
   try {
     report(true);
@@ -330,7 +363,7 @@ async function runOpened<I, T>(
       results.set(entry.index, mapped);
     }
   } finally {
-    leave?.();
+    leaveScope?.();
     signal?.removeEventListener('abort', onCallerAbort);
     if (refreshTimer !== undefined) clearInterval(refreshTimer);
   }
