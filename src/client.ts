@@ -23,6 +23,7 @@ import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from
 import type { CampaignReport } from './campaign/report.js';
 import { isCampaignOptions, runCampaign, type CampaignOptions } from './campaign/run-campaign.js';
 import { createSendingScope } from './campaign/sending-scope.js';
+import { isOptionsObject } from './validation/type-name.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
@@ -153,7 +154,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       isCampaignOptions(bulkOptions)
         ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing })
         : // Anything but an options object reaches runBulk as it is, to be refused there.
-          runBulk(items, task, typeof bulkOptions === 'object' && bulkOptions !== null ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
+          runBulk(items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,
   };
   // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is
