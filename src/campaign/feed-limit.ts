@@ -3,17 +3,17 @@
  * back (a slow record let permits pile up behind it, and the send gate re-spaces them) is one a
  * crash leaves for a person to check although it never left. Without a limit that pile can grow
  * to the job's concurrency; with one, the next item starts only while fewer than
- * `rate × (50 ms + twice the usual record time)` items (at least 2) are between their start and
+ * `rate × (20 ms + twice the usual record time)` items (at least 2) are between their start and
  * their send: enough that the rate limiter always has one waiting, not more.
  *
- * In the full crash test it kept the items left `sending` at a kill to at most 9 (16 without it,
- * the job's concurrency; docs/campaigns.md). Not tighter: a dry queue at the rate limiter turns into
- * bursts at its next permits.
+ * In the full crash test it kept the items left `sending` at a kill to at most 9–10 (16 without it,
+ * the job's concurrency; docs/campaigns.md). Not tighter: a dry queue at the rate limiter loses
+ * permits, and turns into bursts at its next ones.
  */
 import type { Pacing } from './send-gate.js';
 
-// Lead the rate limiter is given beyond the time a record takes (10 sends at 200/s): its queue must not run dry.
-const LEAD_MS = 50;
+// Lead the rate limiter is given beyond the time a record takes (4 sends at 200/s), so its queue rarely runs dry.
+const LEAD_MS = 20;
 const MIN_AHEAD = 2;
 
 /** The feeder waits on {@link room}; items report when they start and when they leave. */
