@@ -210,6 +210,8 @@ describe.skipIf(!npmAvailable)(`the packed ${packageName} in a fresh project`, (
         'dist/generated/hero-api.d.cts',
         'dist/drift/bin.js',
         'dist/contract/bin.js',
+        'dist/campaign/bin.js',
+        'dist/webhooks-cli/bin.js',
         'openapi/hero-public-api.yaml',
         'LICENSE',
         'CHANGELOG.md',

@@ -158,7 +158,9 @@ describe('runBulk refuses what its types forbid, before starting anything', () =
     ['a signal that is not an AbortSignal', () => runBulk([1], task, { signal: { aborted: false } as never }), 'signal'],
     ['a negative progressIntervalMs', () => runBulk([1], task, { progressIntervalMs: -1 }), 'progressIntervalMs'],
     ['allowedPerSecond that is not a function', () => runBulk([1], task, { allowedPerSecond: 3 as never }), 'allowedPerSecond'],
+    ['a journal given to runBulk (only hero.bulk keeps one)', () => runBulk([1], task, { journal: {} } as never), 'journal'],
     ['hero.bulk with null options', () => hero.bulk([1], task, null as never), 'options'],
+    ['hero.bulk with an array as options', () => hero.bulk([1], task, [] as never), 'options'],
     ['hero.bulk with concurrency "4"', () => hero.bulk([1], task, { concurrency: '4' as never }), 'concurrency'],
   ])('%s: HeroInputError naming it', async (_label, run, field) => {
     const error = await run().catch((e: unknown) => e);

@@ -154,7 +154,7 @@ export function mayHaveBeenProcessed(error: HeroError): boolean {
 }
 
 /** How a task that threw `thrown` ends: the error it is reported with, and whether Hero may have acted. */
-export function bulkFailureOf<I>(index: number, item: I, thrown: unknown): BulkItemResult<I, never> & { readonly error: HeroError } {
+export function bulkFailureOf<I>(index: number, item: I, thrown: unknown): Extract<BulkItemResult<I, never>, { readonly status: 'failed' | 'outcome-unknown' }> {
   const error = thrown instanceof HeroError ? thrown : new HeroBulkTaskError(thrown);
   return { status: mayHaveBeenProcessed(error) ? 'outcome-unknown' : 'failed', index, item, error };
 }
@@ -413,8 +413,8 @@ function isIterable(value: unknown): boolean {
   return typeof candidate[Symbol.iterator] === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
 }
 
-/** Refuses, before anything starts, what the types of {@link runBulk} forbid. */
-function checkBulkArguments(items: unknown, task: unknown, options: unknown): asserts options is BulkOptions {
+/** Refuses, before anything starts, what the types of {@link runBulk} forbid (campaigns check their own options first). */
+export function checkBulkArguments(items: unknown, task: unknown, options: unknown): asserts options is BulkOptions {
   const issues: HeroInputIssue[] = [];
   if (!isIterable(items)) issues.push({ field: 'items', message: `must be an array, an iterable or an async iterable (received ${typeName(items)})` });
   if (typeof task !== 'function') issues.push({ field: 'task', message: `must be a function (received ${typeName(task)})` });
@@ -422,7 +422,9 @@ function checkBulkArguments(items: unknown, task: unknown, options: unknown): as
     issues.push({ field: 'options', message: `must be an object when given (received ${typeName(options)})` });
     throw new HeroInputError(issues, 'bulk arguments');
   }
-  const { concurrency, signal, onProgress, progressIntervalMs, allowedPerSecond } = options as Record<string, unknown>;
+  const { concurrency, signal, onProgress, progressIntervalMs, allowedPerSecond, journal } = options as Record<string, unknown>;
+  // A journal is kept by hero.bulk, whose client records each item before its request leaves; runBulk would ignore it.
+  if (journal !== undefined) issues.push({ field: 'journal', message: 'is taken by hero.bulk (a campaign), not by runBulk' });
   if (concurrency !== undefined && !(typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= maxBulkConcurrency)) {
     issues.push({ field: 'concurrency', message: `must be an integer from 1 to ${maxBulkConcurrency} (received ${describeOption(concurrency)})` });
   }

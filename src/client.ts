@@ -20,8 +20,11 @@ import { normalizeTransportOptions, type TransportOptions } from './transport/op
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
-import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
+import type { CampaignReport } from './campaign/report.js';
+import { isCampaignOptions, runCampaign, type CampaignOptions } from './campaign/run-campaign.js';
+import { createSendingScope } from './campaign/sending-scope.js';
 import { isOptionsObject } from './validation/type-name.js';
+import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
 
@@ -73,6 +76,14 @@ export interface HeroClient {
   /** The rate controller's state (rate in force, calls in flight and queued), or `undefined` when off. */
   rateLimitSnapshot(): RateControllerSnapshot | undefined;
   /**
+   * A campaign: a bulk job (below) recorded in a journal (`createFileJournal(path)` or
+   * `createRedisJournal({ … })`) under each item's `key`, so it survives a crash and can be
+   * shared by a fleet. Run it again to resume: sent items are skipped, and an item that was
+   * being sent when the process died is never sent again (it is `outcome-unknown`). The report
+   * covers every item of the campaign. See docs/campaigns.md.
+   */
+  bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options: CampaignOptions<I>): Promise<CampaignReport<I, T>>;
+  /**
    * Runs `task` once per item, a bounded number at a time, under this client's rate
    * controller; reports progress and one result per item, and never repeats an item:
    * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
@@ -101,8 +112,10 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
+  // Campaigns record an item as "sending" from the transport's onRequest hook, just before its request leaves.
+  const sendingScope = createSendingScope(transport.hooks);
   const fetch = createTransportFetch(
-    transport,
+    { ...transport, hooks: sendingScope.hooks },
     options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
   );
   const close = async (): Promise<void> => {
@@ -125,6 +138,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
   const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
   const allowedPerSecond = rateController ? () => rateController.snapshot().requestsPerSecond : undefined;
+  const pacing = rateController && rateLimit ? () => ({ requestsPerSecond: rateController.snapshot().requestsPerSecond, burst: rateLimit.burst }) : undefined;
   const client: HeroClient = {
     patients: createPatientsResource(raw),
     booking: createBookingResource(raw),
@@ -136,9 +150,11 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     baseUrl: connection.baseUrl,
     practiceGroupId: connection.practiceGroupId,
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
-    bulk: (items, task, bulkOptions = {}) =>
-      // Anything but an options object reaches runBulk as it is, to be refused there.
-      runBulk(items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : bulkOptions),
+    bulk: ((items: Iterable<unknown> | AsyncIterable<unknown>, task: (item: unknown, context: BulkTaskContext) => Promise<unknown>, bulkOptions: unknown = {}) =>
+      isCampaignOptions(bulkOptions)
+        ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing })
+        : // Anything but an options object reaches runBulk as it is, to be refused there.
+          runBulk(items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,
   };
   // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is

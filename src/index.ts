@@ -54,6 +54,22 @@ export {
   type BulkItemResult,
   type BulkTaskContext,
 } from './bulk.js';
+export { createFileJournal, type FileJournalOptions } from './campaign/file-journal.js';
+export { createRedisJournal, type RedisJournalOptions, type CampaignRedisClient } from './campaign/redis-journal.js';
+export type { CampaignJournal, CampaignStatus, CampaignStatusItem, CampaignCounts, CampaignItemStatus } from './campaign/journal.js';
+export type { CampaignOptions } from './campaign/run-campaign.js';
+export type { CampaignReport, CampaignItemResult, CampaignProgress, CampaignRunCounts } from './campaign/report.js';
+export {
+  HeroCampaignError,
+  HeroCampaignMismatchError,
+  HeroCampaignJournalCorruptError,
+  HeroCampaignJournalUnavailableError,
+  HeroCampaignDuplicateKeyError,
+  HeroCampaignInterruptedError,
+  type CampaignErrorReason,
+  type CampaignInterruptionSource,
+} from './campaign/errors.js';
+export { maxCampaignKeyLength, maxCampaignItems } from './campaign/keys.js';
 export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
 export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
 export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';

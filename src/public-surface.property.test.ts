@@ -301,6 +301,28 @@ const INDEX: Record<string, Target | false | 'owned-elsewhere'> = {
   isKnownWebhookEventType: { params: [{ valid: () => 'patient.created', forbidden: fc.oneof(notAString, fc.constant(Object.create(null))) }], call: (n) => index.isKnownWebhookEventType(n as never), documented: (r) => r === false },
   // The rate-limit room owns the Redis store; see the it.fails below.
   createRedisRateLimitStore: 'owned-elsewhere',
+  // Campaign journals (issue 28): nothing is opened until a campaign runs, so valid calls only build an object.
+  createFileJournal: {
+    params: [
+      { valid: () => 'never-opened.journal', forbidden: fc.oneof(notAString, fc.constantFrom<unknown>('', '   ', 'a\0b')) },
+      { valid: () => undefined, forbidden: fc.oneof(notAnObject.filter((v) => v !== undefined), fc.constantFrom<unknown>({ campaign: 5 }, { campaign: 'a b' }, { campaign: '{x}' }, { durability: 'eventually' })) },
+    ],
+    call: (p, o) => index.createFileJournal(p as never, o as never),
+  },
+  createRedisJournal: {
+    params: [
+      {
+        valid: () => ({ redisUrl: 'redis://127.0.0.1:1', campaign: 'x' }),
+        forbidden: fc.oneof(
+          notAnObject,
+          fc.constantFrom<unknown>({}, { campaign: 'x' }, { redisUrl: 5, campaign: 'x' }, { redisUrl: 'http://127.0.0.1:1', campaign: 'x' }, { redisUrl: 'redis://127.0.0.1:1', campaign: 'a b' }, { redisUrl: 'redis://127.0.0.1:1', campaign: 'x', leaseMs: -1 }, { redisUrl: 'redis://127.0.0.1:1', campaign: 'x', keyPrefix: '{' }, { client: {}, campaign: 'x' }),
+        ),
+      },
+    ],
+    call: (o) => index.createRedisJournal(o as never),
+  },
+  maxCampaignKeyLength: false,
+  maxCampaignItems: false,
   environments: false,
   maxToArrayLimit: false,
   maxPageSize: false,
