@@ -200,7 +200,7 @@ describe('hero-drift client check', () => {
     const result = await run(['--root', rootDir, '--spec', fixture('base.yaml'), '--against', after]);
 
     expect(result.exitCode).toBe(EXIT_CODE.drift);
-    expect(result.report.clientCheck).toEqual({ status: 'failed', mode: 'repository', filesChecked: 1 });
+    expect(result.report.clientCheck).toEqual({ status: 'failed', mode: 'repository', filesChecked: 1, preExistingErrors: 0 });
     // Compile errors are breaking, so they come before the documentation change.
     expect(result.report.changes.map((change) => change.rule)).toEqual([
       'client.compile-error',

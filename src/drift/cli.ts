@@ -21,6 +21,7 @@ import {
   type SpecSummary,
 } from './drift-report.js';
 import { canonicalJson } from './openapi-document.js';
+import { typeRelevantJson } from './type-view.js';
 import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
@@ -127,13 +128,15 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
     const baselineSide = withVersion(baselineSummary, baseline);
     const againstSide = withVersion(againstSummary, loaded);
     const identical = canonicalJson(baseline.document) === canonicalJson(loaded.document);
+    // Documentation, key order and extensions do not reach the generated types: nothing to compile.
+    const sameTypes = identical || typeRelevantJson(baseline.document) === typeRelevantJson(loaded.document);
     const changes = identical
       ? []
       : await classifyChanges(
           { document: baseline.document, label: baselineSide.source },
           { document: loaded.document, label: againstSide.source },
         );
-    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical, changes);
+    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, { identical, sameTypes }, changes);
     report = buildReport({
       baseline: baselineSide,
       against: againstSide,
@@ -296,14 +299,15 @@ async function runClientCheck(
   cwd: string,
   spec: LoadedOpenApi,
   label: string,
-  identical: boolean,
+  compared: { identical: boolean; sameTypes: boolean },
   specChanges: readonly DriftChange[],
 ): Promise<{ summary: ClientCheckSummary; changes: DriftChange[] }> {
   const mode = options.mode ?? defaultMode(rootDir);
+  const unchangedTypes = compared.identical ? 'the specs are identical' : 'the types generated from the new spec are the same (documentation, key order or extensions changed)';
   if (mode === 'consumer') {
     const project = resolve(cwd, options.project ?? 'tsconfig.json');
     if (options.skipClientCheck) return { summary: { status: 'skipped', mode, reason: 'turned off with --skip-client-check' }, changes: [] };
-    if (identical) return { summary: { status: 'skipped', mode, reason: 'the specs are identical' }, changes: [] };
+    if (compared.sameTypes) return { summary: { status: 'skipped', mode, reason: unchangedTypes }, changes: [] };
     const result = await checkConsumerProject({ document: spec.document, label, projectPath: project, packageDir: rootDir, changes: specChanges, cwd });
     const changes = result.diagnostics.map(consumerChange);
     return {
@@ -320,7 +324,7 @@ async function runClientCheck(
   const sourceDir = resolve(cwd, options.clientSrc ?? join(rootDir, 'src'));
   const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, mode, reason }, changes: [] });
   if (options.skipClientCheck) return skipped('turned off with --skip-client-check');
-  if (identical) return skipped('the specs are identical');
+  if (compared.sameTypes) return skipped(unchangedTypes);
   if (!existsSync(sourceDir)) return skipped(`no sources at ${displayPath(cwd, sourceDir)}`);
   const result = await checkClient({
     document: spec.document,
@@ -341,7 +345,7 @@ async function runClientCheck(
     }),
   );
   return {
-    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked },
+    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked, preExistingErrors: result.preExisting },
     changes,
   };
 }
