@@ -173,7 +173,8 @@ describe('hero-drift usage errors', () => {
   it('prints help and exits 0 for --help', async () => {
     let stdout = '';
     expect(await main(['--help'], { stdout: (text) => (stdout += text), cwd: workDir })).toBe(0);
-    expect(stdout).toMatch(/Exit codes:[\s\S]*3 {2}a spec could not be fetched/);
+    expect(stdout).toMatch(/Exit codes \(the same for every @hero-sdk\/hero-health command\):[\s\S]*3 {2}no verdict: a spec could not be fetched/);
+    expect(stdout).toMatch(/Examples:\n {2}npx hero-drift/);
   });
 });
 

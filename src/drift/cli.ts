@@ -6,6 +6,8 @@ import { isUrl, loadOpenApiDocument, type LoadedOpenApi } from '../openapi/load.
 import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
+import { exitCodeHelp } from '../tool-output/exit-codes.js';
+import { packageVersion } from '../tool-output/version.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -41,7 +43,7 @@ export interface CliIo {
   cwd: string;
 }
 
-const USAGE = `Usage: hero-drift [options]
+export const USAGE = `Usage: hero-drift [options]
 
 Compares Hero's published OpenAPI spec with the one this package was built from,
 classifies every change for a client, and type-checks code against types generated
@@ -72,15 +74,22 @@ Options:
                          run \`npm run generate\` (SDK repository only)
   --quiet                do not print the markdown report to stdout
   -h, --help             show this help
+  --version              print the version
 
-Exit codes:
-  0  no change at or above --fail-on (or --update done)
-  1  a change at or above --fail-on
-  2  usage error, a package hero-drift needs is not installed, or no tsconfig.json
-  3  a spec could not be fetched, read or parsed (or is too large); no verdict
-  4  --update could not write the spec or regenerate types
-  5  a spec has a $ref to a file or URL that --allow-ref-dir does not cover; nothing was read
-`;
+Examples:
+  npx hero-drift                                     your ./tsconfig.json against Hero's published spec
+  npx hero-drift --against ./hero-new.yaml --project tsconfig.build.json
+  npx hero-drift --markdown "$GITHUB_STEP_SUMMARY" --junit reports/drift.junit.xml
+  npx hero-drift --skip-client-check --fail-on warning    spec changes only, fail on warnings too
+  npm run drift -- --against <file|url> --update     this repository: vendor Hero's spec after review
+
+${exitCodeHelp({
+  0: 'no change at or above --fail-on (or --update done)',
+  1: 'a change at or above --fail-on (a compile error in your code is breaking)',
+  2: 'usage error, a package hero-drift needs is not installed, no tsconfig.json,\nor a report file that cannot be written',
+  3: 'no verdict: a spec could not be fetched, read or parsed (or is too large), or it\n$refs a file or URL that --allow-ref-dir does not cover (nothing it names is read)',
+  4: '--update could not write the spec or regenerate types',
+})}`;
 
 /**
  * Runs `hero-drift` with the given arguments (without `node` and the script) and resolves
@@ -109,6 +118,10 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
   }
   if (parsed.help) {
     out(USAGE);
+    return EXIT_CODE.ok;
+  }
+  if (parsed.version) {
+    out(`${packageVersion()}\n`);
     return EXIT_CODE.ok;
   }
 
@@ -159,7 +172,7 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
       failOn: parsed.failOn,
       error: message,
       durationMs: performance.now() - started,
-      exitCode: error instanceof HeroSpecError && error.reason === 'external-ref' ? EXIT_CODE.externalRef : EXIT_CODE.unreadable,
+      exitCode: EXIT_CODE.unreadable,
     });
     err(`hero-drift: ${oneLine(message)}\n`);
   }
@@ -200,6 +213,7 @@ export interface CliOptions {
   update: boolean;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 /** Parses `hero-drift` arguments; exported so the workflow examples can be checked against it. */
@@ -228,6 +242,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
         update: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -266,6 +281,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
     update: values.update === true,
     quiet: values.quiet === true,
     help: values.help === true,
+    version: values.version === true,
   };
   const optional = {
     spec: values.spec,

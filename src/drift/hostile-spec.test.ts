@@ -63,7 +63,7 @@ async function drift(against: string): Promise<Run> {
 }
 
 const CODES: Record<HostileSpec['expect'], readonly number[]> = {
-  'external-ref': [EXIT_CODE.externalRef],
+  'external-ref': [EXIT_CODE.unreadable],
   unparsable: [EXIT_CODE.unreadable],
   'too-large': [EXIT_CODE.unreadable],
   'not-openapi': [EXIT_CODE.unreadable],
@@ -183,7 +183,7 @@ describe('hero-drift --against a hostile server', () => {
     });
     try {
       const run = await drift(`${server.url}/openapi.yaml`);
-      expect(run.code).toBe(EXIT_CODE.externalRef);
+      expect(run.code).toBe(EXIT_CODE.unreadable);
       expect(requests).toEqual(['/openapi.yaml']);
     } finally {
       await server.close();
