@@ -174,7 +174,7 @@ describe('hero-drift --against a hostile server', () => {
     }
   });
 
-  it('refuses a relative $ref in a spec served over http (exit 5) and fetches nothing but the spec', async () => {
+  it('refuses a relative $ref in a spec served over http (exit 3, no verdict) and fetches nothing but the spec', async () => {
     const requests: string[] = [];
     const text = baseSpecText().replace("$ref: '#/components/schemas/Widget'", "$ref: './schemas.yaml#/Widget'");
     const server = await serve((request, response) => {
