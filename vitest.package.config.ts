@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
 
 /**
  * `npm run test:package`: tests of the package as published (`scripts/**\/*.package.test.ts`):
@@ -7,15 +7,9 @@ import { defineConfig } from 'vitest/config';
  * new project and checks what a partner gets. Slower than `npm test` (npm pack and installs),
  * so they run on their own, in CI after the build.
  */
-const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@hero-sdk\/hero-health\/testing$/, replacement: fromRoot('./src/testing.ts') },
-      { find: /^@hero-sdk\/hero-health$/, replacement: fromRoot('./src/index.ts') },
-    ],
-  },
+  // The package name resolves to the sources, as in vitest.config.ts.
+  resolve: base.resolve,
   test: {
     name: 'package',
     include: ['scripts/**/*.package.test.ts'],

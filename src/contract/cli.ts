@@ -10,7 +10,7 @@ import { HeroSpecError } from '../openapi/spec-error.js';
 import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
-import { packageVersion } from '../tool-output/version.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
 import { runSelfChecks } from './self-check.js';
@@ -200,14 +200,8 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
     err(`hero-contract: ${oneLine((error as Error).message)}\n\n${USAGE}`);
     return TOOL_EXIT.usage;
   }
-  if (options.help) {
-    out(USAGE);
-    return TOOL_EXIT.ok;
-  }
-  if (options.version) {
-    out(`${packageVersion()}\n`);
-    return TOOL_EXIT.ok;
-  }
+  const answered = answerHelpOrVersion(options, USAGE, out);
+  if (answered !== undefined) return answered;
 
   let choice: TargetChoice;
   try {

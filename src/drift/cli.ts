@@ -7,7 +7,7 @@ import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import { exitCodeHelp } from '../tool-output/exit-codes.js';
-import { packageVersion } from '../tool-output/version.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -116,14 +116,8 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
     err(`hero-drift: ${parsed.error}\n\n${USAGE}`);
     return EXIT_CODE.usage;
   }
-  if (parsed.help) {
-    out(USAGE);
-    return EXIT_CODE.ok;
-  }
-  if (parsed.version) {
-    out(`${packageVersion()}\n`);
-    return EXIT_CODE.ok;
-  }
+  const answered = answerHelpOrVersion(parsed, USAGE, out);
+  if (answered !== undefined) return answered;
 
   const rootDir = resolve(cwd, parsed.root ?? packageRoot());
   const specPath = resolve(cwd, parsed.spec ?? join(rootDir, VENDORED_SPEC));

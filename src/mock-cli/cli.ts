@@ -12,7 +12,7 @@ import { bundledSpecPath } from '../openapi/package-root.js';
 import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
 import { oneLine } from '../tool-output/escape.js';
 import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
-import { packageVersion } from '../tool-output/version.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 
 /** Where the CLI writes, what it reads, and how it learns to stop; tests pass their own. */
 export interface CliIo {
@@ -111,14 +111,8 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     err(`hero-mock: ${oneLine((error as Error).message)}\n\n${USAGE}`);
     return TOOL_EXIT.usage;
   }
-  if (options.help) {
-    out(USAGE);
-    return TOOL_EXIT.ok;
-  }
-  if (options.version) {
-    out(`${packageVersion()}\n`);
-    return TOOL_EXIT.ok;
-  }
+  const answered = answerHelpOrVersion(options, USAGE, out);
+  if (answered !== undefined) return answered;
   // Listening before anything can fail would leave a caller's Ctrl-C unanswered.
   const stopRequested = (io.stopSignal ?? firstSignal)();
 

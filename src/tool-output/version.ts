@@ -11,3 +11,14 @@ export function packageVersion(): string {
     return 'unknown';
   }
 }
+
+/**
+ * What every command does for `--help` (its usage) and `--version`: print it and exit 0. Returns
+ * the exit code, or `undefined` when neither was asked for.
+ */
+export function answerHelpOrVersion(asked: { help: boolean; version: boolean }, usage: string, out: (text: string) => void): 0 | undefined {
+  if (asked.help) out(usage);
+  else if (asked.version) out(`${packageVersion()}\n`);
+  else return undefined;
+  return 0;
+}
