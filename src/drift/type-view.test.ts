@@ -38,6 +38,11 @@ describe('typeRelevantJson', () => {
     const reordered = JSON.parse(JSON.stringify(base(), (_key, value: unknown) =>
       value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value)) as unknown;
     expect(typeRelevantJson(reordered)).toBe(typeRelevantJson(base()));
+    const listsReordered = base();
+    listsReordered.paths['/things'].get.parameters.unshift({ name: 'p', in: 'query', description: '', schema: { type: 'string' } });
+    const again = base();
+    again.paths['/things'].get.parameters.push({ name: 'p', in: 'query', description: '', schema: { type: 'string' } });
+    expect(typeRelevantJson(listsReordered)).toBe(typeRelevantJson(again));
   });
 
   it('sees a property added, even one named like a documentation keyword', () => {

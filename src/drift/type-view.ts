@@ -20,6 +20,9 @@ const NAME_MAPS = new Set([
 
 // Keywords whose value is data, compared as it is (a `const` object may have a `description` key).
 const VALUES = new Set(['const', 'enum', 'default']);
+// Lists whose order no generated type depends on (a union's members, an alphabetised object's
+// keys), compared as sets: a spec that only reorders them generates the same declarations.
+const UNORDERED = new Set(['required', 'enum', 'type', 'parameters']);
 
 /**
  * The part of a spec the generated files (`generated/*.ts`) are made from, as canonical JSON:
@@ -44,7 +47,8 @@ function strip(value: unknown, parentKey: string | undefined, topLevel = false):
       if (key.startsWith('x-') && !READ_EXTENSIONS.test(key)) continue;
     }
     // Under a name map the children are named things (schemas, parameters…), whose own keys are keywords again.
-    result[key] = !keepAllKeys && VALUES.has(key) ? child : strip(child, keepAllKeys ? undefined : key);
+    const kept = !keepAllKeys && VALUES.has(key) ? child : strip(child, keepAllKeys ? undefined : key);
+    result[key] = !keepAllKeys && UNORDERED.has(key) && Array.isArray(kept) ? [...kept].sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b))) : kept;
   }
   return result;
 }
