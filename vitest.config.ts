@@ -16,7 +16,15 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
+          // Tests of the packed tarball run with `npm run test:package` (vitest.package.config.ts).
+          exclude: ['**/node_modules/**', '**/*.package.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {

@@ -82,7 +82,7 @@ describe('drift detection against a plain URL target', () => {
 });
 
 describe('unreachable targets', () => {
-  it('are reported as skipped with the reason and exit code 2, never as passed', async () => {
+  it('are reported as skipped with the reason and exit code 3 (no verdict), never as passed', async () => {
     // A port that was free a moment ago and is now closed: connection refused.
     const closed = await startAppointmentsServer('none');
     const url = closed.url;
@@ -93,7 +93,7 @@ describe('unreachable targets', () => {
     if (opened.ok) return;
     expect(opened.reason).toMatch(/unreachable: ECONNREFUSED/);
     const report = skippedReport(spec, opened, opened.reason);
-    expect(exitCodeOf(report)).toBe(2);
+    expect(exitCodeOf(report)).toBe(3);
     expect(summarize(report).passed).toBe(false);
     expect(report.results.every((r) => r.outcome === 'skipped')).toBe(true);
     expect(formatConsoleReport(report)).toContain('SKIPPED — NOTHING WAS TESTED');

@@ -7,7 +7,9 @@ import { createHeroClient, type HeroClientOptions } from '@hero-sdk/hero-health'
 import { startHeroMock, type HeroMock } from '@hero-sdk/hero-health/testing';
 import { reserveFirstSlot } from './book-appointment.js';
 import { capabilities, configuredClient } from './configure.js';
-import { adminsAndRecipients, loggingClient, practiceLocations } from './everyday.js';
+import { loggingClient } from './logging.js';
+import { adminsAndRecipients } from './paginate.js';
+import { practiceLocations } from './per-call-options.js';
 import { registerPatient } from './register-patient.js';
 import { sendResultsReady } from './send-message.js';
 import { messageEveryPatient } from './message-every-patient.js';

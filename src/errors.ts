@@ -149,7 +149,7 @@ export interface HeroApiErrorInit {
   headers?: Readonly<Record<string, string>> | undefined;
   /** Server-requested wait before retrying, from `Retry-After`. */
   retryAfterMs?: number | undefined;
-  /** Request id from one of {@link REQUEST_ID_HEADERS}. */
+  /** Request id from `x-request-id`, `x-amzn-requestid` or `x-correlation-id`. */
   requestId?: string | undefined;
   /** Underlying failure. */
   cause?: unknown;
@@ -223,7 +223,7 @@ export class HeroApiError extends HeroError {
   readonly headers: Readonly<Record<string, string>>;
   /** Server-requested wait from `Retry-After`, in milliseconds. */
   readonly retryAfterMs: number | undefined;
-  /** Request id from one of {@link REQUEST_ID_HEADERS}; Hero documents none. */
+  /** Request id from `x-request-id`, `x-amzn-requestid` or `x-correlation-id`; Hero documents none. */
   readonly requestId: string | undefined;
 
   constructor(init: HeroApiErrorInit) {

@@ -15,7 +15,7 @@ import { OPERATORS, startMutationServer, type Operator } from './mutation-server
 /** The outcome for one operator. */
 export interface MutationResult {
   readonly operator: Operator;
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: 0 | 1 | 3;
   /** Mutants: the suite failed. Correct variants: the suite passed. */
   readonly asExpected: boolean;
   /** The first failing cases, to show what caught the mutant (or what wrongly failed). */

@@ -32,6 +32,16 @@ const mediaMatches = (documented: string, actual: string): boolean => {
  * Findings name statuses, media types, field paths and schemas, never a value from the
  * response: a body may hold a patient's record, or the API key echoed back.
  */
+/**
+ * A 429 without the `Retry-After` the spec documents for it breaks the contract a client's
+ * back-off relies on, whether or not the spec marks the header required; the problem, or
+ * `undefined` when the header is there or the spec does not document one.
+ */
+export function missingRetryAfter(documented: ResponseSpec | undefined, status: number, headers: Headers): string | undefined {
+  if (status !== 429 || documented === undefined || !documented.headers.includes('retry-after') || headers.has('retry-after')) return undefined;
+  return '429 without the Retry-After header the spec documents for it: a client cannot know how long to wait';
+}
+
 export function checkResponse(validator: SpecValidator, op: OperationSpec, response: SentResponse, expected: readonly number[]): Findings {
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -46,6 +56,8 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
   for (const header of documented.requiredHeaders) {
     if (!response.headers.has(header)) problems.push(`required response header "${header}" is missing`);
   }
+  const retryAfter = missingRetryAfter(documented, response.status, response.headers);
+  if (retryAfter !== undefined) problems.push(retryAfter);
   if (documented.content.length === 0) {
     if (response.body !== undefined) warnings.push(`${response.status} has a body (${response.contentType === undefined ? 'no content type' : safeMediaType(response.contentType)}) but the spec documents none`);
     return { problems, warnings };

@@ -9,6 +9,8 @@ import { bundledSpecPath } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
 import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
+import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
 import { runSelfChecks } from './self-check.js';
@@ -59,21 +61,28 @@ Options:
   --markdown <file>        markdown summary, e.g. "$GITHUB_STEP_SUMMARY"
   --quiet                  print only the verdict, not the per-operation table
   -h, --help               show this help
+  --version                print the version
+
+Examples:
+  npx hero-contract                                   the embedded Prism mock of the bundled spec
+  npx hero-contract --target hero-mock                Hero's hosted mock: Hero's current examples
+  HERO_API_KEY=… HERO_PRACTICE_GROUP_ID=… npx hero-contract --target staging    read-only
+  npx hero-contract --target http://127.0.0.1:8080 --allow-writes    your own stand-in, writes too
+  npx hero-contract --target hero-mock --markdown "$GITHUB_STEP_SUMMARY" --junit reports/contract.junit.xml
 
 The API key is sent only over https or to a loopback host (an address, or exactly localhost),
 never to Hero's hosted mock, and never after a redirect. Reports name statuses, field paths and
 types, never a value from a response.
 
-Exit codes:
-  0  every required case passed (rate-limited cases are listed as inconclusive)
-  1  a case failed, or a usage or setup error, or a spec that cannot be read (nothing unsafe was sent)
-  2  SKIPPED: the target was unreachable or unusable, or rate limited every case;
-     nothing was tested, so this is never a pass
-  3  the spec has a $ref to a file or URL that --allow-ref-dir does not cover; nothing was read or sent
-`;
+${exitCodeHelp({
+  0: 'every required case passed (rate-limited cases are listed as inconclusive)',
+  1: 'a case failed',
+  2: 'nothing was sent: a usage error, a command that would be unsafe (writes without\n--allow-writes), a missing peer (ajv, Prism), or a target that cannot be set up',
+  3: 'SKIPPED, no verdict: the target was unreachable, or rate limited every case; or the\nspec could not be read, or $refs a file or URL --allow-ref-dir does not cover.\nNothing was tested, so this is never a pass',
+})}`;
 
-/** Exit code for a spec whose `$ref`s point outside it (see {@link USAGE}). */
-export const EXIT_EXTERNAL_REF = 3;
+/** Exit code for a spec whose `$ref`s point outside it, or that cannot be read (see {@link USAGE}). */
+export const EXIT_EXTERNAL_REF = TOOL_EXIT.noVerdict;
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 interface CliOptions {
@@ -92,6 +101,7 @@ interface CliOptions {
   markdown: string | undefined;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 /**
@@ -123,6 +133,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       markdown: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
     },
   });
   const timeoutText = values['timeout-ms'];
@@ -146,6 +157,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     markdown: values.markdown,
     quiet: values.quiet ?? false,
     help: values.help ?? false,
+    version: values.version ?? false,
   };
 }
 
@@ -164,7 +176,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   } catch (error) {
     // A bug, or a library tripped by a hostile document: one line, never a stack trace.
     err(`hero-contract: internal error, nothing more was sent: ${describeUnexpected(error)}\n`);
-    return 1;
+    return TOOL_EXIT.noVerdict;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
@@ -186,12 +198,10 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
     options = parseCliArgs(argv, env);
   } catch (error) {
     err(`hero-contract: ${oneLine((error as Error).message)}\n\n${USAGE}`);
-    return 1;
+    return TOOL_EXIT.usage;
   }
-  if (options.help) {
-    out(USAGE);
-    return 0;
-  }
+  const answered = answerHelpOrVersion(options, USAGE, out);
+  if (answered !== undefined) return answered;
 
   let choice: TargetChoice;
   try {
@@ -199,7 +209,7 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
   } catch (error) {
     if (!(error instanceof HeroContractUsageError)) throw error;
     err(`hero-contract: ${oneLine(error.message)}\n`);
-    return 1;
+    return TOOL_EXIT.usage;
   }
   const specPath = options.spec ? resolve(cwd, options.spec) : bundledSpecPath();
   // The embedded mock takes longest to become ready (Prism loads its modules, then the spec),
@@ -217,7 +227,7 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
   } catch (error) {
     if (!(error instanceof HeroSpecError)) throw error;
     err(`hero-contract: could not use the spec: ${oneLine(error.message)}\n`);
-    return error.reason === 'external-ref' ? EXIT_EXTERNAL_REF : 1;
+    return TOOL_EXIT.noVerdict;
   }
   let plan: TargetPlan;
   try {
@@ -225,7 +235,7 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
   } catch (error) {
     if (!(error instanceof HeroContractUsageError)) throw error;
     err(`hero-contract: ${oneLine(error.message)}\n`);
-    return 1;
+    return TOOL_EXIT.usage;
   }
   // Before any request, the probe included: where it goes and what it may do.
   out(`${oneLine(describePlan(plan))}\n`);
@@ -247,7 +257,7 @@ async function run(argv: readonly string[], { out, err, cwd, env, cleanups }: Ru
   } catch (error) {
     // Prism could not start (not installed, or the spec does not load): a broken setup, not an unreachable target.
     err(`hero-contract: could not start the contract target: ${describeStartFailure(error).replaceAll(spec.servedPath, spec.specPath)}\n`);
-    return 1;
+    return TOOL_EXIT.usage;
   }
   if (!opened.ok) {
     report = skippedReport(spec, { kind: opened.kind, label: opened.label }, opened.reason);

@@ -75,7 +75,7 @@ describe('hero-contract: no value from a response or a request reaches an output
     const target = await server(script);
     for (const extra of [[], ['--show-bodies']]) {
       const run = await contract(['--target', target.url, ...ONE_OPERATION, ...extra]);
-      expect([1, 2]).toContain(run.code);
+      expect([1, 3]).toContain(run.code);
       expect(leaks(run.everything)).toEqual([]);
     }
     // The key did reach the target (loopback is allowed): the scrubbing is what kept it out.
@@ -118,14 +118,14 @@ describe('hero-contract: every wait is bounded by --timeout-ms', () => {
 describe('hero-contract: loopback means an address, or exactly localhost', () => {
   it('refuses a bare --allow-writes to a *.localhost name, sending nothing', async () => {
     const run = await contract(['--target', 'http://hero.localhost:9', '--allow-writes']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('--allow-writes must name the host it allows writes to: --allow-writes=hero.localhost');
     expect(run.stdout).toBe('');
   });
 
   it('refuses to send HERO_API_KEY over plain http to a *.localhost name', async () => {
     const run = await contract(['--target', 'http://hero.localhost:9']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/plain http: the key is sent only over https or to a loopback host/);
   });
 });
@@ -155,12 +155,12 @@ describe('hero-contract --spec: a spec is data, never a pointer', () => {
     },
   );
 
-  it.each(['yaml-recursive-alias', 'yaml-alias-bomb', 'yaml-deep-flow', 'huge', 'not-object'])('%s: exit 1 with one line, no stack trace', async (name) => {
+  it.each(['yaml-recursive-alias', 'yaml-alias-bomb', 'yaml-deep-flow', 'huge', 'not-object'])('%s: exit 3 (no verdict) with one line, no stack trace', async (name) => {
     const spec = hostileSpecs(targets()).find((s) => s.name === name)!;
     const path = join(dir, `${name}.yaml`);
     writeFileSync(path, spec.text);
     const run = await contract(['--spec', path]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^hero-contract: could not use the spec: .+\n$/);
   });
 

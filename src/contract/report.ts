@@ -2,6 +2,7 @@
  * Presents a {@link SuiteReport}: a per-operation table for the console, JUnit XML for CI,
  * a JSON summary, and the exit code (0 only when every required case passed).
  */
+import { TOOL_EXIT } from '../tool-output/exit-codes.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { jsonText, oneLine, xmlAttribute, xmlText } from '../tool-output/escape.js';
@@ -78,12 +79,12 @@ export function summarize(report: SuiteReport): Summary {
  * 0: every required case passed (rate-limited cases are listed, not failed). 1: something
  * failed. 2: nothing was tested: the target was unreachable, or rate limited every case.
  */
-export function exitCodeOf(report: SuiteReport): 0 | 1 | 2 {
-  if (report.skipped !== undefined) return 2;
+export function exitCodeOf(report: SuiteReport): 0 | 1 | 3 {
+  if (report.skipped !== undefined) return TOOL_EXIT.noVerdict;
   const summary = summarize(report);
   if (summary.passed) return 0;
   const failed = summary.byKind.response.failed + summary.byKind.negative.failed + summary.byKind['self-check'].failed;
-  return failed === 0 && summary.allInconclusive ? 2 : 1;
+  return failed === 0 && summary.allInconclusive ? TOOL_EXIT.noVerdict : TOOL_EXIT.findings;
 }
 
 const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));

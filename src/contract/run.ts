@@ -7,7 +7,7 @@ import type { HeroClient } from '../client.js';
 import { parseRetryAfterMs } from '../transport/retry-after.js';
 import { createScrubber, describeShape, maskBody, safeFieldPath } from '../tool-output/mask.js';
 import { acceptedRejections, generateCases, notApplicableReason, type CaseKind, type ContractCase } from './cases.js';
-import { checkResponse, documentedResponse, isPrismError, prismViolations, type Findings } from './check.js';
+import { checkResponse, documentedResponse, isPrismError, missingRetryAfter, prismViolations, type Findings } from './check.js';
 import { buildRequest, unknownPathId } from './request.js';
 import { runSelfChecks, type SelfCheckResult } from './self-check.js';
 import { createContractClient, sendThroughClient, type SentResponse } from './send.js';
@@ -181,8 +181,12 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   shown = exchange ? liveResponse(exchange).body : response.body;
   const status = exchange?.status ?? response.status;
   if (status === 429 && !expected.includes(429)) {
-    // Rate limited: the target said nothing about the contract. Retry later, never a failure.
-    const retryAfter = (exchange?.headers ?? response.headers).get('retry-after');
+    // Rate limited: the target said nothing else about the contract, so the case is retried
+    // later; but a 429 lacking the Retry-After the spec documents breaks the contract itself.
+    const headersOf429 = exchange?.headers ?? response.headers;
+    const missing = missingRetryAfter(documentedResponse(op, 429), 429, headersOf429);
+    if (missing !== undefined) return finish('failed', { problems: [missing], warnings: [] }, { actualStatus: 429 });
+    const retryAfter = headersOf429.get('retry-after');
     const warnings = retryAfter === null ? ['429 without a Retry-After header: the client cannot know how long to wait'] : [];
     const reason = `429 Too Many Requests — inconclusive, retry later${retryAfter === null ? '' : ` (${describeRetryAfter(retryAfter)})`}`;
     return finish('inconclusive', { problems: [], warnings }, { reason, actualStatus: 429 });

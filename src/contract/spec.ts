@@ -45,6 +45,8 @@ export interface ResponseSpec {
   readonly content: readonly MediaSpec[];
   /** Header names the spec marks `required: true`, lower case. */
   readonly requiredHeaders: readonly string[];
+  /** Every header name the spec documents for the response, lower case. */
+  readonly headers: readonly string[];
   readonly pointer: string;
 }
 
@@ -246,6 +248,7 @@ function responsesOf(doc: unknown, pointer: string): ResponseSpec[] {
       description: typeof node.description === 'string' ? node.description : '',
       content: resolved ? mediaOf(doc, `${resolved.pointer}/content`) : [],
       requiredHeaders: requiredHeaders.map((h) => h.toLowerCase()),
+      headers: Object.keys(headers).map((h) => h.toLowerCase()),
       pointer: resolved?.pointer ?? `${pointer}/${escapePointer(status)}`,
     };
   });

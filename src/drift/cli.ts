@@ -6,6 +6,8 @@ import { isUrl, loadOpenApiDocument, type LoadedOpenApi } from '../openapi/load.
 import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
+import { exitCodeHelp } from '../tool-output/exit-codes.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -21,6 +23,7 @@ import {
   type SpecSummary,
 } from './drift-report.js';
 import { canonicalJson } from './openapi-document.js';
+import { typeRelevantJson } from './type-view.js';
 import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
@@ -40,7 +43,7 @@ export interface CliIo {
   cwd: string;
 }
 
-const USAGE = `Usage: hero-drift [options]
+export const USAGE = `Usage: hero-drift [options]
 
 Compares Hero's published OpenAPI spec with the one this package was built from,
 classifies every change for a client, and type-checks code against types generated
@@ -71,15 +74,22 @@ Options:
                          run \`npm run generate\` (SDK repository only)
   --quiet                do not print the markdown report to stdout
   -h, --help             show this help
+  --version              print the version
 
-Exit codes:
-  0  no change at or above --fail-on (or --update done)
-  1  a change at or above --fail-on
-  2  usage error, a package hero-drift needs is not installed, or no tsconfig.json
-  3  a spec could not be fetched, read or parsed (or is too large); no verdict
-  4  --update could not write the spec or regenerate types
-  5  a spec has a $ref to a file or URL that --allow-ref-dir does not cover; nothing was read
-`;
+Examples:
+  npx hero-drift                                     your ./tsconfig.json against Hero's published spec
+  npx hero-drift --against ./hero-new.yaml --project tsconfig.build.json
+  npx hero-drift --markdown "$GITHUB_STEP_SUMMARY" --junit reports/drift.junit.xml
+  npx hero-drift --skip-client-check --fail-on warning    spec changes only, fail on warnings too
+  npm run drift -- --against <file|url> --update     this repository: vendor Hero's spec after review
+
+${exitCodeHelp({
+  0: 'no change at or above --fail-on (or --update done)',
+  1: 'a change at or above --fail-on (a compile error in your code is breaking)',
+  2: 'usage error, a package hero-drift needs is not installed, no tsconfig.json,\nor a report file that cannot be written',
+  3: 'no verdict: a spec could not be fetched, read or parsed (or is too large), or it\n$refs a file or URL that --allow-ref-dir does not cover (nothing it names is read)',
+  4: '--update could not write the spec or regenerate types',
+})}`;
 
 /**
  * Runs `hero-drift` with the given arguments (without `node` and the script) and resolves
@@ -106,10 +116,8 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
     err(`hero-drift: ${parsed.error}\n\n${USAGE}`);
     return EXIT_CODE.usage;
   }
-  if (parsed.help) {
-    out(USAGE);
-    return EXIT_CODE.ok;
-  }
+  const answered = answerHelpOrVersion(parsed, USAGE, out);
+  if (answered !== undefined) return answered;
 
   const rootDir = resolve(cwd, parsed.root ?? packageRoot());
   const specPath = resolve(cwd, parsed.spec ?? join(rootDir, VENDORED_SPEC));
@@ -127,13 +135,15 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
     const baselineSide = withVersion(baselineSummary, baseline);
     const againstSide = withVersion(againstSummary, loaded);
     const identical = canonicalJson(baseline.document) === canonicalJson(loaded.document);
+    // Documentation, key order and extensions do not reach the generated types: nothing to compile.
+    const sameTypes = identical || typeRelevantJson(baseline.document) === typeRelevantJson(loaded.document);
     const changes = identical
       ? []
       : await classifyChanges(
           { document: baseline.document, label: baselineSide.source },
           { document: loaded.document, label: againstSide.source },
         );
-    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical, changes);
+    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, { identical, sameTypes }, changes);
     report = buildReport({
       baseline: baselineSide,
       against: againstSide,
@@ -156,7 +166,7 @@ async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number>
       failOn: parsed.failOn,
       error: message,
       durationMs: performance.now() - started,
-      exitCode: error instanceof HeroSpecError && error.reason === 'external-ref' ? EXIT_CODE.externalRef : EXIT_CODE.unreadable,
+      exitCode: EXIT_CODE.unreadable,
     });
     err(`hero-drift: ${oneLine(message)}\n`);
   }
@@ -197,6 +207,7 @@ export interface CliOptions {
   update: boolean;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 /** Parses `hero-drift` arguments; exported so the workflow examples can be checked against it. */
@@ -225,6 +236,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
         update: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -263,6 +275,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
     update: values.update === true,
     quiet: values.quiet === true,
     help: values.help === true,
+    version: values.version === true,
   };
   const optional = {
     spec: values.spec,
@@ -296,14 +309,15 @@ async function runClientCheck(
   cwd: string,
   spec: LoadedOpenApi,
   label: string,
-  identical: boolean,
+  compared: { identical: boolean; sameTypes: boolean },
   specChanges: readonly DriftChange[],
 ): Promise<{ summary: ClientCheckSummary; changes: DriftChange[] }> {
   const mode = options.mode ?? defaultMode(rootDir);
+  const unchangedTypes = compared.identical ? 'the specs are identical' : 'the types generated from the new spec are the same (documentation, key order or extensions changed)';
   if (mode === 'consumer') {
     const project = resolve(cwd, options.project ?? 'tsconfig.json');
     if (options.skipClientCheck) return { summary: { status: 'skipped', mode, reason: 'turned off with --skip-client-check' }, changes: [] };
-    if (identical) return { summary: { status: 'skipped', mode, reason: 'the specs are identical' }, changes: [] };
+    if (compared.sameTypes) return { summary: { status: 'skipped', mode, reason: unchangedTypes }, changes: [] };
     const result = await checkConsumerProject({ document: spec.document, label, projectPath: project, packageDir: rootDir, changes: specChanges, cwd });
     const changes = result.diagnostics.map(consumerChange);
     return {
@@ -320,7 +334,7 @@ async function runClientCheck(
   const sourceDir = resolve(cwd, options.clientSrc ?? join(rootDir, 'src'));
   const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, mode, reason }, changes: [] });
   if (options.skipClientCheck) return skipped('turned off with --skip-client-check');
-  if (identical) return skipped('the specs are identical');
+  if (compared.sameTypes) return skipped(unchangedTypes);
   if (!existsSync(sourceDir)) return skipped(`no sources at ${displayPath(cwd, sourceDir)}`);
   const result = await checkClient({
     document: spec.document,
@@ -341,7 +355,7 @@ async function runClientCheck(
     }),
   );
   return {
-    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked },
+    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked, preExistingErrors: result.preExisting },
     changes,
   };
 }

@@ -1,4 +1,5 @@
 import { SEVERITIES, severityRank, type DriftChange, type Severity } from './change.js';
+import { TOOL_EXIT } from '../tool-output/exit-codes.js';
 
 /** The `--fail-on` levels: fail on breaking changes only, on breaking or warning, or on any change. */
 export type FailOn = 'breaking' | 'warning' | 'any';
@@ -7,16 +8,23 @@ export type FailOn = 'breaking' | 'warning' | 'any';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['breaking', 'warning', 'any'];
 
 /**
- * Exit codes of `hero-drift`. "Could not look" (3) is never "nothing changed" (0).
+ * Exit codes of `hero-drift`, from the table every command of this package shares
+ * (src/tool-output/exit-codes.ts). "Could not look" (3) is never "nothing changed" (0).
  * - 0: no change at or above the `--fail-on` level (or `--update` done)
  * - 1: at least one change at or above the `--fail-on` level
- * - 2: usage error (unknown flag, bad value, unwritable report) or a missing tool package
- * - 3: a spec could not be fetched, read or parsed (too large, a recursive alias, not OpenAPI 3),
- *   or types could not be generated
+ * - 2: usage error (unknown flag, bad value, unwritable report), a missing tool package, no tsconfig
+ * - 3: no verdict: a spec could not be fetched, read or parsed (too large, a recursive alias, not
+ *   OpenAPI 3), types could not be generated, or a spec names a file or URL in a `$ref` that no
+ *   `--allow-ref-dir` covers (nothing it names was read)
  * - 4: `--update` could not write the spec or regenerate types
- * - 5: a spec names a file or URL in a `$ref` and no `--allow-ref-dir` covers it: nothing was read
  */
-export const EXIT_CODE = { ok: 0, drift: 1, usage: 2, unreadable: 3, updateFailed: 4, externalRef: 5 } as const;
+export const EXIT_CODE = {
+  ok: TOOL_EXIT.ok,
+  drift: TOOL_EXIT.findings,
+  usage: TOOL_EXIT.usage,
+  unreadable: TOOL_EXIT.noVerdict,
+  updateFailed: TOOL_EXIT.updateFailed,
+} as const;
 
 /** Where the client-level check stands. */
 export interface ClientCheckSummary {
@@ -97,7 +105,7 @@ export function buildReport(input: {
   };
 }
 
-/** Builds the report of a run that could not compare (exit code 3, or 5 for a refused `$ref`). */
+/** Builds the report of a run that could not compare (exit code 3). */
 export function buildErrorReport(input: {
   baseline: SpecSummary;
   against: SpecSummary;

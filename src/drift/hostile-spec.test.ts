@@ -63,7 +63,7 @@ async function drift(against: string): Promise<Run> {
 }
 
 const CODES: Record<HostileSpec['expect'], readonly number[]> = {
-  'external-ref': [EXIT_CODE.externalRef],
+  'external-ref': [EXIT_CODE.unreadable],
   unparsable: [EXIT_CODE.unreadable],
   'too-large': [EXIT_CODE.unreadable],
   'not-openapi': [EXIT_CODE.unreadable],
@@ -174,7 +174,7 @@ describe('hero-drift --against a hostile server', () => {
     }
   });
 
-  it('refuses a relative $ref in a spec served over http (exit 5) and fetches nothing but the spec', async () => {
+  it('refuses a relative $ref in a spec served over http (exit 3, no verdict) and fetches nothing but the spec', async () => {
     const requests: string[] = [];
     const text = baseSpecText().replace("$ref: '#/components/schemas/Widget'", "$ref: './schemas.yaml#/Widget'");
     const server = await serve((request, response) => {
@@ -183,7 +183,7 @@ describe('hero-drift --against a hostile server', () => {
     });
     try {
       const run = await drift(`${server.url}/openapi.yaml`);
-      expect(run.code).toBe(EXIT_CODE.externalRef);
+      expect(run.code).toBe(EXIT_CODE.unreadable);
       expect(requests).toEqual(['/openapi.yaml']);
     } finally {
       await server.close();

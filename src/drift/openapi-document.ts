@@ -14,6 +14,11 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** A deep copy with every object's keys sorted; array order is kept. */
+export function canonicalDocument<T>(value: T): T {
+  return JSON.parse(canonicalJson(value)) as T;
+}
+
 /** A value reached by following internal `$ref`s, with the last ref followed (if any). */
 export interface Resolved {
   value: unknown;

@@ -18,10 +18,15 @@ import type { KnownLimit, RateLimitStore } from './store.js';
 
 /** The part of an ioredis client this store uses. */
 export interface RedisClientLike {
+  /** ioredis's connection state (`ready`, `end`…). */
   readonly status: string;
+  /** Registers the store's Lua script as a command (ioredis `defineCommand`). */
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
+  /** Closes the connection after pending commands. */
   quit(): Promise<unknown>;
+  /** Closes the connection at once. */
   disconnect(): void;
+  /** Listens for connection errors (ioredis emits them; unheard, Node would throw). */
   on(event: 'error', listener: (error: unknown) => void): unknown;
 }
 

@@ -42,7 +42,7 @@ export interface AcquireOptions {
   readonly maxWaitMs: number;
 }
 
-/** What {@link RateController.snapshot} reports. */
+/** What `hero.rateLimitSnapshot()` reports: the rate controller's state. */
 export interface RateControllerSnapshot {
   /** Rate in force, requests/s (`Infinity` before the limit is known or learned). */
   readonly requestsPerSecond: number;

@@ -78,7 +78,7 @@ export type RetryReason =
   | 'timeout';
 
 /**
- * Why {@link decideRetry} refuses a retry (the failure is thrown). The transport
+ * Why the transport's retry decision refuses a retry (the failure is thrown). The transport
  * also stops, after a "yes" here, when the wait would pass the deadline or the
  * retry budget is empty.
  */

@@ -93,10 +93,11 @@ describe('hero-webhooks trigger', () => {
     expect(server.requests.map((r) => r.url)).toEqual(['/']);
   });
 
-  it('exits 1 when nothing answers in time', async () => {
+  it('exits 3 (no verdict, as every command of the package) when nothing answers in time', async () => {
     server.setFallback({ type: 'hang' });
     const result = await run(['trigger', 'appointment.confirmed', '--to', server.url, '--timeout-ms', '200']);
-    expect([result.code, result.stdout]).toEqual([EXIT_CODE.refused, `POST ${server.url}/: no answer within 200 ms\n`]);
+    expect([result.code, result.stdout]).toEqual([3, `POST ${server.url}/: no answer within 200 ms\n`]);
+    expect(EXIT_CODE.unreachable).toBe(3);
   });
 
   it.each<[string, string[], RegExp]>([
@@ -184,7 +185,7 @@ describe('hero-webhooks --help and --version', () => {
     const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/appointment\.confirmed, appointment\.cancelled/);
-    expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}trigger/);
+    expect(result.stdout).toMatch(/Exit codes \(the same for every @hero-sdk\/hero-health command\):\n {2}0 {2}trigger/);
   });
 
   it("prints this package's version", async () => {

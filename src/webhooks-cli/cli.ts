@@ -4,11 +4,11 @@
  * for nothing else: it is never printed, and a delivery whose body, URL or headers would
  * carry it is not sent.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../openapi/package-root.js';
+import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
+import { packageVersion } from '../tool-output/version.js';
 import { isKnownWebhookEventType, KNOWN_HERO_WEBHOOK_EVENT_TYPES } from '../webhooks/events.js';
 import { signWebhookPayload } from '../webhooks/sign.js';
 import { exampleDelivery, UNDOCUMENTED_OBJECT } from './example-delivery.js';
@@ -25,14 +25,16 @@ export interface CliIo {
   readStdin: () => Promise<Buffer>;
 }
 
-/** Exit codes. */
+/** Exit codes, from the table every command of this package shares (src/tool-output/exit-codes.ts). */
 export const EXIT_CODE = {
   /** `trigger`: the receiver answered 2xx; `sign`: signed. */
-  ok: 0,
-  /** `trigger`: the receiver answered another status (a redirect is not followed), or could not be reached in time. */
-  refused: 1,
+  ok: TOOL_EXIT.ok,
+  /** `trigger`: the receiver answered another status (a redirect is not followed). */
+  refused: TOOL_EXIT.findings,
   /** A usage or setup error: nothing was sent. */
-  usage: 2,
+  usage: TOOL_EXIT.usage,
+  /** `trigger`: the receiver could not be reached, or did not answer in time: nothing was tested. */
+  unreachable: TOOL_EXIT.noVerdict,
 } as const;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,14 +70,22 @@ Options:
 
 Events: ${KNOWN_HERO_WEBHOOK_EVENT_TYPES.join(', ')}.
 
+Examples:
+  export HERO_WEBHOOK_SIGNING_KEY=…        # never printed; prefer it to --signing-key
+  npx hero-webhooks trigger appointment.confirmed --to http://127.0.0.1:3000/webhooks/hero
+  npx hero-webhooks trigger --file captured.json --to https://staging.example.com/webhooks/hero
+  npx hero-webhooks sign --file captured.json
+  cat captured.json | npx hero-webhooks sign --json
+
 The signing key only signs: it is never printed, and nothing is sent whose body, URL or
 headers contain it. Redirects are not followed.
 
-Exit codes:
-  0  trigger: the receiver answered 2xx; sign: signed
-  1  trigger: the receiver answered another status, or could not be reached in time
-  2  usage or setup error (unknown event, no signing key, unreadable file…): nothing sent
-`;
+${exitCodeHelp({
+  0: 'trigger: the receiver answered 2xx; sign: signed',
+  1: 'trigger: the receiver answered another status (a refusal)',
+  2: 'usage or setup error (unknown event, no signing key, unreadable file…): nothing sent',
+  3: 'trigger: the receiver could not be reached, or did not answer in time',
+})}`;
 
 class UsageError extends Error {}
 
@@ -165,14 +175,6 @@ function parseHeaders(values: readonly string[] = []): Record<string, string> {
   return headers;
 }
 
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 /**
  * Runs `hero-webhooks` with the given arguments (without `node` and the script) and resolves
  * to its exit code ({@link EXIT_CODE}). Never calls `process.exit`: bin.ts does.
@@ -199,7 +201,7 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       return EXIT_CODE.ok;
     }
     if (parsed.command === 'version') {
-      out(`${version()}\n`);
+      out(`${packageVersion()}\n`);
       return EXIT_CODE.ok;
     }
     const { values } = parsed;
@@ -307,7 +309,7 @@ async function trigger(parsed: Parsed, context: TriggerContext): Promise<number>
     const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'could not connect';
     if (values.json) out(`${JSON.stringify({ to: target, event: event ?? null, status: null, error: reason })}\n`);
     else out(`POST ${target}: ${reason}\n`);
-    return EXIT_CODE.refused;
+    return EXIT_CODE.unreachable;
   }
   const text = excerpt(await response.text().catch(() => ''), signingKey);
   if (values.json) out(`${JSON.stringify({ to: target, event: event ?? null, status: response.status, body: text })}\n`);
