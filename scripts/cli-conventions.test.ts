@@ -1,11 +1,12 @@
 /**
  * Every command the package ships behaves like the others: `--help` with examples and the one
  * exit-code table (src/tool-output/exit-codes.ts), `--version`, exit 2 for an unknown option, and
- * a `bin` entry built by tsup. A new command (hero-campaign, say) is added to COMMANDS.
+ * a `bin` entry built by tsup. A new command is added to COMMANDS.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main as campaign } from '../src/campaign/cli.js';
 import { main as contract } from '../src/contract/cli.js';
 import { main as drift } from '../src/drift/cli.js';
 import { main as mock } from '../src/mock-cli/cli.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { main: Main; source: string }> = {
   'hero-drift': { main: drift, source: 'src/drift/bin.ts' },
   'hero-webhooks': { main: webhooks, source: 'src/webhooks-cli/bin.ts' },
   'hero-mock': { main: mock, source: 'src/mock-cli/bin.ts' },
+  'hero-campaign': { main: campaign, source: 'src/campaign/bin.ts' },
 };
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
 

@@ -120,12 +120,12 @@ describe('hero-campaign on a file journal', () => {
     expect(stderr).toContain(message);
   });
 
-  it('setup errors exit 2: no such journal, a damaged one', async () => {
-    expect(await cli('status', join(dir, 'missing.journal'))).toMatchObject({ code: 2, stderr: expect.stringContaining('no campaign journal') });
+  it('a journal that cannot be read exits 3 (no verdict): no such journal, a damaged one', async () => {
+    expect(await cli('status', join(dir, 'missing.journal'))).toMatchObject({ code: 3, stderr: expect.stringContaining('no campaign journal') });
     const damaged = join(dir, 'damaged.journal');
     await hero.bulk(items(1), send, { journal: createFileJournal(damaged), key: (p) => p.id });
     await appendFile(damaged, 'garbage\n' + encodeRecord({ k: 'p0', s: 'sent', at: new Date().toISOString() }));
-    expect(await cli('status', damaged)).toMatchObject({ code: 2, stderr: expect.stringContaining('damaged at line') });
+    expect(await cli('status', damaged)).toMatchObject({ code: 3, stderr: expect.stringContaining('damaged at line') });
   });
 
   it('--help and --version exit 0', async () => {
@@ -154,9 +154,9 @@ describe.skipIf(skipRedis !== undefined)('hero-campaign on a Redis journal', () 
     expect((await cli('export', 'flu-2024', '--redis-url', redis.url, '--sent')).stdout).toBe('p0\np4\n');
   });
 
-  it('a Redis that cannot be reached: exit 2, within the time-out, the password not shown', async () => {
+  it('a Redis that cannot be reached: exit 3, within the time-out, the password not shown', async () => {
     const { code, stderr } = await cli('status', 'flu-2024', '--redis-url', 'redis://:hunter2@127.0.0.1:1', '--timeout-ms', '300');
-    expect(code).toBe(2);
+    expect(code).toBe(3);
     expect(stderr).not.toContain('hunter2');
   });
 
@@ -166,8 +166,8 @@ describe.skipIf(skipRedis !== undefined)('hero-campaign on a Redis journal', () 
     expect([code, stdout]).toEqual([1, 'p3\n']);
   });
 
-  it('a campaign Redis does not hold: exit 2', async () => {
-    expect((await cli('status', 'measles', '--redis-url', redis.url)).code).toBe(2);
+  it('a campaign Redis does not hold: exit 3', async () => {
+    expect((await cli('status', 'measles', '--redis-url', redis.url)).code).toBe(3);
   });
 });
 

@@ -4,11 +4,11 @@
  * outcome-unknown ones to check by hand, above all). It reads the journal and changes
  * nothing; it never sends anything to Hero.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HeroError } from '../errors.js';
+import { TOOL_EXIT, exitCodeHelp } from '../tool-output/exit-codes.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
+import { HeroCampaignError } from './errors.js';
 import { describeRedisUrl } from '../redis/connect.js';
 import { createFileJournal } from './file-journal.js';
 import type { CampaignItemStatus, CampaignJournal, CampaignStatus, CampaignStatusItem } from './journal.js';
@@ -49,28 +49,20 @@ Options:
   -h, --help             show this help
   -v, --version          show the version
 
-Exit codes:
-  0  status: nothing for a person to check; export: no item listed
-  1  status: items are outcome-unknown, or failed and will not be sent again; export: items listed
-  2  a usage or setup error: bad arguments, no such journal, a damaged journal, Redis out of
-     reach or ioredis not installed (nothing is read or changed)
-`;
+Examples:
+  hero-campaign status ./flu-2026.journal
+  hero-campaign export ./flu-2026.journal --outcome-unknown > to-check.txt
+  hero-campaign status flu-2026 --redis-url redis://127.0.0.1:6379 --json
+
+${exitCodeHelp({
+  [TOOL_EXIT.ok]: 'status: nothing for a person to check; export: no item listed',
+  [TOOL_EXIT.findings]: 'status: items are outcome-unknown, or failed and will not be sent again; export: items listed',
+  [TOOL_EXIT.usage]: 'bad arguments, another live run holds the journal, or ioredis not installed\n(nothing is read or changed)',
+  [TOOL_EXIT.noVerdict]: 'the journal could not be read: missing, damaged, written for another campaign,\nor Redis out of reach',
+})}`;
 
 class UsageError extends Error {}
 
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === '@hero-sdk/hero-health') return manifest.version ?? 'unknown';
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
-}
 
 // A journal written by hand or damaged on purpose could hold terminal control sequences.
 // eslint-disable-next-line no-control-regex
@@ -89,6 +81,16 @@ function formatStatus(status: CampaignStatus, where: string, exportHint: string)
     `  runs ${status.runs}, live workers ${status.workers}, last activity ${status.lastActivityAt ?? 'unknown'}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A journal that could not be read (missing, damaged, another campaign's, Redis out of reach)
+ * gives no verdict (3), as a spec that cannot be fetched does for hero-drift; a lock held by a
+ * live run, a bad option or a missing ioredis is set-up (2).
+ */
+function exitCodeOf(error: HeroError): number {
+  if (error instanceof HeroCampaignError && error.reason !== 'journal-locked') return TOOL_EXIT.noVerdict;
+  return TOOL_EXIT.usage;
 }
 
 const findings = (status: CampaignStatus): boolean => status.outcomeUnknown > 0 || status.failed - status.retryableFailed > 0;
@@ -123,14 +125,8 @@ export async function main(argv: readonly string[], io: Partial<CampaignCliIo> =
         throw new UsageError(error instanceof Error ? error.message : 'unreadable arguments');
       }
     })();
-    if (values.help) {
-      stdout(USAGE);
-      return 0;
-    }
-    if (values.version) {
-      stdout(`${packageVersion()}\n`);
-      return 0;
-    }
+    const answered = answerHelpOrVersion(values, USAGE, stdout);
+    if (answered !== undefined) return answered;
     const [command, target, ...extra] = positionals;
     if (command !== 'status' && command !== 'export') throw new UsageError(command === undefined ? 'a command is needed: status or export' : `unknown command "${printable(command)}": use status or export`);
     if (target === undefined || target === '') throw new UsageError(`${command} needs the campaign: a journal file, or a campaign id with --redis-url`);
@@ -162,25 +158,25 @@ export async function main(argv: readonly string[], io: Partial<CampaignCliIo> =
     if (command === 'status') {
       const hint = `hero-campaign export ${printable(target)}${redisUrl === undefined ? '' : ' --redis-url …'} --outcome-unknown`;
       stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, where, hint));
-      return findings(status) ? 1 : 0;
+      return findings(status) ? TOOL_EXIT.findings : TOOL_EXIT.ok;
     }
     const status0 = wanted[0]!;
     const listed: CampaignStatusItem[] = status.items.filter((item) => item.status === status0 && (!values['not-retryable'] || item.retryable !== true));
     if (values.json) stdout(`${JSON.stringify(listed, null, 2)}\n`);
     else for (const item of listed) stdout(`${printable(item.key)}\n`);
     stderr(`${listed.length} item(s) ${status0}${values['not-retryable'] ? ' and not retryable' : ''} in campaign ${printable(status.campaign)} (${where})\n`);
-    return listed.length > 0 ? 1 : 0;
+    return listed.length > 0 ? TOOL_EXIT.findings : TOOL_EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       stderr(`hero-campaign: ${error.message}\n\n${USAGE}`);
-      return 2;
+      return TOOL_EXIT.usage;
     }
     if (error instanceof HeroError) {
       stderr(`hero-campaign: ${error.message}\n`);
-      return 2;
+      return exitCodeOf(error);
     }
-    stderr(`hero-campaign: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}\n`);
-    return 2;
+    stderr(`hero-campaign: unexpected error: ${error instanceof Error ? error.name : 'unknown'}\n`);
+    return TOOL_EXIT.noVerdict;
   } finally {
     await journal?.close().catch(() => undefined);
   }
