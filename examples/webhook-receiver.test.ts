@@ -4,8 +4,8 @@
  * scripts/webhooks-bin.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExampleReceiver, type ExampleReceiver } from '../src/test-helpers/example-receiver.js';
-import { confirmedBody, postDelivery, signDelivery } from '../src/test-helpers/webhook-deliveries.js';
+import { startExampleReceiver, type ExampleReceiver } from '../test/helpers/example-receiver.js';
+import { confirmedBody, postDelivery, signDelivery } from '../test/helpers/webhook-deliveries.js';
 import { main } from '../src/webhooks-cli/cli.js';
 
 const signingKey = 'example-receiver-signing-key';

@@ -23,9 +23,9 @@ import {
   redactSecrets,
   secretsOf,
 } from './errors.js';
-import { findClosedPort, startFaultServer } from './test-helpers/fault-server.js';
-import type { FaultServer } from './test-helpers/fault-server.js';
-import { TEST_API_KEY, call, createHarness } from './test-helpers/transport-harness.js';
+import { findClosedPort, startFaultServer } from '../test/helpers/fault-server.js';
+import type { FaultServer } from '../test/helpers/fault-server.js';
+import { TEST_API_KEY, call, createHarness } from '../test/helpers/transport-harness.js';
 
 const CALL = { method: 'GET', path: '/v1/patients/{id}' } as const;
 

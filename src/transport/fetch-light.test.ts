@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroServerError, HeroTimeoutError } from '../errors.js';
-import { startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
-import { TEST_API_KEY, createHarness } from '../test-helpers/transport-harness.js';
+import { startFaultServer } from '../../test/helpers/fault-server.js';
+import type { FaultServer } from '../../test/helpers/fault-server.js';
+import { TEST_API_KEY, createHarness } from '../../test/helpers/transport-harness.js';
 import type { TransportFetch } from './fetch.js';
 import { LightRequest } from './light-request.js';
 import type { RedactedRequest } from './options.js';

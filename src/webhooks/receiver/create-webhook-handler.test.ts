@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeroConfigError, HeroWebhookVerificationError } from '../../errors.js';
-import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../test-helpers/webhook-variants.js';
-import { confirmedBody, deferred, deliveryRequest, signDelivery } from '../../test-helpers/webhook-deliveries.js';
+import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../../test/helpers/webhook-variants.js';
+import { confirmedBody, deferred, deliveryRequest, signDelivery } from '../../../test/helpers/webhook-deliveries.js';
 import { verifyWebhook } from '../verify.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
