@@ -1,4 +1,6 @@
-import { errorFromAbort, errorFromResponse, HeroError, HeroInputError, HeroNetworkError, HeroTimeoutError, redactHeaders, secretsOf, withProcessedVerdict } from '../errors.js';
+import { errorFromAbort, HeroError, HeroInputError, HeroNetworkError, HeroTimeoutError, withProcessedVerdict } from '../errors.js';
+import { errorFromResponse } from './error-from-response.js';
+import { redactHeaders, secretsOf } from './redaction.js';
 import type { HeroApiError } from '../errors.js';
 import { createUrlScope } from '../url/url-scope.js';
 import { guardBody, readersFor, type BodyGuardHandle } from './body-guard.js';

@@ -1,4 +1,4 @@
-import { redactResponseHeaders, secretsOf } from '../errors.js';
+import { redactResponseHeaders, secretsOf } from './redaction.js';
 import type { RedactedResponse } from './options.js';
 
 /**
