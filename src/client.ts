@@ -16,7 +16,8 @@ import { createMessagesResource, type MessagesResource } from './resources/messa
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
-import { normalizeTransportOptions, type TransportOptions } from './transport/options.js';
+import { normalizeTransportOptions } from './transport/options.js';
+import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
 import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';

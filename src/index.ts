@@ -22,19 +22,9 @@ export {
   type HeroInputIssue,
   type WebhookVerificationFailureReason,
 } from './errors.js';
-export type {
-  RetryOptions,
-  RetryBudgetOptions,
-  TransportOptions,
-  TransportHooks,
-  RequestHookEvent,
-  ResponseHookEvent,
-  RetryHookEvent,
-  RedactedRequest,
-  RedactedResponse,
-} from './transport/options.js';
-export type { RetryReason, StopReason } from './transport/retry.js';
-export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';
+export type { RetryOptions, RetryBudgetOptions, TransportOptions, TransportHooks, RequestHookEvent, ResponseHookEvent, RetryHookEvent, RedactedRequest, RedactedResponse } from './transport/types.js';
+export type { RetryReason, StopReason } from './transport/types.js';
+export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/types.js';
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { RateLimitOptions } from './rate-limit/options.js';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from '../client.js';
 import { HeroConfigError, HeroNetworkError } from '../errors.js';
-import type { HeroAttemptLogFields, HeroLogger } from './attempt-log.js';
+import type { HeroAttemptLogFields, HeroLogger } from './types.js';
 import { findClosedPort } from '../../test/helpers/fault-server.js';
 import { useFaultServer } from '../../test/helpers/use-fault-server.js';
 

@@ -5,7 +5,8 @@
  * other calls. The client's own options stay frozen and shared.
  */
 import { HeroInputError, type HeroInputIssue } from '../errors.js';
-import { numberProblem, type NormalizedRetryOptions, type NormalizedTransportOptions, type NumberRule, type RetryOptions } from './options.js';
+import { numberProblem, type NumberRule } from './options.js';
+import { type NormalizedRetryOptions, type NormalizedTransportOptions, type RetryOptions } from './types.js';
 
 /** Retry settings one call may override; the retry budget stays the client's. */
 export type CallRetryOptions = Omit<RetryOptions, 'budget'>;

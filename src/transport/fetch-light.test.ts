@@ -5,7 +5,7 @@ import type { FaultServer } from '../../test/helpers/fault-server.js';
 import { TEST_API_KEY, createHarness } from '../../test/helpers/transport-harness.js';
 import type { TransportFetch } from './fetch.js';
 import { LightRequest } from './light-request.js';
-import type { RedactedRequest } from './options.js';
+import type { RedactedRequest } from './types.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
 import { findClosedPort, startFaultServer } from '../../test/helpers/fault-server.js';
 import type { FaultServer } from '../../test/helpers/fault-server.js';
 import { TEST_API_KEY, call, createHarness } from '../../test/helpers/transport-harness.js';
-import type { RetryReason } from './retry.js';
+import type { RetryReason } from './types.js';
 
 let server: FaultServer;
 beforeAll(async () => {

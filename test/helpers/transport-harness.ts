@@ -1,7 +1,7 @@
 import { createTransportFetch } from '../../src/transport/fetch.js';
 import type { TransportFetch, TransportFetchDeps } from '../../src/transport/fetch.js';
 import { normalizeTransportOptions } from '../../src/transport/options.js';
-import type { TransportOptions } from '../../src/transport/options.js';
+import type { TransportOptions } from '../../src/transport/types.js';
 import { setRequestMeta } from '../../src/transport/request-meta.js';
 
 /** A realistic-looking fake key: long enough to be scrubbed, unique enough to search for. */
