@@ -3,7 +3,7 @@ import { HeroServerError, HeroTimeoutError } from '../errors.js';
 import { startFaultServer } from '../../test/helpers/fault-server.js';
 import type { FaultServer } from '../../test/helpers/fault-server.js';
 import { TEST_API_KEY, createHarness } from '../../test/helpers/transport-harness.js';
-import type { TransportFetch } from './fetch.js';
+import type { TransportFetch } from './types.js';
 import { LightRequest } from './light-request.js';
 import type { RedactedRequest } from './types.js';
 

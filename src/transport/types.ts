@@ -5,6 +5,9 @@
  */
 import type { HeroApiError } from '../errors.js';
 
+/** A fetch as openapi-fetch calls it: one `Request` in, one `Response` out. */
+export type TransportFetch = (input: Request) => Promise<Response>;
+
 /**
  * Token-bucket limits on retries, shared by every call of one client, in the
  * manner of the AWS SDKs' "standard" retry mode: each retry spends tokens, each

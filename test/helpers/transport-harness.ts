@@ -1,5 +1,6 @@
 import { createTransportFetch } from '../../src/transport/fetch.js';
-import type { TransportFetch, TransportFetchDeps } from '../../src/transport/fetch.js';
+import type { TransportFetchDeps } from '../../src/transport/fetch.js';
+import type { TransportFetch } from '../../src/transport/types.js';
 import { normalizeTransportOptions } from '../../src/transport/options.js';
 import type { TransportOptions } from '../../src/transport/types.js';
 import { setRequestMeta } from '../../src/transport/request-meta.js';
