@@ -5,8 +5,8 @@
 import createClient from 'openapi-fetch';
 import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
-import { checkClientOptionsShape, normalizeConnection, type HeroConnectionOptions } from './config.js';
-import { HeroConfigError } from './errors.js';
+import { resolveClientOptions } from './client-options.js';
+import type { HeroConnectionOptions } from './config.js';
 import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
 import type { HeroRawClient } from './raw-client-types.js';
@@ -16,10 +16,9 @@ import { createMessagesResource, type MessagesResource } from './resources/messa
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createTransportFetch } from './transport/fetch.js';
-import { normalizeTransportOptions } from './transport/options.js';
 import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
-import { normalizeRateLimit, type RateLimitOptions } from './rate-limit/options.js';
+import type { RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 import { isOptionsObject } from './validation/type-name.js';
@@ -93,18 +92,14 @@ export interface HeroClient {
  * const result = await hero.patients.registerPds({ nhs_number: '9434765919', dob: '1992-01-01' });
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
-  checkClientOptionsShape(options);
-  const { checkPatientIdentifiers = true } = options;
-  if (typeof checkPatientIdentifiers !== 'boolean') throw new HeroConfigError('`checkPatientIdentifiers` must be true or false');
-  const connection = normalizeConnection(options);
-  const transport = normalizeTransportOptions(options, options.env ?? process.env);
-  const rateLimit = normalizeRateLimit(options.rateLimit, { apiKey: connection.apiKey, practiceGroupId: connection.practiceGroupId, env: options.env ?? process.env });
+  // Options and environment, read once (client-options.ts); every problem in one HeroConfigError.
+  const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch } = resolveClientOptions(options);
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
   const fetch = createTransportFetch(
     transport,
-    options.fetch ? { fetch: options.fetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
+    customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
   );
   const close = async (): Promise<void> => {
     if (rateController) await rateController.close();

@@ -47,7 +47,7 @@ export function createPatientsResource(raw: HeroRawClient): PatientsResource {
     async registerPds(input, options) {
       const body = normalizeRegisterPdsInput(input, options?.today !== undefined ? { today: options.today } : {});
       try {
-        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options) }));
+        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options, ['today']) }));
         return toPdsRegistrationResult(data);
       } catch (error) {
         if (error instanceof HeroNotFoundError) {
