@@ -17,6 +17,9 @@ export default defineConfig({
     // includes them), the step before vitest in `npm test`; vitest's own tsc pass would repeat it
     // (~16 s of CPU). `npx vitest --typecheck` still runs them through vitest.
     typecheck: { enabled: false, include: ['src/**/*.test-d.ts', 'generated/**/*.test-d.ts'] },
+    // One worker per core. Vitest's default (cores - 1) is a single worker on a 2-core machine,
+    // which ran the suite one file at a time; most files wait on servers and child processes.
+    maxWorkers: '100%',
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [
