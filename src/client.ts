@@ -3,7 +3,6 @@
  * through our transport (retries, timeouts, typed errors), plus the resource facade.
  */
 import createClient from 'openapi-fetch';
-import { inspect } from 'node:util';
 import type { paths } from '../generated/hero-api.js';
 import { resolveClientOptions } from './client-options.js';
 import type { HeroConnectionOptions } from './config.js';
@@ -24,6 +23,9 @@ import { guardPatientIdentifiers } from './validation/patient-identifier-guard.j
 import { isOptionsObject } from './validation/type-name.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
+
+// util.inspect's hook, by its registered name: importing node:util costs ~7 ms of cold start.
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Options of {@link createHeroClient}: where to connect, and how to retry and time out. */
 export interface HeroClientOptions extends HeroConnectionOptions, TransportOptions {
@@ -142,7 +144,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   // with lib "esnext.disposable", which the consumer smoke test rightly refuses.
   if (typeof Symbol.asyncDispose === 'symbol') Object.defineProperty(client, Symbol.asyncDispose, { value: close });
   // The key lives only in openapi-fetch's closure; make sure logging the client cannot reveal it.
-  Object.defineProperty(client, inspect.custom, {
+  Object.defineProperty(client, INSPECT, {
     value: () => `HeroClient { baseUrl: '${connection.baseUrl}', practiceGroupId: '${connection.practiceGroupId}', apiKey: [redacted] }`,
   });
   return Object.freeze(client);
