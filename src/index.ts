@@ -44,8 +44,8 @@ export {
   type BulkItemResult,
   type BulkTaskContext,
 } from './bulk.js';
-export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
-export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
+export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './pds-result.js';
+export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './auto-paginate.js';
 export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
 export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';

@@ -4,8 +4,8 @@
 import type { HeroRawClient } from '../raw-client-types.js';
 import { HeroNotFoundError } from '../errors.js';
 import { createPaginate } from '../paginate.js';
-import type { AutoPaginated, PageOptions } from '../pagination.js';
-import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
+import type { AutoPaginated, PageOptions } from '../auto-paginate.js';
+import { toPdsRegistrationResult, type PdsRegistrationResult } from '../pds-result.js';
 import { normalizeRegisterPdsInput, type RegisterPdsInput } from '../validation/pds-input.js';
 import { callInit, expectData, wireQuery, optionsObject, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';

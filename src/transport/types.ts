@@ -85,7 +85,7 @@ export interface RedactedResponse {
 
 /** Passed to {@link TransportHooks.onResponse}. */
 export interface ResponseHookEvent extends RequestHookEvent {
-  /** The response of this attempt, any status, redacted (before 0.2 this was the live `Response`). */
+  /** The response of this attempt, any status, redacted. */
   readonly response: RedactedResponse;
   /** Time from sending this attempt to its response headers, in milliseconds. */
   readonly durationMs: number;
