@@ -7,7 +7,8 @@ import {
   type JsonObject,
   type OpenApiDocument,
 } from '../openapi/document.js';
-import { listOperations, resolveRef, type OperationEntry } from './openapi-document.js';
+import { listOperations, type OperationEntry } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
 import { compareSchemas, type RuleFinding, type SchemaComparison } from './schema-rules.js';
 
 /** A finding from our rules, with the operations it touches. */

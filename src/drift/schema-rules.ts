@@ -1,7 +1,7 @@
 import type { Direction, Severity } from './change.js';
 import { compareConstraints, isClassifiedConstraint } from './constraint-rules.js';
 import { escapePointerSegment, isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
-import { resolveRef } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
 
 /** A finding from our own rules, before classify.ts attaches operations and merges duplicates. */
 export interface RuleFinding {
