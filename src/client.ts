@@ -6,6 +6,8 @@ import createClient from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
 import { resolveClientOptions } from './client-options.js';
 import type { HeroConnectionOptions } from './config.js';
+// For the {@link HeroConfigError} in createHeroClient's documentation.
+import type { HeroConfigError } from './errors.js';
 import { createPaginate, type HeroPaginate } from './paginate.js';
 import { tagCalls } from './raw-client.js';
 import type { HeroRawClient } from './raw-client-types.js';
