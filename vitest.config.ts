@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { configDefaults, defineConfig } from 'vitest/config';
-import { PACKAGE_TESTS } from './vitest.package.config.js';
+import { defineConfig } from 'vitest/config';
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -28,8 +27,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
-          // The packed-tarball tests run in `npm run test:package` (vitest.package.config.ts).
-          exclude: [...configDefaults.exclude, ...PACKAGE_TESTS],
+          // Tests of the packed tarball run with `npm run test:package` (vitest.package.config.ts).
+          exclude: ['**/node_modules/**', '**/*.package.test.ts'],
         },
       },
       {

@@ -1,18 +1,19 @@
-/**
- * `npm run test:package`: the packed-tarball tests. Each builds and packs this package once
- * per run (scripts/lib/consumer-project.ts), installs it in a fresh project and runs it as a
- * partner would: ESM and CJS loads, consumer type-checks, the three bins. They take about a
- * minute of CPU, so `npm test` runs a fast check of the package's shape instead
- * (scripts/package-shape.test.ts) and .ci/run runs these after it.
- */
 import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
 
-export const PACKAGE_TESTS = ['scripts/consumer-smoke.test.ts', 'scripts/drift-consumer.test.ts', 'scripts/webhooks-bin.test.ts'];
-
+/**
+ * `npm run test:package`: tests of the package as published (`scripts/**\/*.package.test.ts`):
+ * each packs this package once (scripts/lib/consumer-project.ts), installs the tarball into a
+ * new project and checks what a partner gets. Slower than `npm test` (npm pack and installs),
+ * so they run on their own, in CI after the build.
+ */
 export default defineConfig({
+  // The package name resolves to the sources, as in vitest.config.ts.
+  resolve: base.resolve,
   test: {
-    include: PACKAGE_TESTS,
-    testTimeout: 20_000,
-    hookTimeout: 240_000,
+    name: 'package',
+    include: ['scripts/**/*.package.test.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
   },
 });

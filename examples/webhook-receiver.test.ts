@@ -1,7 +1,7 @@
 /**
  * The README's Express receiver, run as its own process over 127.0.0.1: deliveries signed as
  * Hero's guide describes, and `hero-webhooks trigger` (from src/; the built bin is tested in
- * scripts/webhooks-bin.test.ts).
+ * scripts/webhooks-bin.package.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleReceiver, type ExampleReceiver } from '../test/helpers/example-receiver.js';
