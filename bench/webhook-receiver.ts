@@ -11,9 +11,9 @@
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { createWebhookHandler, verifyWebhook, type WebhookHandler } from '../src/index.js';
-import { findClosedPort } from '../src/test-helpers/fault-server.js';
-import { startRedisServer } from '../src/test-helpers/redis-server.js';
-import { confirmedBody, deliveryRequest, signDelivery, type SignedDelivery } from '../src/test-helpers/webhook-deliveries.js';
+import { findClosedPort } from '../test/helpers/fault-server.js';
+import { startRedisServer } from '../test/helpers/redis-server.js';
+import { confirmedBody, deliveryRequest, signDelivery, type SignedDelivery } from '../test/helpers/webhook-deliveries.js';
 
 const { values: flags } = parseArgs({
   options: {

@@ -4,7 +4,8 @@
  * plain base-URL target, exactly as `HERO_CONTRACT_TARGET=<url> npm start` would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitCodeOf, formatConsoleReport, formatJUnit, summarize } from '../src/contract/report.js';
+import { formatConsoleReport, formatJUnit } from '../src/contract/report.js';
+import { exitCodeOf, summarize } from '../src/contract/summary.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from '../src/contract/run.js';
 import { loadSpec } from '../src/contract/spec.js';
 import { openTarget, parseTargetChoice } from '../src/contract/targets.js';

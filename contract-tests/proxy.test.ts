@@ -9,7 +9,7 @@ import { formatMarkdown } from '../src/contract/report-markdown.js';
 import { createSuiteContext, runSuite, type SuiteReport } from '../src/contract/run.js';
 import { loadSpec } from '../src/contract/spec.js';
 import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
-import { startFaultServer, type FaultScript, type FaultServer } from '../src/test-helpers/fault-server.js';
+import { startFaultServer, type FaultScript, type FaultServer } from '../test/helpers/fault-server.js';
 import { appointmentsSpecPath, startAppointmentsServer, type AppointmentsServer, type Drift } from './fixtures/appointments-server.js';
 
 let server: AppointmentsServer | undefined;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClient } from '@hero-sdk/hero-health';
-import { startFaultServer, type FaultServer } from '../src/test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
 import { textFluCampaign, type Patient } from './campaign.js';
 
 let server: FaultServer;

@@ -3,7 +3,7 @@
  * from the environment when imported) and sent signed deliveries.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { confirmedBody, deliveryRequest, signDelivery } from '../src/test-helpers/webhook-deliveries.js';
+import { confirmedBody, deliveryRequest, signDelivery } from '../test/helpers/webhook-deliveries.js';
 
 const signingKey = 'framework-example-signing-key';
 const printed: string[] = [];

@@ -1,11 +1,11 @@
 /**
  * The README's Express receiver, run as its own process over 127.0.0.1: deliveries signed as
  * Hero's guide describes, and `hero-webhooks trigger` (from src/; the built bin is tested in
- * scripts/webhooks-bin.test.ts).
+ * scripts/webhooks-bin.package.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExampleReceiver, type ExampleReceiver } from '../src/test-helpers/example-receiver.js';
-import { confirmedBody, postDelivery, signDelivery } from '../src/test-helpers/webhook-deliveries.js';
+import { startExampleReceiver, type ExampleReceiver } from '../test/helpers/example-receiver.js';
+import { confirmedBody, postDelivery, signDelivery } from '../test/helpers/webhook-deliveries.js';
 import { main } from '../src/webhooks-cli/cli.js';
 
 const signingKey = 'example-receiver-signing-key';

@@ -7,8 +7,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from './client.js';
 import { HeroInputError, HeroRedirectError, HeroValidationError } from './errors.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
-import type { ResponseHookEvent } from './transport/options.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
+import type { ResponseHookEvent } from './transport/types.js';
 
 const API_KEY = 'hk_test_boundaries_secret_7f3a9c';
 const NHS_NUMBER = '9434765919';

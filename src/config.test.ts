@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createHeroClient } from './client.js';
-import { environments, normalizeConnection } from './config.js';
+import { resolveConnection as normalizeConnection } from './client-options.js';
+import { environments } from './config.js';
 import { HeroConfigError } from './errors.js';
 
 const secret = 'sk_live_do_not_print_me';

@@ -50,7 +50,6 @@ export interface NormalizedConnection {
   readonly apiKey: string;
   readonly practiceGroupId: string;
   readonly baseUrl: string;
-  readonly fetch: (request: Request) => Promise<Response>;
 }
 
 const isEnvironment = (value: string): value is HeroEnvironment => Object.hasOwn(environments, value);
@@ -140,17 +139,13 @@ function checkBaseUrl(value: string, source: string, allowInsecureHttp: boolean,
 }
 
 /**
- * Checks credentials and picks the base URL. Throws {@link HeroConfigError} naming the
- * option and the variable for anything missing or malformed, before any request can be
- * sent; no message repeats a credential.
+ * Checks credentials and picks the base URL, reading variables from `env` (client-options.ts
+ * reads the process environment, once). Adds a problem to `problems` for anything missing or
+ * malformed, naming the option and the variable, never repeating a credential; returns the
+ * connection when there was none.
  */
-export function normalizeConnection(options: HeroConnectionOptions): NormalizedConnection {
-  const problems: string[] = [];
-  let env = options.env ?? process.env;
-  if (typeof env !== 'object' || env === null) {
-    problems.push(`\`env\` must be an object of variables (received ${typeName(env)})`);
-    env = {};
-  }
+export function normalizeConnection(options: HeroConnectionOptions, env: Readonly<Record<string, string | undefined>>, problems: string[]): NormalizedConnection | undefined {
+  const before = problems.length;
   const { allowInsecureHttp = false } = options;
   if (typeof allowInsecureHttp !== 'boolean') problems.push(`\`allowInsecureHttp\` must be true or false (received ${typeName(allowInsecureHttp)})`);
 
@@ -168,8 +163,8 @@ export function normalizeConnection(options: HeroConnectionOptions): NormalizedC
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') problems.push('no fetch is available: pass `fetch` (Node >= 20 has one built in)');
 
-  if (problems.length > 0) throw new HeroConfigError(problems);
-  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl!, fetch };
+  if (problems.length > before) return undefined;
+  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl! };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { parseRetryAfterMs } from './transport/retry-after.js';
-
+/**
+ * The errors this package throws: one class per failure a caller can act on. Nothing here
+ * talks to the network; the transport builds these from responses (transport/error-from-response.ts).
+ */
 /**
  * Every error this package throws extends {@link HeroError}, so one `instanceof`
  * check separates our failures from anything else in a caller's code.
@@ -43,92 +45,6 @@ export class HeroConfigError extends HeroError {
     super(`Invalid Hero client configuration: ${list.join('; ')}.`);
     this.problems = list;
   }
-}
-
-/**
- * Response headers that may carry a request id, checked in this order.
- * Hero documents no request-id header (reference guides §3 found none), so this is
- * a short list of common ones: a generic proxy id, AWS API Gateway's, and a
- * correlation id. Kept in one place so adding Hero's real header is a one-line change.
- */
-export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'x-amzn-requestid', 'x-correlation-id'];
-
-/** Request headers whose values are secrets and are masked wherever a request is shown. */
-export const SECRET_HEADER_NAMES: readonly string[] = ['x-api-key', 'authorization', 'proxy-authorization'];
-
-/** What a masked secret reads as. */
-export const REDACTED = '[REDACTED]';
-
-// Shorter "secrets" are test placeholders; scrubbing them would mangle unrelated text.
-const MIN_SCRUBBED_SECRET_LENGTH = 8;
-
-/**
- * Copies headers into a plain object with every {@link SECRET_HEADER_NAMES} value
- * replaced by {@link REDACTED}. Never mutates its input (octokit redacts a copy too).
- */
-export function redactHeaders(headers: Headers): Record<string, string> {
-  const copy: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    copy[name] = SECRET_HEADER_NAMES.includes(name) ? REDACTED : value;
-  });
-  return copy;
-}
-
-/** Response headers hidden wherever a response is shown: they can carry a session or a key. */
-export const SECRET_RESPONSE_HEADER_NAMES: readonly string[] = [...SECRET_HEADER_NAMES, 'set-cookie', 'set-cookie2'];
-
-/** The origin of a `Location` value (resolved against `base`), or `undefined` when it has none. */
-export function locationOrigin(location: string | null | undefined, base: string): string | undefined {
-  if (location === null || location === undefined) return undefined;
-  try {
-    const origin = new URL(location, base).origin;
-    return origin === 'null' ? undefined : origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Copies response headers into a plain object for hooks and errors: secret and cookie
- * headers are {@link REDACTED}, any value containing one of `secrets` is scrubbed, and
- * `location` keeps only its origin (a redirect's path and query may carry patient data).
- * `url` is the request URL, to resolve a relative `location`.
- */
-export function redactResponseHeaders(headers: Headers, secrets: readonly string[], url: string): Record<string, string> {
-  const copy: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (SECRET_RESPONSE_HEADER_NAMES.includes(name)) copy[name] = REDACTED;
-    else if (name === 'location') copy[name] = locationOrigin(value, url) ?? REDACTED;
-    else copy[name] = redactSecrets(value, secrets);
-  });
-  return copy;
-}
-
-/**
- * Values of the secret headers present on a request, for {@link redactSecrets}.
- * Used on the failure path only, where a server may echo a key back.
- */
-export function secretsOf(headers: Headers): string[] {
-  const secrets: string[] = [];
-  for (const name of SECRET_HEADER_NAMES) {
-    const value = headers.get(name);
-    if (value !== null && value.length >= MIN_SCRUBBED_SECRET_LENGTH) secrets.push(value);
-  }
-  return secrets;
-}
-
-/**
- * Replaces every occurrence of each secret in `text` with {@link REDACTED}.
- * Some APIs echo a rejected key in their 401 body; this keeps it out of our errors.
- */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SCRUBBED_SECRET_LENGTH && result.includes(secret)) {
-      result = result.split(secret).join(REDACTED);
-    }
-  }
-  return result;
 }
 
 /** Fields shared by every {@link HeroApiError} constructor. */
@@ -552,96 +468,6 @@ export function errorFromStatus(init: HeroApiErrorInit): HeroApiError {
       if (init.status >= 300 && init.status < 400) return new HeroRedirectError({ ...init, location: init.headers?.location });
       return new HeroApiError(init);
   }
-}
-
-/** Call details {@link errorFromResponse} cannot read from the response. */
-export interface ErrorResponseContext {
-  /** HTTP method, upper case. */
-  method: string;
-  /** Path template, e.g. `/v1/patients/{id}`. */
-  path: string;
-  /** Spec operationId, when known. */
-  operationId?: string | undefined;
-  /** Secret values to scrub from the body and headers (see {@link secretsOf}). */
-  secrets?: readonly string[] | undefined;
-  /** Clock for HTTP-date `Retry-After` values. @default Date.now */
-  nowMs?: number | undefined;
-  /** The request URL, to resolve a relative `Location`. @default the response URL */
-  url?: string | undefined;
-}
-
-// Longest sl-violations header read; Prism's are a few hundred bytes per violation.
-const MAX_VIOLATIONS_HEADER_CHARS = 64_000;
-
-/**
- * Reads the `sl-violations` header a Prism mock or proxy adds (a JSON array of
- * `{ location: ['request', 'body', 'patient_id'], severity, code, message }`) into
- * issues: errors only, body fields by name, other places prefixed (`query.page_index`).
- * Anything unreadable gives `[]`; Hero itself never sends this header.
- */
-export function parseMockViolations(header: string | undefined): HeroValidationIssue[] {
-  if (header === undefined || header.length > MAX_VIOLATIONS_HEADER_CHARS) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(header);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const issues: HeroValidationIssue[] = [];
-  for (const item of parsed) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { location, severity, code, message } = item as Record<string, unknown>;
-    if (severity !== undefined && severity !== 'Error') continue;
-    const where = Array.isArray(location) ? location.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
-    const path = where[0] === 'request' ? where.slice(where[1] === 'body' ? 2 : 1) : where;
-    issues.push({
-      path,
-      ...(code !== undefined && { code: String(code) }),
-      ...(typeof message === 'string' && { message }),
-    });
-  }
-  return issues;
-}
-
-/** Reads a body as JSON when it parses, else text; an empty body gives `undefined`. */
-export function parseErrorBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Builds the typed error for a non-2xx response, consuming its body. The body is
- * read here because openapi-fetch reports an empty error body as `undefined`,
- * which would lose nothing but would also tell nothing; callers should not rely on it.
- */
-export async function errorFromResponse(response: Response, context: ErrorResponseContext): Promise<HeroApiError> {
-  const secrets = context.secrets ?? [];
-  const text = redactSecrets(await response.text(), secrets);
-  const headers = redactResponseHeaders(response.headers, secrets, context.url ?? response.url);
-  const retryAfter = headers['retry-after'];
-  let requestId: string | undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    requestId = headers[name];
-    if (requestId !== undefined) break;
-  }
-  const violations = parseMockViolations(headers['sl-violations']);
-  return errorFromStatus({
-    ...(violations.length > 0 && { violations }),
-    status: response.status,
-    statusText: response.statusText,
-    method: context.method,
-    path: context.path,
-    operationId: context.operationId,
-    body: parseErrorBody(text),
-    headers,
-    retryAfterMs: retryAfter === undefined ? undefined : parseRetryAfterMs(retryAfter, context.nowMs ?? Date.now()),
-    requestId,
-  });
 }
 
 // ---- Errors raised before or outside an API call ----

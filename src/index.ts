@@ -22,19 +22,9 @@ export {
   type HeroInputIssue,
   type WebhookVerificationFailureReason,
 } from './errors.js';
-export type {
-  RetryOptions,
-  RetryBudgetOptions,
-  TransportOptions,
-  TransportHooks,
-  RequestHookEvent,
-  ResponseHookEvent,
-  RetryHookEvent,
-  RedactedRequest,
-  RedactedResponse,
-} from './transport/options.js';
-export type { RetryReason, StopReason } from './transport/retry.js';
-export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';
+export type { RetryOptions, RetryBudgetOptions, TransportOptions, TransportHooks, RequestHookEvent, ResponseHookEvent, RetryHookEvent, RedactedRequest, RedactedResponse } from './transport/types.js';
+export type { RetryReason, StopReason } from './transport/types.js';
+export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/types.js';
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
@@ -70,8 +60,8 @@ export {
   type CampaignInterruptionSource,
 } from './campaign/errors.js';
 export { maxCampaignKeyLength, maxCampaignItems } from './campaign/keys.js';
-export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
-export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
+export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './pds-result.js';
+export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './auto-paginate.js';
 export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
 export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';

@@ -6,7 +6,7 @@
  */
 import type { paths } from '../generated/hero-api.js';
 import { operationIdsFor } from './operation-index.js';
-import { autoPaginate, readListPage, type AutoPaginated, type PageOptions, type PagedOperationRef } from './pagination.js';
+import { autoPaginate, readListPage, type AutoPaginated, type PageOptions, type PagedOperationRef } from './auto-paginate.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { callInit } from './resources/request.js';
 import type { PageParamName } from './resources/types.js';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as index from './index.js';
 import * as testing from './testing.js';
 import { createHeroClient, HeroError, HeroInputError, type HeroClient } from './index.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
 import {
   forbiddenBody,
   forbiddenCallOptions,
@@ -35,7 +35,7 @@ import {
   forbiddenRawPath,
   notAnObject,
   notAString,
-} from './test-helpers/forbidden-values.js';
+} from '../test/helpers/forbidden-values.js';
 
 const API_KEY = 'hk_test_public_surface_4f1e8a2b';
 let server: FaultServer;

@@ -11,7 +11,7 @@ import { operationIdsFor } from './operation-index.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
-import { checkPageQuery } from './pagination.js';
+import { checkPageQuery } from './auto-paginate.js';
 import { checkMiddleware, checkRawInit, checkRawPath, RAW_METHODS, rawMethod } from './raw-call-input.js';
 import { buildPath, hasPlaceholders } from './url/path-builder.js';
 import { declaredQueryNames } from './url/parameter-rules.js';

@@ -2,7 +2,7 @@
  * Test helpers for code that uses this client: a local mock of the Hero API served by
  * Prism from the spec bundled with this package. Shipped as the `/testing` subpath.
  */
-import { fileURLToPath } from 'node:url';
+import { bundledSpecPath as specShippedWithPackage } from './openapi/package-root.js';
 import type { HeroClientOptions } from './client.js';
 import { HeroInputError, type HeroInputIssue } from './errors.js';
 import { checkListenOptions, startPrism } from './testing/prism.js';
@@ -103,10 +103,10 @@ function checkMockOptions(options: unknown): void {
 }
 
 /**
- * The spec shipped with the package. Resolved from this module's location so it works
- * from `src/` (tsx, vitest) and from `dist/`, both one level below the package root.
+ * The spec shipped with the package, under the package root that hero-drift, hero-contract
+ * and hero-webhooks find too (openapi/package-root.ts): from `src/` and from `dist/` alike.
  */
-export const bundledSpecPath: string = fileURLToPath(new URL('../openapi/hero-public-api.yaml', import.meta.url));
+export const bundledSpecPath: string = specShippedWithPackage();
 
 /**
  * Starts a Prism mock of the Hero API and resolves once it answers. Requests are validated

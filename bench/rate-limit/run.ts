@@ -21,13 +21,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRedisServer, redisServerPath, type RedisServer } from '../../src/test-helpers/redis-server.js';
+import { startRedisServer, redisServerPath, type RedisServer } from '../../test/helpers/redis-server.js';
 import { repoRoot } from '../build-package.js';
 import { describeMachine } from '../machine.js';
-import { spawnServer } from '../spawn-server.js';
+import { spawnServer } from '../../test/helpers/spawn-server.js';
 import { formatTable } from '../table.js';
 import type { RateContenderName } from './contenders.js';
-import type { LimitedServerStats } from '../../src/test-helpers/limited-server.js';
+import type { LimitedServerStats } from '../../test/helpers/limited-server.js';
 import type { WorkerJob, WorkerReport } from './worker.js';
 
 const { values: flags } = parseArgs({
@@ -139,7 +139,7 @@ function exited(child: ChildProcess, withinMs: number): Promise<boolean> {
 }
 
 async function runScenario(s: Scenario, index: number, redis: RedisServer | undefined, run: number): Promise<ScenarioResult> {
-  const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst), String(latencyMs)]);
+  const server = await spawnServer(new URL('../../test/helpers/limited-server.ts', import.meta.url).pathname, [String(rate), String(burst), String(latencyMs)]);
   const workers = await Promise.all(Array.from({ length: s.processes }, forkWorker));
   // A practice group per scenario: with only the Redis URL set, the shared key is
   // derived from it, so scenarios never share learned state.

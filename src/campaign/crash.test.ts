@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJournal } from './file-format.js';
-import { startCountingServer, type CountingServer } from './test-helpers/counting-server.js';
-import { forkWorker, killAll } from './test-helpers/fork-worker.js';
+import { startCountingServer, type CountingServer } from '../../test/helpers/campaign/counting-server.js';
+import { forkWorker, killAll } from '../../test/helpers/campaign/fork-worker.js';
 
 const FULL = process.env.HERO_CAMPAIGN_CRASH === 'full';
 const ITEMS = FULL ? 5000 : 500;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClient } from '../client.js';
 import { HeroInputError } from '../errors.js';
-import { startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from '../../test/helpers/fault-server.js';
 import {
   HeroCampaignDuplicateKeyError,
   HeroCampaignInterruptedError,

@@ -10,10 +10,10 @@
  * `npm test`: 600 items at 300/s. HERO_CAMPAIGN_CRASH=full (`npm run test:crash`): 3,000 items at 200/s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisUnavailableReason, startRedisServer, type RedisServer } from '../test-helpers/redis-server.js';
+import { redisUnavailableReason, startRedisServer, type RedisServer } from '../../test/helpers/redis-server.js';
 import { createRedisJournal } from './redis-journal.js';
-import { startCountingServer, type CountingServer } from './test-helpers/counting-server.js';
-import { forkWorker, killAll, type ForkedWorker } from './test-helpers/fork-worker.js';
+import { startCountingServer, type CountingServer } from '../../test/helpers/campaign/counting-server.js';
+import { forkWorker, killAll, type ForkedWorker } from '../../test/helpers/campaign/fork-worker.js';
 
 const skipReason = redisUnavailableReason();
 const FULL = process.env.HERO_CAMPAIGN_CRASH === 'full';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClient } from '../client.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { HeroCampaignError, HeroCampaignInterruptedError } from './errors.js';
 import { openCampaign, type CampaignCounts, type ItemOutcome, type JournalInternals, type OpenCampaign, type RecordedItem } from './journal.js';
 

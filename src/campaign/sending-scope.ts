@@ -14,7 +14,7 @@
  * a task may look a patient up before sending.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { NormalizedTransportHooks, RequestHookEvent, TransportHooks } from '../transport/options.js';
+import type { NormalizedTransportHooks, RequestHookEvent, TransportHooks } from '../transport/types.js';
 
 /** The item a task works on, as the hook sees it. */
 export interface SendingItem {

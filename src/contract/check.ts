@@ -2,6 +2,7 @@
  * Checks one response against what the spec documents for its operation: status,
  * content type, body schema (ajv), required headers, and undeclared properties (warnings).
  */
+import { parseSlViolations } from '../transport/mock-violations.js';
 import { describeShape, safeFieldPath, safeMediaType } from '../tool-output/mask.js';
 import type { SentResponse } from './send.js';
 import { isJsonMediaType, type OperationSpec, type ResponseSpec } from './spec.js';
@@ -97,11 +98,11 @@ export function prismViolations(response: SentResponse): PrismViolation[] {
   const found: PrismViolation[] = [];
   const header = response.headers.get('sl-violations');
   if (header) {
-    try {
-      found.push(...(JSON.parse(header) as PrismViolation[]));
-    } catch {
-      // Not repeated: whatever sent it, the header is not Prism's list and may carry anything.
-      found.push({ location: [], message: 'unparseable sl-violations header', severity: 'Error' });
+    const parsed = parseSlViolations(header);
+    // Not repeated when unreadable: whatever sent it, the header is not Prism's list and may carry anything.
+    if (parsed === undefined) found.push({ location: [], message: 'unparseable sl-violations header', severity: 'Error' });
+    for (const v of parsed ?? []) {
+      if (v.wellFormedLocation && v.message !== undefined) found.push({ location: v.location.map(String), message: v.message, severity: v.severity ?? '' });
     }
   }
   const body = response.body as { type?: unknown; validation?: unknown } | undefined;

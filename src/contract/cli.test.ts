@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { main } from './cli.js';
 import { bundledSpecPath } from '../openapi/package-root.js';
 import { loadSpec } from './spec.js';

@@ -11,7 +11,8 @@ import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.j
 import { oneLine, terminalSafe } from '../tool-output/escape.js';
 import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
 import { answerHelpOrVersion } from '../tool-output/version.js';
-import { defaultReportFiles, exitCodeOf, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
+import { defaultReportFiles, formatConsoleReport, writeReports, type ReportFiles } from './report.js';
+import { exitCodeOf } from './summary.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from './run.js';
 import { runSelfChecks } from './self-check.js';
 import { loadSpec, type LoadedSpec } from './spec.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hostileSpecs, SECRET_LINE, SECRET_MARKER } from '../openapi/fixtures/hostile-specs.js';
-import { startFaultServer, type FaultScript, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultScript, type FaultServer } from '../../test/helpers/fault-server.js';
 import { EXIT_EXTERNAL_REF, main } from './cli.js';
 
 const KEY = 'hk_live_PARTNER_SECRET_9f8e7d6c';

@@ -3,7 +3,7 @@
  * the verdict, totals per kind, then failures, rate-limited cases and what did not apply.
  */
 import { markdownCode, markdownText } from '../tool-output/escape.js';
-import { exitCodeOf, summarize, type KindCounts } from './report.js';
+import { exitCodeOf, summarize, type KindCounts } from './summary.js';
 import type { SuiteReport } from './run.js';
 
 const MAX_LISTED = 50;

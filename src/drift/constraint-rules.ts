@@ -1,5 +1,4 @@
-import type { Severity } from './change.js';
-import type { Direction } from './schema-rules.js';
+import type { Direction, Severity } from './change.js';
 import { isObject, type JsonObject } from '../openapi/document.js';
 import { canonicalJson } from './openapi-document.js';
 

@@ -15,6 +15,8 @@ import { EXIT_CODE } from './drift-report.js';
 import { serveSpec, type SpecServer } from './fixtures/serve-spec.js';
 
 const TIMEOUT_MS = 1_500;
+let bomb: Buffer | undefined;
+const gzipBomb = (): Buffer => (bomb ??= gzipSync(Buffer.alloc(100 * 1024 * 1024)));
 let dir = '';
 let recorder: SpecServer;
 let hang: SpecServer;
@@ -22,6 +24,7 @@ const recorded: string[] = [];
 let hangConnections = 0;
 
 beforeAll(async () => {
+  gzipBomb();
   dir = mkdtempSync(join(tmpdir(), 'hero-drift-hostile-'));
   mkdirSync(join(dir, 'secret'));
   writeFileSync(join(dir, 'secret', 'config.yaml'), `${SECRET_LINE}\nmore: secrets\n`);
@@ -150,8 +153,9 @@ describe('hero-drift --against a hostile server', () => {
       r.on('drain', pump);
       pump();
     }],
-    ['sends a gzip bomb (100 MB of zeros)', (r: import('node:http').ServerResponse) =>
-      r.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(100 * 1024 * 1024)))],
+    // Compressed once, before the server answers: compressing 100 MB inside the handler blocks
+    // this process (client included) for longer than --timeout-ms on a loaded machine.
+    ['sends a gzip bomb (100 MB of zeros)', (r: import('node:http').ServerResponse) => r.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipBomb())],
   ])('stops reading at the size limit when the server %s (exit 3)', async (_name, respond) => {
     const server = await serve((_request, response) => respond(response));
     try {

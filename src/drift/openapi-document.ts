@@ -1,8 +1,9 @@
 /**
- * Drift's view of a document: operations matched across two versions, canonical JSON, and
- * `$ref` chains followed. The document itself and pointer reading live in src/openapi/.
+ * Drift's view of a document: operations matched across two versions, and canonical JSON.
+ * The document, pointers, `$ref`s and the operation walk live in src/openapi/.
  */
-import { HTTP_METHODS, isObject, objectEntries, pointerOf, readPointer, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
+import { isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
+import { eachOperation } from '../openapi/operations.js';
 
 /**
  * JSON text with object keys sorted, so two documents that differ only in key order (a
@@ -17,31 +18,6 @@ export function canonicalJson(value: unknown): string {
 /** A deep copy with every object's keys sorted; array order is kept. */
 export function canonicalDocument<T>(value: T): T {
   return JSON.parse(canonicalJson(value)) as T;
-}
-
-/** A value reached by following internal `$ref`s, with the last ref followed (if any). */
-export interface Resolved {
-  value: unknown;
-  /** The last `$ref` followed, e.g. `#/components/schemas/Patient`. */
-  ref?: string;
-}
-
-// A bundle can chain refs (a ref to a ref); more than this many hops is a cycle.
-const MAX_REF_HOPS = 32;
-
-/**
- * Follows `$ref`s until a non-reference value. A loaded document has only internal
- * (`#/...`) refs: src/openapi/load.ts refuses or inlines any other.
- */
-export function resolveRef(document: OpenApiDocument, value: unknown): Resolved {
-  let current = value;
-  let ref: string | undefined;
-  for (let hop = 0; hop < MAX_REF_HOPS; hop += 1) {
-    if (!isObject(current) || typeof current.$ref !== 'string' || !current.$ref.startsWith('#')) break;
-    ref = current.$ref;
-    current = readPointer(document, ref);
-  }
-  return ref === undefined ? { value: current } : { value: current, ref };
 }
 
 /**
@@ -72,42 +48,12 @@ export function listOperations(
   section: 'paths' | 'webhooks' = 'paths',
 ): Map<string, OperationEntry> {
   const operations = new Map<string, OperationEntry>();
-  for (const [path, rawItem] of objectEntries(document[section])) {
-    const pathItem = resolveRef(document, rawItem).value;
-    if (!isObject(pathItem)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = pathItem[method];
-      if (!isObject(operation)) continue;
-      const upper = method.toUpperCase();
-      const operationId = typeof operation.operationId === 'string' ? ` (${operation.operationId})` : '';
-      const key = section === 'paths' ? `${upper} ${normalizePathTemplate(path)}` : `WEBHOOK ${path} ${upper}`;
-      const label = section === 'paths' ? `${upper} ${path}${operationId}` : `webhook ${path}${operationId}`;
-      operations.set(key, { key, method, path, label, operation, pathItem, pointer: pointerOf(section, path, method) });
-    }
+  for (const { path, method, pathItem, operation, pointer } of eachOperation(document, section)) {
+    const upper = method.toUpperCase();
+    const operationId = typeof operation.operationId === 'string' ? ` (${operation.operationId})` : '';
+    const key = section === 'paths' ? `${upper} ${normalizePathTemplate(path)}` : `WEBHOOK ${path} ${upper}`;
+    const label = section === 'paths' ? `${upper} ${path}${operationId}` : `webhook ${path}${operationId}`;
+    operations.set(key, { key, method, path, label, operation, pathItem, pointer });
   }
   return operations;
-}
-
-/** One operation as {@link eachOperation} yields it. */
-export interface OperationVisit {
-  path: string;
-  method: (typeof HTTP_METHODS)[number];
-  pathItem: JsonObject;
-  operation: JsonObject;
-  /** The operationId, or `method path` when the operation has none. */
-  operationId: string;
-}
-
-/** Every operation under `paths` in document order, `$ref`ed path items followed. */
-export function* eachOperation(document: OpenApiDocument): Generator<OperationVisit> {
-  for (const [path, rawItem] of objectEntries(document.paths)) {
-    const pathItem = resolveRef(document, rawItem).value;
-    if (!isObject(pathItem)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = pathItem[method];
-      if (!isObject(operation)) continue;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
-      yield { path, method, pathItem, operation, operationId };
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import type { DriftChange, Severity } from './change.js';
+import type { Direction, DriftChange, Severity } from './change.js';
 import {
   escapePointerSegment,
   isObject,
@@ -7,8 +7,9 @@ import {
   type JsonObject,
   type OpenApiDocument,
 } from '../openapi/document.js';
-import { canonicalJson, listOperations, resolveRef, type OperationEntry } from './openapi-document.js';
-import { compareSchemas, type Direction, type RuleFinding, type SchemaComparison } from './schema-rules.js';
+import { canonicalJson, listOperations, type OperationEntry } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
+import { compareSchemas, type RuleFinding, type SchemaComparison } from './schema-rules.js';
 
 /** A finding from our rules, with the operations it touches. */
 export interface OperationFinding extends DriftChange {

@@ -6,7 +6,7 @@
  */
 import { patientFieldKind, type PatientFieldKind } from '../validation/patient-field-names.js';
 import { isObject, objectEntries, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
-import { eachOperation, resolveRef } from './openapi-document.js';
+import { eachOperation, resolveRef } from '../openapi/operations.js';
 
 /** One field to check: where it is in an operation's request, and how to check it. */
 export interface PatientFieldRow {

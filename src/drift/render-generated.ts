@@ -1,7 +1,7 @@
 import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
-import { HTTP_METHODS, isObject, objectEntries, type OpenApiDocument } from '../openapi/document.js';
-import { eachOperation, resolveRef } from './openapi-document.js';
+import { isObject, type OpenApiDocument } from '../openapi/document.js';
+import { eachOperation, resolveRef } from '../openapi/operations.js';
 import { importTool } from './optional-import.js';
 import { renderPatientFields } from './patient-field-rows.js';
 
@@ -118,15 +118,5 @@ export interface OperationRow {
 
 /** Every operation in document order; one without an operationId is named `method path`. */
 export function listOperationRows(document: OpenApiDocument): OperationRow[] {
-  const rows: OperationRow[] = [];
-  for (const [path, item] of objectEntries(document.paths)) {
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
-      rows.push({ operationId, method: method.toUpperCase(), path });
-    }
-  }
-  return rows;
+  return [...eachOperation(document)].map(({ operationId, method, path }) => ({ operationId, method: method.toUpperCase(), path }));
 }

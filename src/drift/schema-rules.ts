@@ -1,13 +1,8 @@
-import type { Severity } from './change.js';
+import type { Direction, Severity } from './change.js';
 import { compareConstraints, isClassifiedConstraint } from './constraint-rules.js';
 import { escapePointerSegment, isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
-import { canonicalJson, resolveRef } from './openapi-document.js';
-
-/**
- * Which way data flows, seen from the client: `request` is what it sends (narrowing
- * hurts), `response` is what it reads (widening hurts). Webhook payloads are `response`.
- */
-export type Direction = 'request' | 'response';
+import { canonicalJson } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
 
 /** A finding from our own rules, before classify.ts attaches operations and merges duplicates. */
 export interface RuleFinding {

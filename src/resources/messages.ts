@@ -8,7 +8,7 @@
  */
 import type { HeroRawClient } from '../raw-client-types.js';
 import { createPaginate, type PageItem } from '../paginate.js';
-import type { AutoPaginated, PageOptions } from '../pagination.js';
+import type { AutoPaginated, PageOptions } from '../auto-paginate.js';
 import { callInit, expectData, wireQuery, optionsObject, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 

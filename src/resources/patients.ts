@@ -4,8 +4,8 @@
 import type { HeroRawClient } from '../raw-client-types.js';
 import { HeroNotFoundError } from '../errors.js';
 import { createPaginate } from '../paginate.js';
-import type { AutoPaginated, PageOptions } from '../pagination.js';
-import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
+import type { AutoPaginated, PageOptions } from '../auto-paginate.js';
+import { toPdsRegistrationResult, type PdsRegistrationResult } from '../pds-result.js';
 import { normalizeRegisterPdsInput, type RegisterPdsInput } from '../validation/pds-input.js';
 import { callInit, expectData, wireQuery, optionsObject, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
@@ -47,7 +47,7 @@ export function createPatientsResource(raw: HeroRawClient): PatientsResource {
     async registerPds(input, options) {
       const body = normalizeRegisterPdsInput(input, options?.today !== undefined ? { today: options.today } : {});
       try {
-        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options) }));
+        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options, ['today']) }));
         return toPdsRegistrationResult(data);
       } catch (error) {
         if (error instanceof HeroNotFoundError) {

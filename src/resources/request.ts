@@ -4,6 +4,7 @@
  */
 import { HeroInputError, HeroResponseParseError } from '../errors.js';
 import { isOptionsObject, typeName } from '../validation/type-name.js';
+import { unknownKeyProblems } from '../validation/unknown-keys.js';
 import { describeOperation } from '../operation-index.js';
 import { kFacadeCall } from '../raw-client.js';
 import { CALL_OPTION_KEYS, type HeroCallOptions, type HeroMutationCallOptions } from '../transport/call-options.js';
@@ -25,16 +26,29 @@ const noInit: Record<string | symbol, unknown> = Object.freeze({ [kFacadeCall]: 
  * init also carries `kFacadeCall`, so `hero.raw` (which the facade calls through) refuses
  * query keys the operation does not declare; `hero.raw` itself sends any key.
  */
-export function callInit(options: MutationOptions | undefined): Record<string | symbol, unknown> {
+export function callInit(options: MutationOptions | undefined, ownKeys: readonly string[] = []): Record<string | symbol, unknown> {
   // No allocation when there are no options: this runs on every call.
   if (options === undefined) return noInit;
   checkOptionsObject(options, 'call options');
+  checkKnownKeys(options, ownKeys);
   const init: Record<string | symbol, unknown> = { [kFacadeCall]: true };
   for (const key of CALL_KEYS) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined) init[key] = value;
   }
   return init;
+}
+
+/**
+ * Refuses a per-call option the call does not know (`timeout` for `timeoutMs`), naming the
+ * nearest valid one: otherwise a misspelt option would be dropped in silence.
+ */
+function checkKnownKeys(options: object, ownKeys: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if ((CALL_KEYS as readonly string[]).includes(key) || ownKeys.includes(key)) continue;
+    const problems = unknownKeyProblems(options, [...CALL_KEYS, ...ownKeys]);
+    throw new HeroInputError(problems.map((message) => ({ field: '(options)', message })), 'call options');
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroRateLimitError, HeroServerError } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
-import { call, createHarness } from '../test-helpers/transport-harness.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
+import { call, createHarness } from '../../test/helpers/transport-harness.js';
 import { createRateController } from './rate-controller.js';
 
 let server: FaultServer;

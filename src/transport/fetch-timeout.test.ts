@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HeroAbortError, HeroServerError, HeroTimeoutError } from '../errors.js';
-import { exposeGc } from '../test-helpers/gc.js';
-import { call, createHarness, waitFor } from '../test-helpers/transport-harness.js';
-import type { RetryReason } from './retry.js';
+import { exposeGc } from '../../test/helpers/gc.js';
+import { call, createHarness, waitFor } from '../../test/helpers/transport-harness.js';
+import type { RetryReason } from './types.js';
 import { sleep as realSleep } from './sleep.js';
-import { useFaultServer } from '../test-helpers/use-fault-server.js';
+import { useFaultServer } from '../../test/helpers/use-fault-server.js';
 
 // These tests wait on real timers where waiting is the point (timeouts, deadlines,
 // cancel during a real backoff). Nothing asserts how fast anything was.

@@ -13,8 +13,9 @@ import { createLocalSchedule, sharedSendingBurst, type RateSchedule } from '../r
 import type { NormalizedRateLimit } from '../rate-limit/options.js';
 import type { RateLimitStore } from '../rate-limit/store.js';
 import { HeroError } from '../errors.js';
-import type { NormalizedRetryOptions } from './options.js';
-import { computeBackoffDelayMs, type AttemptFailure, type RetryDecision } from './retry.js';
+import type { NormalizedRetryOptions } from './types.js';
+import { computeBackoffDelayMs } from './retry.js';
+import { type AttemptFailure, type RetryDecision } from './types.js';
 
 /** One attempt's right to be sent; report its outcome with {@link RatePermit.done}. */
 export interface RatePermit {

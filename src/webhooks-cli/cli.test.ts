@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { verifyWebhook } from '../webhooks/verify.js';
 import { EXIT_CODE, main, type CliIo } from './cli.js';
 

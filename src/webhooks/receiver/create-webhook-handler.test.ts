@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeroConfigError, HeroWebhookVerificationError } from '../../errors.js';
-import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../test-helpers/webhook-variants.js';
-import { confirmedBody, deferred, deliveryRequest, signDelivery } from '../../test-helpers/webhook-deliveries.js';
+import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../../test/helpers/webhook-variants.js';
+import { confirmedBody, deferred, deliveryRequest, signDelivery } from '../../../test/helpers/webhook-deliveries.js';
 import { verifyWebhook } from '../verify.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
@@ -459,13 +459,14 @@ describe('createWebhookHandler: nothing of the key or the body leaks', () => {
       storeDown.fetch(deliveryRequest(signDelivery(confirmedBody(secretId, 'appointment.confirmed'), signingKey, Math.floor(Date.now() / 1000) - 1))),
     ];
     const texts = await Promise.all(requests.map(async (r) => `${(await r).status} ${[...(await r).headers].join(';')} ${await (await r).text()}`));
-    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(texts.map((t) => t.slice(0, 3))).toEqual(['500', '400', '400', '413', '400', '503']);
-    expect(lines.length).toBeGreaterThanOrEqual(6);
+    // Log lines may follow the answers; waited for, not slept on (a loaded machine is slow).
+    await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(6), { timeout: 5_000 });
     for (const text of [...texts, ...lines]) {
       expect(text).not.toContain(signingKey);
       expect(text).not.toContain(secretId);
-      expect(text).not.toContain('654');
+      // A delivery key is a hex digest, which holds "654" by chance about once in 150 runs.
+      expect(text.replace(/\b[0-9a-f]{32,64}\b/g, '<digest>')).not.toContain('654');
     }
   });
 });

@@ -4,8 +4,8 @@
  * mid-run while it holds leases, and Hero's retries of whatever got no 2xx.
  */
 import { describe, expect, it } from 'vitest';
-import { redisUnavailableReason } from '../../test-helpers/redis-server.js';
-import { runWebhookFleet } from '../../test-helpers/webhook-fleet.js';
+import { redisUnavailableReason } from '../../../test/helpers/redis-server.js';
+import { runWebhookFleet } from '../../../test/helpers/webhook-fleet.js';
 
 const skipReason = redisUnavailableReason();
 const DELIVERIES = 1_000;

@@ -10,7 +10,7 @@ import express4 from 'express4';
 import fastify from 'fastify';
 import fastify4 from 'fastify4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmedBody, postDelivery, signDelivery } from '../../test-helpers/webhook-deliveries.js';
+import { confirmedBody, postDelivery, signDelivery } from '../../../test/helpers/webhook-deliveries.js';
 import { createWebhookHandler, type WebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryReport } from './options.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { storeContract } from '../../test-helpers/delivery-store-contract.js';
+import { storeContract } from '../../../test/helpers/delivery-store-contract.js';
 import { createMemoryWebhookStore } from './memory-store.js';
 
 describe('memory webhook store', () => {

@@ -26,7 +26,7 @@ import {
   type RunResult,
 } from './lib/consumer-project.js';
 import { repoRoot } from './lib/paths.js';
-import { startFaultServer, type FaultServer } from '../src/test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');

@@ -1,8 +1,9 @@
-import { createTransportFetch } from '../transport/fetch.js';
-import type { TransportFetch, TransportFetchDeps } from '../transport/fetch.js';
-import { normalizeTransportOptions } from '../transport/options.js';
-import type { TransportOptions } from '../transport/options.js';
-import { setRequestMeta } from '../transport/request-meta.js';
+import { createTransportFetch } from '../../src/transport/fetch.js';
+import type { TransportFetchDeps } from '../../src/transport/fetch.js';
+import type { TransportFetch } from '../../src/transport/types.js';
+import { normalizeTransportOptions } from '../../src/transport/options.js';
+import type { TransportOptions } from '../../src/transport/types.js';
+import { setRequestMeta } from '../../src/transport/request-meta.js';
 
 /** A realistic-looking fake key: long enough to be scrubbed, unique enough to search for. */
 export const TEST_API_KEY = 'hk_test_9f3b2c7d1e8a4f60b5c2';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from './client.js';
 import { HeroInputError, HeroResponseParseError } from './errors.js';
-import { autoPaginate, readListPage, type ListPage } from './pagination.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
+import { autoPaginate, readListPage, type ListPage } from './auto-paginate.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
 
 function pagesOf(total: number) {
   const calls: Array<[number, number]> = [];

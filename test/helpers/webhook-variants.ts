@@ -9,9 +9,9 @@
  *   rejected with the stated reason.
  */
 import { expect } from 'vitest';
-import type { WebhookVerificationFailureReason } from '../errors.js';
-import type { HeroWebhookEvent } from '../webhooks/events.js';
-import { signWebhookPayload } from '../webhooks/sign.js';
+import type { WebhookVerificationFailureReason } from '../../src/errors.js';
+import type { HeroWebhookEvent } from '../../src/webhooks/events.js';
+import { signWebhookPayload } from '../../src/webhooks/sign.js';
 
 /** One delivery: the body bytes and the two headers as sent. */
 export interface WebhookDelivery {

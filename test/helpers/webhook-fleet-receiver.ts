@@ -16,7 +16,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createWebhookHandler } from '../webhooks/receiver/create-webhook-handler.js';
+import { createWebhookHandler } from '../../src/webhooks/receiver/create-webhook-handler.js';
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExampleReceiver, type ExampleReceiver } from '../src/test-helpers/example-receiver.js';
+import { startExampleReceiver, type ExampleReceiver } from '../test/helpers/example-receiver.js';
 import { expectSuccess, installInto, npm, npmIsAvailable, packPackageOnce } from './lib/consumer-project.js';
 import { repoRoot } from './lib/paths.js';
 

@@ -11,7 +11,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { markerOf, SEND_MESSAGE_RESPONSE_JSON } from '../../bench/fixtures.js';
+import { markerOf, SEND_MESSAGE_RESPONSE_JSON } from './fixtures.js';
 
 /** What the server saw. */
 export interface LimitedServerStats {

@@ -3,7 +3,7 @@
  * clock) and the Redis store (real redis-server, short real expiries).
  */
 import { expect, it } from 'vitest';
-import type { WebhookDeliveryStore } from '../webhooks/receiver/delivery-store.js';
+import type { WebhookDeliveryStore } from '../../src/webhooks/receiver/delivery-store.js';
 
 /** How a contract run makes stores and lets time pass. */
 export interface StoreContractSetup {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { PdsRegistrationResult } from './result.js';
+import type { PdsRegistrationResult } from './pds-result.js';
 
 describe('PdsRegistrationResult', () => {
   it('narrows on outcome', () => {

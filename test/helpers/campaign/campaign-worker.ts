@@ -6,8 +6,8 @@
  *
  * Job (JSON in argv[2]): see {@link WorkerJob}.
  */
-import { createHeroClient, createRedisJournal, type CampaignJournal, type CampaignReport } from '../../index.js';
-import { createFileJournalWith } from '../file-journal.js';
+import { createHeroClient, createRedisJournal, type CampaignJournal, type CampaignReport } from '../../../src/index.js';
+import { createFileJournalWith } from '../../../src/campaign/file-journal.js';
 
 export interface WorkerJob {
   readonly baseUrl: string;
