@@ -75,7 +75,7 @@ describe('the package, as package.json and tsup describe it', () => {
   it('reads both builds of tsup.config.ts', () => {
     expect(builds.map((b) => [Object.keys(b.entry).length, b.format, Object.keys(b.dts?.entry ?? {}).length])).toEqual([
       [2, ['esm', 'cjs'], 3],
-      [3, ['esm'], 0],
+      [Object.keys(pkg.bin).length, ['esm'], 0],
     ]);
   });
 
@@ -97,12 +97,13 @@ describe('the package, as package.json and tsup describe it', () => {
     }
   });
 
-  it('would pack no source, test, script or example (npm pack --dry-run)', async () => {
+  it('would pack no source, test or script, and of docs and examples only what the README links (npm pack --dry-run)', async () => {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot });
     const [info] = JSON.parse(stdout) as { files: { path: string }[] }[];
     const paths = info!.files.map((file) => file.path);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'openapi/hero-public-api.yaml']));
-    expect(paths.filter((path) => !/^(dist\/|openapi\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(path))).toEqual([]);
-    expect(paths.filter((path) => /^(src|test|generated|scripts|contract-tests|bench|examples)\/|\.test\./.test(path))).toEqual([]);
+    // docs/*.md and the examples ship so that every README link resolves from node_modules.
+    expect(paths.filter((path) => !/^(dist\/|openapi\/|docs\/[^/]+\.md$|examples\/.+\.(ts|yml)$|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(path))).toEqual([]);
+    expect(paths.filter((path) => /^(src|test|generated|scripts|contract-tests|bench)\/|\.test\./.test(path))).toEqual([]);
   });
 });
