@@ -1,6 +1,6 @@
 /**
- * `npm run build`: the library (ESM + CommonJS + declarations) and the `hero-drift` and
- * `hero-contract` bins (ESM only). Dependencies and peer dependencies stay external (tsup's
+ * `npm run build`: the library (ESM + CommonJS + declarations) and the `hero-drift`,
+ * `hero-contract`, `hero-webhooks`, `hero-mock` and `hero-campaign` bins (ESM only). Dependencies and peer dependencies stay external (tsup's
  * default), so the optional drift tools, Prism and ajv are loaded from the consumer's
  * install, never bundled.
  */
@@ -44,7 +44,13 @@ export default defineConfig([
   {
     ...shared,
     // The bins use top-level await, which CommonJS cannot express.
-    entry: { 'drift/bin': 'src/drift/bin.ts', 'contract/bin': 'src/contract/bin.ts' },
+    entry: {
+      'drift/bin': 'src/drift/bin.ts',
+      'contract/bin': 'src/contract/bin.ts',
+      'webhooks-cli/bin': 'src/webhooks-cli/bin.ts',
+      'mock-cli/bin': 'src/mock-cli/bin.ts',
+      'campaign/bin': 'src/campaign/bin.ts',
+    },
     format: ['esm'],
   },
 ]);

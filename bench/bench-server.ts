@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APPOINTMENT_JSON, SEND_MESSAGE_RESPONSE_JSON } from './fixtures.js';
+import { APPOINTMENT_JSON, SEND_MESSAGE_RESPONSE_JSON } from '../test/helpers/fixtures.js';
 
 const getBody = Buffer.from(APPOINTMENT_JSON);
 const postBody = Buffer.from(SEND_MESSAGE_RESPONSE_JSON);

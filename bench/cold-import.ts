@@ -30,16 +30,20 @@ interface Variant {
   readonly name: string;
   readonly nodeArgs: readonly string[];
   readonly specifier: string;
+  /** Load with `require()` from a CommonJS script instead of `import()` from a module. */
+  readonly require?: boolean;
 }
 
-const probe = (specifier: string | undefined) =>
+const probe = (specifier: string | undefined, useRequire = false) =>
   specifier === undefined
     ? 'process.stdout.write("0")'
-    : `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
+    : useRequire
+      ? `const t = performance.now(); require(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`
+      : `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
 
-function runChild(nodeArgs: readonly string[], specifier: string | undefined, cwd: string): { wallMs: number; importMs: number } {
+function runChild(nodeArgs: readonly string[], specifier: string | undefined, cwd: string, useRequire = false): { wallMs: number; importMs: number } {
   const startedAt = performance.now();
-  const child = spawnSync(process.execPath, [...nodeArgs, '--input-type=module', '-e', probe(specifier)], { cwd, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [...nodeArgs, `--input-type=${useRequire ? 'commonjs' : 'module'}`, '-e', probe(specifier, useRequire)], { cwd, encoding: 'utf8' });
   const wallMs = performance.now() - startedAt;
   if (child.status !== 0) throw new Error(`import probe failed (${nodeArgs.join(' ')} ${specifier}): ${child.stderr}`);
   return { wallMs, importMs: Number(child.stdout) };
@@ -48,7 +52,9 @@ function runChild(nodeArgs: readonly string[], specifier: string | undefined, cw
 /** Samples each variant `samples` times (after one discarded warm-up), alternating variants and baselines. */
 export function measureColdImport(options: { builtEntryPath: string; sourceEntryPath: string; repoRoot: string; samples: number }): ColdImportResult[] {
   const variants: Variant[] = [
-    { name: 'built package (node)', nodeArgs: [], specifier: pathToFileURL(options.builtEntryPath).href },
+    { name: 'built package, ESM (node)', nodeArgs: [], specifier: pathToFileURL(options.builtEntryPath).href },
+    // The CommonJS build beside it (index.cjs), loaded with require() as a CJS consumer does.
+    { name: 'built package, CJS (node)', nodeArgs: [], specifier: options.builtEntryPath.replace(/\.js$/, '.cjs'), require: true },
     { name: 'src/index.ts (node --import tsx)', nodeArgs: ['--import', 'tsx'], specifier: pathToFileURL(options.sourceEntryPath).href },
   ];
   const samples = variants.map(() => ({ inProcess: [] as number[], wall: [] as number[], baseline: [] as number[], delta: [] as number[] }));
@@ -56,7 +62,7 @@ export function measureColdImport(options: { builtEntryPath: string; sourceEntry
     variants.forEach((variant, v) => {
       // Alternate which child goes first, so neither always runs on a warmer cache.
       const order = (i + v) % 2 === 0 ? [variant.specifier, undefined] : [undefined, variant.specifier];
-      const results = order.map((specifier) => ({ specifier, ...runChild(variant.nodeArgs, specifier, options.repoRoot) }));
+      const results = order.map((specifier) => ({ specifier, ...runChild(variant.nodeArgs, specifier, options.repoRoot, variant.require === true && specifier !== undefined) }));
       if (i < 0) return;
       const loaded = results.find((r) => r.specifier !== undefined)!;
       const empty = results.find((r) => r.specifier === undefined)!;

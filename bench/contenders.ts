@@ -5,7 +5,7 @@
 import createOpenapiClient from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
 import type { createHeroClient } from '../src/index.js';
-import { BENCH_CREDENTIALS, sendMessageBody } from './fixtures.js';
+import { BENCH_CREDENTIALS, sendMessageBody } from '../test/helpers/fixtures.js';
 
 /** Which request a scenario sends. */
 export type RequestKind = 'GET' | 'POST';

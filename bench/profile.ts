@@ -5,7 +5,7 @@
  */
 import { buildPackage, removeScratchBuild } from './build-package.js';
 import { CONTENDER_NAMES, createContenders, type ContenderName, type CreateHeroClient, type RequestKind } from './contenders.js';
-import { spawnServer } from './spawn-server.js';
+import { spawnServer } from '../test/helpers/spawn-server.js';
 import { runBatch } from './throughput.js';
 
 const [name = 'facade', kind = 'GET', concurrencyText = '1', requestsText = '20000'] = process.argv.slice(2);

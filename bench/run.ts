@@ -21,7 +21,7 @@ import { measureColdImport, type ColdImportResult } from './cold-import.js';
 import { CONTENDER_NAMES, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
 import { measureContractSuite, type ContractWallResult } from './contract-wall.js';
 import { describeMachine } from './machine.js';
-import { spawnServer } from './spawn-server.js';
+import { spawnServer } from '../test/helpers/spawn-server.js';
 import { formatTable } from './table.js';
 import { runScenario, type ScenarioResult } from './throughput.js';
 import { measureValidator, type ValidatorResult } from './validator-throughput.js';

@@ -7,9 +7,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APPOINTMENT_JSON, markerOf, SEND_MESSAGE_RESPONSE_JSON } from './fixtures.js';
+import { APPOINTMENT_JSON, markerOf, SEND_MESSAGE_RESPONSE_JSON } from '../test/helpers/fixtures.js';
 import { isProcessed, pickFault, seededRandom, type FaultKind } from './soak-faults.js';
-import { readBody } from '../src/test-helpers/fault-server.js';
+import { readBody } from '../test/helpers/fault-server.js';
 
 /** Tallies sent back to the parent. */
 export interface SoakServerReport {

@@ -29,11 +29,11 @@ import { parseArgs } from 'node:util';
 import { createHeroClient, HeroError } from '../src/index.js';
 import type { RetryReason } from '../src/index.js';
 import { repoRoot } from './build-package.js';
-import { BENCH_CREDENTIALS, sendMessageBody } from './fixtures.js';
+import { BENCH_CREDENTIALS, sendMessageBody } from '../test/helpers/fixtures.js';
 import { describeMachine } from './machine.js';
 import { FAULT_PERCENT } from './soak-faults.js';
 import type { SoakServerReport } from './soak-server.js';
-import { spawnServer } from './spawn-server.js';
+import { spawnServer } from '../test/helpers/spawn-server.js';
 import { round } from './stats.js';
 import { formatTable } from './table.js';
 

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from './soak-faults.js';
-import { readBody } from '../src/test-helpers/fault-server.js';
+import { readBody } from '../test/helpers/fault-server.js';
 
 /** Per cent of requests per fault; the rest are answered 200 with JSON. */
 export const STRESS_FAULT_PERCENT = {

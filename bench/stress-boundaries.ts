@@ -11,8 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { createHeroClient, HeroError } from '../src/index.js';
-import { BENCH_CREDENTIALS } from './fixtures.js';
-import { spawnServer } from './spawn-server.js';
+import { BENCH_CREDENTIALS } from '../test/helpers/fixtures.js';
+import { spawnServer } from '../test/helpers/spawn-server.js';
 import { round } from './stats.js';
 import { formatTable } from './table.js';
 

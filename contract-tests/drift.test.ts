@@ -4,7 +4,8 @@
  * plain base-URL target, exactly as `HERO_CONTRACT_TARGET=<url> npm start` would.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { exitCodeOf, formatConsoleReport, formatJUnit, summarize } from '../src/contract/report.js';
+import { formatConsoleReport, formatJUnit } from '../src/contract/report.js';
+import { exitCodeOf, summarize } from '../src/contract/summary.js';
 import { createSuiteContext, runSuite, skippedReport, type SuiteReport } from '../src/contract/run.js';
 import { loadSpec } from '../src/contract/spec.js';
 import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
@@ -82,7 +83,7 @@ describe('drift detection against a plain URL target', () => {
 });
 
 describe('unreachable targets', () => {
-  it('are reported as skipped with the reason and exit code 2, never as passed', async () => {
+  it('are reported as skipped with the reason and exit code 3 (no verdict), never as passed', async () => {
     // A port that was free a moment ago and is now closed: connection refused.
     const closed = await startAppointmentsServer('none');
     const url = closed.url;
@@ -93,7 +94,7 @@ describe('unreachable targets', () => {
     if (opened.ok) return;
     expect(opened.reason).toMatch(/unreachable: ECONNREFUSED/);
     const report = skippedReport(spec, opened, opened.reason);
-    expect(exitCodeOf(report)).toBe(2);
+    expect(exitCodeOf(report)).toBe(3);
     expect(summarize(report).passed).toBe(false);
     expect(report.results.every((r) => r.outcome === 'skipped')).toBe(true);
     expect(formatConsoleReport(report)).toContain('SKIPPED — NOTHING WAS TESTED');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { acceptedRejections, generateCases, notApplicableReason } from '../src/contract/cases.js';
 import { invalidBodyCandidates } from '../src/contract/invalid-body.js';
 import { buildRequest, UNKNOWN_NUMERIC_ID, unknownPathId } from '../src/contract/request.js';
-import { bundledSpecPath } from '../src/contract/package-root.js';
+import { bundledSpecPath } from '../src/openapi/package-root.js';
 import { formatJUnit } from '../src/contract/report.js';
 import { loadSpec } from '../src/contract/spec.js';
 import { parseTargetChoice, type ContractTarget } from '../src/contract/targets.js';
@@ -131,8 +131,8 @@ describe('JUnit report', () => {
         { id: 'op 404', kind: 'response', operationId: 'op', method: 'GET', path: '/', status: '404', outcome: 'not-applicable', reason: 'no Prefer', problems: [], warnings: [], durationMs: 0 },
       ],
     });
-    expect(xml).toContain('name="op &#60;200&#62;"');
-    expect(xml).toContain('must be &#34;string&#34; &#38; &#60;b&#62;');
+    expect(xml).toContain('name="op &lt;200&gt;"');
+    expect(xml).toContain('must be &quot;string&quot; &amp; &lt;b&gt;');
     expect(xml).toContain('<skipped message="not applicable: no Prefer"/>');
   });
 });

@@ -7,7 +7,9 @@ import { createHeroClient, type HeroClientOptions } from '@hero-sdk/hero-health'
 import { startHeroMock, type HeroMock } from '@hero-sdk/hero-health/testing';
 import { reserveFirstSlot } from './book-appointment.js';
 import { capabilities, configuredClient } from './configure.js';
-import { adminsAndRecipients, loggingClient, practiceLocations } from './everyday.js';
+import { loggingClient } from './logging.js';
+import { adminsAndRecipients } from './paginate.js';
+import { practiceLocations } from './per-call-options.js';
 import { registerPatient } from './register-patient.js';
 import { sendResultsReady } from './send-message.js';
 import { messageEveryPatient } from './message-every-patient.js';
@@ -74,6 +76,21 @@ describe('README examples', () => {
       console.log = log;
     }
     expect(lines.at(-1)).toMatch(/^3\/3 sent, 0 failed, 0 to check, 0 left, [\d.]+\/s, ETA 0 s$/);
+  });
+
+  it('messageEveryPatient: a progress line that throws ends the job, and every send made is still counted', async () => {
+    const log = console.log;
+    console.log = () => {
+      throw new Error('stdout closed');
+    };
+    try {
+      const result = await messageEveryPatient(heroPreferring(), ['1', '2', '3', '4'], undefined);
+      expect(result.sent + result.toRetry.length).toBe(4);
+      expect(result.sent).toBeGreaterThan(0);
+      expect(result.toCheck).toEqual([]);
+    } finally {
+      console.log = log;
+    }
   });
 
   it('messageEveryPatient: a 400 is to retry after fixing, never "to check"', async () => {

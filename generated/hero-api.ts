@@ -1,6 +1,7 @@
 // Generated from openapi/hero-public-api.yaml by scripts/generate.ts. Do not edit by hand:
 // change the spec and run `npm run generate` (CI fails when this file is stale).
 
+/** Every path of the Hero API: per path and method, its parameters, request body and responses, as openapi-fetch (`hero.raw`) reads them. */
 export interface paths {
     "/v1/access_token": {
         parameters: {
@@ -1593,6 +1594,7 @@ export interface paths {
     };
 }
 export type webhooks = Record<string, never>;
+/** The spec's reusable parts: `components['schemas']['Patient']` and the other schemas, parameters, responses and headers. */
 export interface components {
     schemas: {
         /** @description A short-lived JWT for Hero Elements. It expires 30 minutes after issue. */
@@ -3180,6 +3182,7 @@ export type ParameterPatientSearchField = components['parameters']['PatientSearc
 export type ParameterPatientSearchTerm = components['parameters']['PatientSearchTerm'];
 export type HeaderRetryAfter = components['headers']['Retry-After'];
 export type $defs = Record<string, never>;
+/** Every operation by operationId: its parameters, request body and responses (`operations['sendMessage']`). */
 export interface operations {
     createAccessToken: {
         parameters: {

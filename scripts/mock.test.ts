@@ -32,19 +32,22 @@ function runUntil(args: string[], pattern: RegExp): Promise<{ child: ChildProces
 const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => (c.exitCode !== null ? resolve(c.exitCode) : c.once('exit', (code) => resolve(code))));
 const refused = async (url: string) => fetch(`${url}/`).then(() => false, () => true);
 
-describe('npm run mock', () => {
-  it('prints the URL of a working mock and stops Prism cleanly on Ctrl-C', async () => {
-    const { child: mock, match } = await runUntil(['scripts/mock.ts', '--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    const url = match[1]!;
-    expect((await fetch(`${url}/`)).status).toBeGreaterThan(0);
-    mock.kill('SIGINT');
-    expect(await exited(mock)).toBe(0);
-    expect(await refused(url)).toBe(true);
-  });
+describe('npm run mock and hero-mock', () => {
+  for (const [script, signal] of [['scripts/mock.ts', 'SIGINT'], ['src/mock-cli/bin.ts', 'SIGTERM']] as const) {
+    it(`${script}: prints the URL of a mock serving the spec and stops Prism cleanly on ${signal}`, async () => {
+      const { child: mock, match } = await runUntil([script, '--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const url = match[1]!;
+      const answer = await fetch(`${url}/v1/patients/12345`, { headers: { 'x-api-key': 'test', 'x-practice-group-id': '1' } });
+      expect([answer.status, ((await answer.json()) as { id?: unknown }).id]).toEqual([200, expect.anything()]);
+      mock.kill(signal);
+      expect(await exited(mock)).toBe(0);
+      expect(await refused(url)).toBe(true);
+    });
+  }
 
-  it('rejects an invalid port', async () => {
+  it('rejects an invalid port with exit 2 (usage), starting nothing', async () => {
     const error = await runUntil(['scripts/mock.ts', '--port', 'abc'], /never/).catch((e: Error) => e);
-    expect(String(error)).toMatch(/exited with 1/);
+    expect(String(error)).toMatch(/exited with 2/);
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The README and package.json as they reach a user through npm: the tarball holds only
- * `files`, so a relative link to docs/ or examples/ is dead there. Links into the repository
- * must be absolute (to the repository package.json names) and point at files that exist.
+ * `files`, so every relative link in the README must name a file that exists and that `files`
+ * ships (docs/*.md, examples/, openapi/README.md…); it then resolves in node_modules, in the
+ * repository and on npm's page alike. Absolute links into the repository must name files that exist.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,21 @@ const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const scope = /^@([^/]+)\/(.+)$/.exec(pkg.name);
 const repoUrl = `https://github.com/${scope?.[1]}/${scope?.[2]}`;
 
+/**
+ * Whether npm's `files` (paths, folders, `*` globs, `!` exclusions, later entries winning) puts
+ * `path` in the tarball.
+ */
+function isShipped(path: string, files: readonly string[]): boolean {
+  let shipped = false;
+  for (const entry of files) {
+    const negated = entry.startsWith('!');
+    const pattern = negated ? entry.slice(1) : entry;
+    const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*')}(/.*)?$`);
+    if (regex.test(path)) shipped = !negated;
+  }
+  return shipped;
+}
+
 /** Targets of Markdown links `[text](target)` outside code blocks. */
 function linkTargets(markdown: string): string[] {
   const prose = markdown.replace(/^```[\s\S]*?^```/gm, '');
@@ -34,17 +50,19 @@ describe('package links', () => {
     expect(pkg.bugs.url).toBe(`${repoUrl}/issues`);
   });
 
-  it('links from the README only to shipped files or absolutely', () => {
-    const targets = linkTargets(readme);
-    expect(targets.length).toBeGreaterThan(5);
-    const shipped = (path: string) => pkg.files.some((entry) => path === entry || path.startsWith(`${entry}/`));
-    const dead = targets.filter((target) => !/^(https?:|#|mailto:)/.test(target) && !shipped(target.split('#')[0]!));
-    expect(dead, 'relative links that the npm tarball does not contain').toEqual([]);
+  it('links from the README to files the tarball ships, relatively, so they resolve in node_modules', () => {
+    const relativeTargets = linkTargets(readme)
+      .filter((target) => !/^(https?:|#|mailto:)/.test(target))
+      .map((target) => target.split('#')[0]!);
+    expect(relativeTargets.length).toBeGreaterThan(10);
+    expect(relativeTargets.filter((target) => !existsSync(join(repoRoot, target))), 'relative links to files that do not exist').toEqual([]);
+    expect(relativeTargets.filter((target) => !isShipped(target, pkg.files)), 'relative links that the npm tarball does not contain').toEqual([]);
+    expect(isShipped('examples/examples.test.ts', pkg.files), 'tests stay out of the tarball').toBe(false);
+    expect(isShipped('docs/api/index.html', pkg.files), 'the generated API reference stays out of the tarball').toBe(false);
   });
 
   it('points every link into the repository at a file or folder that exists', () => {
     const intoRepo = linkTargets(readme).filter((target) => target.startsWith(`${repoUrl}/`));
-    expect(intoRepo.length).toBeGreaterThan(5);
     const missing = intoRepo.filter((target) => {
       const match = /^[^#]*?\/(?:blob|tree)\/main\/([^#]+)/.exec(target);
       return !match || !existsSync(join(repoRoot, match[1]!));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroBulkTaskError, mayHaveBeenProcessed, runBulk, type BulkProgress } from './bulk.js';
 import { createHeroClient, type HeroClient } from './client.js';
-import { HeroNetworkError, HeroServerError, HeroTimeoutError, HeroValidationError } from './errors.js';
-import { startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from './test-helpers/fault-server.js';
+import { HeroAbortError, HeroError, HeroInputError, HeroNetworkError, HeroRedirectError, HeroServerError, HeroTimeoutError, HeroValidationError } from './errors.js';
+import { startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from '../test/helpers/fault-server.js';
 
 let server: FaultServer;
 let hero: HeroClient;
@@ -117,11 +117,65 @@ describe('hero.bulk', () => {
 });
 
 describe('mayHaveBeenProcessed', () => {
+  const call = { method: 'POST', path: '/v1/messages/send' };
+
   it('is false for errors raised before sending or answers that mean "not acted on"', () => {
-    const call = { method: 'POST', path: '/v1/messages/send' };
     expect(mayHaveBeenProcessed(new HeroNetworkError({ ...call, code: 'ECONNREFUSED' }))).toBe(false);
     expect(mayHaveBeenProcessed(new HeroNetworkError({ ...call, code: 'ECONNRESET' }))).toBe(true);
     expect(mayHaveBeenProcessed(new HeroServerError({ ...call, status: 503 }))).toBe(false);
     expect(mayHaveBeenProcessed(new HeroServerError({ ...call, status: 504 }))).toBe(true);
+    expect(mayHaveBeenProcessed(new HeroInputError([{ field: 'nhs_number', message: 'is not valid' }]))).toBe(false);
+  });
+
+  it('takes the verdict the client recorded on the error over its kind', () => {
+    expect(mayHaveBeenProcessed(new HeroServerError({ ...call, status: 503, mayHaveBeenProcessed: true }))).toBe(true);
+    expect(mayHaveBeenProcessed(new HeroTimeoutError({ ...call, kind: 'deadline', mayHaveBeenProcessed: false }))).toBe(false);
+    expect(mayHaveBeenProcessed(new HeroAbortError({ ...call, cause: undefined, mayHaveBeenProcessed: false }))).toBe(false);
+  });
+
+  it('a 3xx may have been acted on for a POST, not for a GET', () => {
+    expect(mayHaveBeenProcessed(new HeroRedirectError({ ...call, status: 303 }))).toBe(true);
+    expect(mayHaveBeenProcessed(new HeroRedirectError({ method: 'GET', path: '/v1/me', status: 301 }))).toBe(false);
+  });
+
+  it('counts what it cannot judge as "may have been": an abort without a verdict, an unknown error', () => {
+    expect(mayHaveBeenProcessed(new HeroAbortError({ ...call, cause: undefined }))).toBe(true);
+    expect(mayHaveBeenProcessed(new HeroError('something else'))).toBe(true);
+    expect(mayHaveBeenProcessed('not an error' as never)).toBe(true);
+  });
+});
+
+describe('runBulk refuses what its types forbid, before starting anything', () => {
+  const task = async () => 'x';
+  it.each<[string, () => Promise<unknown>, string]>([
+    ['null items', () => runBulk(null as never, task), 'items'],
+    ['a number as items', () => runBulk(5 as never, task), 'items'],
+    ['a plain object as items', () => runBulk({} as never, task), 'items'],
+    ['a task that is not a function', () => runBulk([1], 'send' as never), 'task'],
+    ['null options', () => runBulk([1], task, null as never), 'options'],
+    ['a string as options', () => runBulk([1], task, 'fast' as never), 'options'],
+    ['onProgress that is not a function', () => runBulk([1], task, { onProgress: 5 as never }), 'onProgress'],
+    ['a signal that is not an AbortSignal', () => runBulk([1], task, { signal: { aborted: false } as never }), 'signal'],
+    ['a negative progressIntervalMs', () => runBulk([1], task, { progressIntervalMs: -1 }), 'progressIntervalMs'],
+    ['allowedPerSecond that is not a function', () => runBulk([1], task, { allowedPerSecond: 3 as never }), 'allowedPerSecond'],
+    ['a journal given to runBulk (only hero.bulk keeps one)', () => runBulk([1], task, { journal: {} } as never), 'journal'],
+    ['hero.bulk with null options', () => hero.bulk([1], task, null as never), 'options'],
+    ['hero.bulk with an array as options', () => hero.bulk([1], task, [] as never), 'options'],
+    ['hero.bulk with concurrency "4"', () => hero.bulk([1], task, { concurrency: '4' as never }), 'concurrency'],
+  ])('%s: HeroInputError naming it', async (_label, run, field) => {
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeroInputError);
+    expect((error as HeroInputError).issues.map((i) => i.field)).toContain(field);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('never repeats an item in the message (it may be patient data)', async () => {
+    const error = (await runBulk(9434765919 as never, task).catch((e: unknown) => e)) as Error;
+    expect(error.message).not.toContain('9434765919');
+  });
+
+  it('takes a string (an iterable of characters), as its type allows', async () => {
+    const report = await runBulk('ab', async (c) => c.toUpperCase());
+    expect(report.results.map((r) => r.status === 'succeeded' && r.value)).toEqual(['A', 'B']);
   });
 });

@@ -3,14 +3,20 @@
  * under the client's rate controller, one result per item, progress reports, and
  * cancellation.
  *
- * The non-idempotent guarantee: the helper never repeats an item. The client itself
- * retries a send only when Hero cannot have acted on it (429, 503, a connection that
- * failed before sending). Any other failure that leaves it unclear whether Hero acted
- * (a timeout, a dropped connection, a 500/502/504, an unreadable 2xx) is reported as
- * `outcome-unknown`, for a person to check before sending again.
+ * The non-idempotent guarantee: the helper never repeats an item, and never calls an item
+ * safe to send again when Hero may have acted on it. The client retries a send only when
+ * Hero cannot have acted on it (429, 503, a connection that failed before sending), and
+ * marks every error a call ends with (`HeroError.mayHaveBeenProcessed`): an abort, time-out
+ * or dropped connection after a request left, a 3xx to a POST, a 500/502/504 or an
+ * unreadable 2xx is `outcome-unknown`, for a person to check before sending again.
+ *
+ * Accounting: every item the job starts is in the report, whatever else goes wrong. A
+ * throwing `onProgress` or item iterator ends the job: nothing more is started, the items in
+ * flight finish, and the job rejects with {@link HeroBulkInterruptedError} carrying that report.
  */
-import { HeroApiError, HeroError, HeroNetworkError, HeroResponseParseError, HeroTimeoutError } from './errors.js';
-import { PRE_SEND_ERROR_CODES } from './transport/retry.js';
+import { HeroApiError, HeroConfigError, HeroError, HeroInputError, HeroNetworkError, HeroResponseParseError, HeroTimeoutError, withProcessedVerdict, type HeroInputIssue } from './errors.js';
+import { failureMayHaveBeenProcessed } from './transport/retry.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** What the task of one item is given. */
 export interface BulkTaskContext {
@@ -18,7 +24,10 @@ export interface BulkTaskContext {
   readonly index: number;
 }
 
-/** One item's outcome. */
+/**
+ * One item's outcome. A journal of the job can record each item as pending (not started),
+ * sending (its task is running), then one of these.
+ */
 export type BulkItemResult<I, T> =
   /** The call succeeded; `value` is what the task returned. */
   | { readonly status: 'succeeded'; readonly index: number; readonly item: I; readonly value: T }
@@ -26,7 +35,7 @@ export type BulkItemResult<I, T> =
   | { readonly status: 'failed'; readonly index: number; readonly item: I; readonly error: HeroError }
   /** Hero may have acted on it: check (for a message: did the patient get it?) before sending again. */
   | { readonly status: 'outcome-unknown'; readonly index: number; readonly item: I; readonly error: HeroError }
-  /** Not started because the job was cancelled. */
+  /** Not started because the job was cancelled or interrupted. */
   | { readonly status: 'cancelled'; readonly index: number; readonly item: I };
 
 /** A progress report. */
@@ -52,14 +61,18 @@ export interface BulkProgress {
 
 /** Options of {@link runBulk}. */
 export interface BulkOptions {
-  /** Items worked on at once. The client's own in-flight cap and pacing still apply. @default 16 */
+  /** Items worked on at once, 1 to {@link maxBulkConcurrency}. The client's own in-flight cap and pacing still apply. @default 16 */
   concurrency?: number;
   /**
-   * Stops the job: no further item is started (those are reported `cancelled`); items
-   * already started finish and are reported as they end.
+   * Stops the job: no further item is started; items already started finish and are
+   * reported as they end. Items of an array not started are reported `cancelled`; items of
+   * an iterable are no longer read from it, so those never read are not in the report.
    */
   signal?: AbortSignal;
-  /** Called at most every `progressIntervalMs`, and once at the end. Must not throw. */
+  /**
+   * Called at most every `progressIntervalMs`, and once at the end. If it throws, the job
+   * stops starting items and rejects with {@link HeroBulkInterruptedError} once those in flight end.
+   */
   onProgress?: (progress: BulkProgress) => void;
   /** @default 1000 */
   progressIntervalMs?: number;
@@ -69,7 +82,7 @@ export interface BulkOptions {
 
 /** The whole job's outcome. */
 export interface BulkReport<I, T> {
-  /** One result per item, in input order. */
+  /** One result per item started or known to be cancelled, in input order. */
   readonly results: readonly BulkItemResult<I, T>[];
   readonly succeeded: number;
   readonly failed: number;
@@ -78,6 +91,9 @@ export interface BulkReport<I, T> {
   readonly cancelled: number;
   readonly elapsedMs: number;
 }
+
+/** Largest `concurrency` {@link runBulk} accepts: far above what Hero's rate limits let through at once. */
+export const maxBulkConcurrency = 1_000;
 
 /**
  * Thrown by a bulk task for a reason that is not a Hero error (a bug in the task,
@@ -88,43 +104,103 @@ export class HeroBulkTaskError extends HeroError {
   override name = 'HeroBulkTaskError' as const;
   constructor(cause: unknown) {
     super('the bulk task threw something other than a Hero error; whether its call reached Hero is unknown', { cause });
+    withProcessedVerdict(this, true);
   }
 }
 
-/** Whether Hero may have acted on a call that failed with `error`. */
-export function mayHaveBeenProcessed(error: HeroError): boolean {
-  // A 2xx whose body could not be read: Hero acted.
-  if (error instanceof HeroResponseParseError) return true;
-  if (error instanceof HeroTimeoutError) return true;
-  if (error instanceof HeroNetworkError) return error.code === undefined || !PRE_SEND_ERROR_CODES.has(error.code);
-  if (error instanceof HeroApiError) {
-    // 5xx other than 503 may come after the work was done; 4xx, 429 and 503 mean it was not.
-    return error.status >= 500 && error.status !== 503;
+/** Which of the caller's callbacks ended a bulk job early. */
+export type BulkInterruptionSource = 'items' | 'onProgress' | 'allowedPerSecond';
+
+/**
+ * A bulk job ended early because the item iterator or a progress callback threw (`cause`).
+ * Nothing was started after that; the items in flight were awaited, and {@link report} holds
+ * every item started, with its status (items of an array never started are `cancelled`).
+ */
+export class HeroBulkInterruptedError<I = unknown, T = unknown> extends HeroError {
+  override name = 'HeroBulkInterruptedError' as const;
+  /** Which callback threw. */
+  readonly source: BulkInterruptionSource;
+  /** Every item started before the job ended, and those known to be cancelled. */
+  readonly report: BulkReport<I, T>;
+
+  constructor(source: BulkInterruptionSource, report: BulkReport<I, T>, cause: unknown) {
+    const started = report.succeeded + report.failed + report.outcomeUnknown;
+    super(
+      `the bulk job stopped because ${source === 'items' ? 'reading the next item' : `its ${source} callback`} threw; ` +
+        `the ${started} item(s) started are all in \`report\` (${report.succeeded} succeeded, ${report.failed} failed, ` +
+        `${report.outcomeUnknown} outcome unknown), ${report.cancelled} not started`,
+      { cause },
+    );
+    this.source = source;
+    this.report = report;
   }
+}
+
+/**
+ * Whether Hero may have acted on a call that failed with `error`: what the client recorded
+ * on it ({@link HeroError.mayHaveBeenProcessed}), else judged from its kind. Anything it cannot
+ * judge (a `HeroAbortError` built outside a call, an unknown error) counts as "may have".
+ */
+export function mayHaveBeenProcessed(error: HeroError): boolean {
+  if (!(error instanceof HeroError)) return true;
+  if (error.mayHaveBeenProcessed !== undefined) return error.mayHaveBeenProcessed;
   // Configuration and input errors are thrown before anything is sent.
-  return error instanceof HeroBulkTaskError;
+  if (error instanceof HeroConfigError || error instanceof HeroInputError) return false;
+  // A 2xx whose body could not be read (Hero acted), or no answer in time (it may have).
+  if (error instanceof HeroResponseParseError || error instanceof HeroTimeoutError) return true;
+  if (error instanceof HeroNetworkError) return failureMayHaveBeenProcessed({ kind: 'network', codes: error.code === undefined ? [] : [error.code] }, error.method);
+  if (error instanceof HeroApiError) return failureMayHaveBeenProcessed({ kind: 'status', status: error.status, retryAfterMs: undefined }, error.method);
+  return true;
+}
+
+/** How a task that threw `thrown` ends: the error it is reported with, and whether Hero may have acted. */
+export function bulkFailureOf<I>(index: number, item: I, thrown: unknown): Extract<BulkItemResult<I, never>, { readonly status: 'failed' | 'outcome-unknown' }> {
+  const error = thrown instanceof HeroError ? thrown : new HeroBulkTaskError(thrown);
+  return { status: mayHaveBeenProcessed(error) ? 'outcome-unknown' : 'failed', index, item, error };
 }
 
 // Completions counted over this window for the rate and ETA.
 const RATE_WINDOW_MS = 5000;
+// A run whose tasks settle at once (a sync iterator, an input error per item) never leaves the
+// microtask queue; give timers and I/O a turn at least this often so cancelling still works.
+const YIELD_EVERY_MS = 10;
+const DEFAULT_CONCURRENCY = 16;
+const MAX_TIMER_MS = 2_147_483_647;
+
+// What `nextItem` resolves to when the job stops while the iterator is still thinking.
+const WOKEN = Symbol('woken');
+
+type Source<I> =
+  | { readonly kind: 'array'; readonly items: readonly I[] }
+  | { readonly kind: 'iterator'; readonly iterator: Iterator<I> | AsyncIterator<I> };
 
 /**
  * Runs `task` once per item, `concurrency` at a time, and reports every outcome.
- * Never rejects because an item failed; rejects only if `items` itself throws.
+ * Never rejects because an item failed. Rejects with `HeroInputError` (nothing started) for
+ * arguments its types forbid, and with {@link HeroBulkInterruptedError} (every started item in
+ * its `report`) when the item iterator or a progress callback throws.
  */
 export async function runBulk<I, T>(
   items: Iterable<I> | AsyncIterable<I>,
   task: (item: I, context: BulkTaskContext) => Promise<T>,
   options: BulkOptions = {},
 ): Promise<BulkReport<I, T>> {
-  const concurrency = options.concurrency ?? 16;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  checkBulkArguments(items, task, options);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const intervalMs = options.progressIntervalMs ?? 1000;
-  const total = Array.isArray(items) ? items.length : undefined;
-  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]();
+  const { signal, onProgress, allowedPerSecond } = options;
   const startedAt = performance.now();
   const results: BulkItemResult<I, T>[] = [];
+  const total = Array.isArray(items) ? items.length : undefined;
+  let interruption: { source: BulkInterruptionSource; cause: unknown } | undefined;
+  const interrupt = (source: BulkInterruptionSource, cause: unknown): void => {
+    interruption ??= { source, cause };
+    stopWaiting();
+  };
+
+  // Completion times within the rate window (only kept when someone reads progress).
   const finishedAt: number[] = [];
+  let finishedHead = 0;
   let succeeded = 0;
   let failed = 0;
   let outcomeUnknown = 0;
@@ -134,11 +210,21 @@ export async function runBulk<I, T>(
 
   const progress = (): BulkProgress => {
     const now = performance.now();
-    while (finishedAt.length > 0 && finishedAt[0]! < now - RATE_WINDOW_MS) finishedAt.shift();
+    while (finishedHead < finishedAt.length && finishedAt[finishedHead]! < now - RATE_WINDOW_MS) finishedHead++;
+    if (finishedHead > 1024 && finishedHead * 2 > finishedAt.length) {
+      finishedAt.splice(0, finishedHead);
+      finishedHead = 0;
+    }
     const windowMs = Math.min(RATE_WINDOW_MS, now - startedAt);
-    const perSecond = windowMs > 0 ? (finishedAt.length * 1000) / windowMs : 0;
+    const perSecond = windowMs > 0 ? ((finishedAt.length - finishedHead) * 1000) / windowMs : 0;
     const done = succeeded + failed + outcomeUnknown;
     const remaining = total === undefined ? undefined : total - done - cancelled;
+    let allowed: number | undefined;
+    try {
+      allowed = allowedPerSecond?.();
+    } catch (thrown) {
+      interrupt('allowedPerSecond', thrown);
+    }
     return {
       total,
       done,
@@ -148,57 +234,207 @@ export async function runBulk<I, T>(
       remaining,
       perSecond,
       etaMs: remaining !== undefined && perSecond > 0 ? (remaining / perSecond) * 1000 : undefined,
-      allowedPerSecond: options.allowedPerSecond?.(),
+      allowedPerSecond: allowed,
       elapsedMs: now - startedAt,
     };
   };
   const report = (force: boolean): void => {
-    if (options.onProgress === undefined) return;
+    if (onProgress === undefined || interruption !== undefined) return;
     const now = performance.now();
     if (!force && now - lastReportAt < intervalMs) return;
     lastReportAt = now;
-    options.onProgress(progress());
-  };
-
-  let exhausted = false;
-  const pull = async (): Promise<{ item: I; index: number } | undefined> => {
-    if (exhausted) return undefined;
-    const next = await iterator.next();
-    if (next.done) {
-      exhausted = true;
-      return undefined;
+    const snapshot = progress();
+    if (interruption !== undefined) return;
+    try {
+      onProgress(snapshot);
+    } catch (thrown) {
+      interrupt('onProgress', thrown);
     }
-    return { item: next.value, index: nextIndex++ };
   };
 
-  const worker = async (): Promise<void> => {
-    for (let entry = await pull(); entry !== undefined; entry = await pull()) {
-      const { item, index } = entry;
-      if (options.signal?.aborted) {
-        results[index] = { status: 'cancelled', index, item };
-        cancelled++;
-        continue;
-      }
+  // The feeder waits for a free slot (woken by a finished item, or by the job stopping) or
+  // for the iterator's next item (woken only by the job stopping: asking the iterator again
+  // while a `next()` is pending would lose that item).
+  let wakeSlot: (() => void) | undefined;
+  let wakeRead: (() => void) | undefined;
+  const slotFreed = (): void => {
+    const resolve = wakeSlot;
+    wakeSlot = undefined;
+    resolve?.();
+  };
+  function stopWaiting(): void {
+    slotFreed();
+    const resolve = wakeRead;
+    wakeRead = undefined;
+    resolve?.();
+  }
+  const nextSlot = (): Promise<void> => new Promise((resolve) => (wakeSlot = resolve));
+  const nextItem = <R>(pending: PromiseLike<R>): Promise<R | typeof WOKEN> =>
+    new Promise<R | typeof WOKEN>((resolve, reject) => {
+      wakeRead = () => resolve(WOKEN);
+      pending.then(
+        (value) => {
+          wakeRead = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          wakeRead = undefined;
+          reject(error);
+        },
+      );
+    });
+  signal?.addEventListener('abort', stopWaiting, { once: true });
+  const stopping = (): boolean => interruption !== undefined || signal?.aborted === true;
+
+  let source: Source<I> | undefined;
+  try {
+    source = Array.isArray(items)
+      ? { kind: 'array', items }
+      : { kind: 'iterator', iterator: typeof (items as Partial<AsyncIterable<I>>)[Symbol.asyncIterator] === 'function' ? (items as AsyncIterable<I>)[Symbol.asyncIterator]() : (items as Iterable<I>)[Symbol.iterator]() };
+  } catch (thrown) {
+    interrupt('items', thrown);
+  }
+
+  let active = 0;
+  const start = (index: number, item: I): void => {
+    active++;
+    void (async () => {
+      let result: BulkItemResult<I, T>;
       try {
-        const value = await task(item, { index });
-        results[index] = { status: 'succeeded', index, item, value };
+        result = { status: 'succeeded', index, item, value: await task(item, { index }) };
         succeeded++;
       } catch (thrown) {
-        const error = thrown instanceof HeroError ? thrown : new HeroBulkTaskError(thrown);
-        if (mayHaveBeenProcessed(error)) {
-          results[index] = { status: 'outcome-unknown', index, item, error };
-          outcomeUnknown++;
-        } else {
-          results[index] = { status: 'failed', index, item, error };
-          failed++;
-        }
+        result = bulkFailureOf(index, item, thrown);
+        if (result.status === 'failed') failed++;
+        else outcomeUnknown++;
       }
-      finishedAt.push(performance.now());
+      results[index] = result;
+      if (onProgress !== undefined) finishedAt.push(performance.now());
+      active--;
       report(false);
-    }
+      slotFreed();
+    })();
   };
 
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  // The feeder: reads one item at a time (async iterators need not allow overlapping
+  // `next()` calls) and starts it once a slot is free, until the input ends or the job stops.
+  let readingEnded = source === undefined;
+  let lastYieldAt = performance.now();
+  try {
+    while (source !== undefined && !stopping()) {
+      if (active >= concurrency) {
+        await nextSlot();
+        continue;
+      }
+      if (performance.now() - lastYieldAt >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYieldAt = performance.now();
+        continue;
+      }
+      let entry: IteratorResult<I>;
+      if (source.kind === 'array') {
+        if (nextIndex >= total!) break;
+        entry = { done: false, value: source.items[nextIndex]! };
+      } else {
+        try {
+          const pending = source.iterator.next();
+          const next = isThenable(pending) ? await nextItem(pending) : pending;
+          if (next === WOKEN) continue; // stopped while waiting: the loop condition ends it
+          entry = next;
+        } catch (thrown) {
+          readingEnded = true;
+          interrupt('items', thrown);
+          break;
+        }
+        if (typeof entry !== 'object' || entry === null) {
+          readingEnded = true;
+          interrupt('items', new TypeError('the item iterator returned a result that is not an object'));
+          break;
+        }
+      }
+      if (entry.done) {
+        readingEnded = true;
+        break;
+      }
+      const index = nextIndex++;
+      if (stopping()) {
+        results[index] = { status: 'cancelled', index, item: entry.value };
+        cancelled++;
+        break;
+      }
+      start(index, entry.value);
+    }
+  } finally {
+    signal?.removeEventListener('abort', stopWaiting);
+  }
+
+  // Stopped early: an array's unstarted items are known, so report them; an iterator is told
+  // we are done with it (its `finally` blocks run), without waiting on it.
+  if (source?.kind === 'array') {
+    for (let index = nextIndex; index < total!; index++) {
+      results[index] = { status: 'cancelled', index, item: source.items[index]! };
+      cancelled++;
+    }
+    nextIndex = total!;
+  } else if (source !== undefined && !readingEnded) {
+    closeIterator(source.iterator);
+  }
+
+  while (active > 0) await nextSlot();
   report(true);
-  return { results, succeeded, failed, outcomeUnknown, cancelled, elapsedMs: performance.now() - startedAt };
+  const finalReport: BulkReport<I, T> = { results, succeeded, failed, outcomeUnknown, cancelled, elapsedMs: performance.now() - startedAt };
+  if (interruption !== undefined) throw new HeroBulkInterruptedError(interruption.source, finalReport, interruption.cause);
+  return finalReport;
+}
+
+function isThenable<R>(value: R | PromiseLike<R>): value is PromiseLike<R> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Calls an iterator's `return()` so a generator can clean up; never waits on it, never throws. */
+function closeIterator(iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
+  try {
+    const closed = iterator.return?.();
+    if (isThenable(closed)) void Promise.resolve(closed).catch(() => undefined);
+  } catch {
+    // The job is over; a failing clean-up must not change its report.
+  }
+}
+
+/** For numeric options only: the number itself is no one's data. */
+function describeOption(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeName(value);
+}
+
+function isIterable(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const candidate = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof candidate[Symbol.iterator] === 'function' || typeof candidate[Symbol.asyncIterator] === 'function';
+}
+
+/** Refuses, before anything starts, what the types of {@link runBulk} forbid (campaigns check their own options first). */
+export function checkBulkArguments(items: unknown, task: unknown, options: unknown): asserts options is BulkOptions {
+  const issues: HeroInputIssue[] = [];
+  if (!isIterable(items)) issues.push({ field: 'items', message: `must be an array, an iterable or an async iterable (received ${typeName(items)})` });
+  if (typeof task !== 'function') issues.push({ field: 'task', message: `must be a function (received ${typeName(task)})` });
+  if (!isOptionsObject(options)) {
+    issues.push({ field: 'options', message: `must be an object when given (received ${typeName(options)})` });
+    throw new HeroInputError(issues, 'bulk arguments');
+  }
+  const { concurrency, signal, onProgress, progressIntervalMs, allowedPerSecond, journal } = options as Record<string, unknown>;
+  // A journal is kept by hero.bulk, whose client records each item before its request leaves; runBulk would ignore it.
+  if (journal !== undefined) issues.push({ field: 'journal', message: 'is taken by hero.bulk (a campaign), not by runBulk' });
+  if (concurrency !== undefined && !(typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= maxBulkConcurrency)) {
+    issues.push({ field: 'concurrency', message: `must be an integer from 1 to ${maxBulkConcurrency} (received ${describeOption(concurrency)})` });
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ field: 'signal', message: `must be an AbortSignal (received ${describeOption(signal)})` });
+  if (onProgress !== undefined && typeof onProgress !== 'function') issues.push({ field: 'onProgress', message: `must be a function (received ${describeOption(onProgress)})` });
+  if (allowedPerSecond !== undefined && typeof allowedPerSecond !== 'function') {
+    issues.push({ field: 'allowedPerSecond', message: `must be a function (received ${describeOption(allowedPerSecond)})` });
+  }
+  if (progressIntervalMs !== undefined && !(typeof progressIntervalMs === 'number' && progressIntervalMs >= 0 && progressIntervalMs <= MAX_TIMER_MS)) {
+    issues.push({ field: 'progressIntervalMs', message: `must be a number from 0 to ${MAX_TIMER_MS} (received ${describeOption(progressIntervalMs)})` });
+  }
+  if (issues.length > 0) throw new HeroInputError(issues, 'bulk arguments');
 }

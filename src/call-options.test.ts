@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from './client.js';
 import { HeroAbortError, HeroError, HeroInputError, HeroServerError, HeroTimeoutError } from './index.js';
-import { useFaultServer } from './test-helpers/use-fault-server.js';
+import { useFaultServer } from '../test/helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_call_options_secret';
 const server = useFaultServer();

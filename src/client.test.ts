@@ -12,7 +12,7 @@ import {
   HeroAuthenticationError,
 } from './index.js';
 
-import { useFaultServer } from './test-helpers/use-fault-server.js';
+import { useFaultServer } from '../test/helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_client_facade_secret';
 const server = useFaultServer();

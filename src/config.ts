@@ -3,6 +3,8 @@
  * explicit options win, then environment variables; later code never applies defaults.
  */
 import { HeroConfigError } from './errors.js';
+import { isLoopbackHost } from './url/url-scope.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 /** Base URLs of Hero's hosted environments (from Hero's developer portal). */
 export const environments = {
@@ -48,16 +50,39 @@ export interface NormalizedConnection {
   readonly apiKey: string;
   readonly practiceGroupId: string;
   readonly baseUrl: string;
-  readonly fetch: (request: Request) => Promise<Response>;
 }
 
 const isEnvironment = (value: string): value is HeroEnvironment => Object.hasOwn(environments, value);
 
-/** A value's JSON-ish type for a message that must not repeat the value itself. */
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/** One problem per field of `object` set to `null`. */
+function nullFields(object: Record<string, unknown>, prefix: string): string[] {
+  return Object.keys(object)
+    .filter((key) => object[key] === null)
+    .map((key) => `\`${prefix}${key}\` must not be null: leave it out for the default`);
+}
+
+/**
+ * Checks the shape of the options object before anything reads it: an object (or nothing),
+ * and no option set to `null` (the types allow `undefined`, meaning "the default", never
+ * `null`; `env: null` in particular must not silently mean the process environment). Covers
+ * the top level, `retry`, `retry.budget` and `hooks` (`rateLimit` checks its own fields).
+ * Throws {@link HeroConfigError} naming each option, never repeating a value.
+ */
+export function checkClientOptionsShape(options: unknown): void {
+  if (options === undefined) return;
+  if (!isOptionsObject(options)) throw new HeroConfigError(`the options must be an object (received ${typeName(options)})`);
+  const problems = nullFields(options, '');
+  const { retry, hooks, rateLimit } = options;
+  // Its fields are the rate limiter's to check; that it is `false` or an object is the client's.
+  if (rateLimit !== undefined && rateLimit !== null && rateLimit !== false && !isOptionsObject(rateLimit)) {
+    problems.push(`\`rateLimit\` must be an object of settings, or false for no pacing (received ${typeName(rateLimit)})`);
+  }
+  if (isOptionsObject(retry)) {
+    problems.push(...nullFields(retry, 'retry.'));
+    if (isOptionsObject(retry.budget)) problems.push(...nullFields(retry.budget, 'retry.budget.'));
+  }
+  if (isOptionsObject(hooks)) problems.push(...nullFields(hooks, 'hooks.'));
+  if (problems.length > 0) throw new HeroConfigError(problems);
 }
 
 /**
@@ -86,16 +111,6 @@ function readCredential(option: unknown, optionName: string, env: string | undef
   return trimmed;
 }
 
-/** Loopback hosts, where plain http never leaves the machine. */
-function isLoopback(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
 /**
  * Checks a base URL: http(s), no credentials, query or fragment (they would be sent, or
  * silently misroute every path), and https unless the host is loopback or `allowInsecureHttp`.
@@ -111,7 +126,7 @@ function checkBaseUrl(value: string, source: string, allowInsecureHttp: boolean,
   }
   const before = problems.length;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`${source} must be an http(s) URL`);
-  else if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopback(url.hostname)) {
+  else if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     problems.push(
       `${source} uses plain http to a host that is not loopback, so the API key and patient data would travel unencrypted: ` +
         'use https, or pass `allowInsecureHttp: true` for a trusted hop such as a proxy in a private network',
@@ -124,17 +139,13 @@ function checkBaseUrl(value: string, source: string, allowInsecureHttp: boolean,
 }
 
 /**
- * Checks credentials and picks the base URL. Throws {@link HeroConfigError} naming the
- * option and the variable for anything missing or malformed, before any request can be
- * sent; no message repeats a credential.
+ * Checks credentials and picks the base URL, reading variables from `env` (client-options.ts
+ * reads the process environment, once). Adds a problem to `problems` for anything missing or
+ * malformed, naming the option and the variable, never repeating a credential; returns the
+ * connection when there was none.
  */
-export function normalizeConnection(options: HeroConnectionOptions): NormalizedConnection {
-  const problems: string[] = [];
-  let env = options.env ?? process.env;
-  if (typeof env !== 'object' || env === null) {
-    problems.push(`\`env\` must be an object of variables (received ${typeName(env)})`);
-    env = {};
-  }
+export function normalizeConnection(options: HeroConnectionOptions, env: Readonly<Record<string, string | undefined>>, problems: string[]): NormalizedConnection | undefined {
+  const before = problems.length;
   const { allowInsecureHttp = false } = options;
   if (typeof allowInsecureHttp !== 'boolean') problems.push(`\`allowInsecureHttp\` must be true or false (received ${typeName(allowInsecureHttp)})`);
 
@@ -152,8 +163,8 @@ export function normalizeConnection(options: HeroConnectionOptions): NormalizedC
   const fetch = options.fetch ?? globalThis.fetch;
   if (typeof fetch !== 'function') problems.push('no fetch is available: pass `fetch` (Node >= 20 has one built in)');
 
-  if (problems.length > 0) throw new HeroConfigError(problems);
-  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl!, fetch };
+  if (problems.length > before) return undefined;
+  return { apiKey: apiKey!, practiceGroupId: practiceGroupId!, baseUrl: baseUrl! };
 }
 
 /**
@@ -167,16 +178,17 @@ function pickBaseUrl(
   problems: string[],
 ): string | undefined {
   const { baseUrl, environment } = options;
+  // Checked even when `baseUrl` wins over it: a typo there is a mistake all the same.
+  if (environment !== undefined && !(typeof environment === 'string' && isEnvironment(environment))) {
+    problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
+    return undefined;
+  }
   if (baseUrl !== undefined && typeof baseUrl !== 'string') {
     problems.push(`\`baseUrl\` must be a string (received ${typeName(baseUrl)})`);
     return undefined;
   }
   if (baseUrl !== undefined && baseUrl.trim() !== '') return checkBaseUrl(baseUrl.trim(), '`baseUrl`', allowInsecureHttp, problems);
-  if (environment !== undefined) {
-    if (typeof environment === 'string' && isEnvironment(environment)) return environments[environment];
-    problems.push(`\`environment\` must be one of ${Object.keys(environments).join(', ')}`);
-    return undefined;
-  }
+  if (environment !== undefined) return environments[environment];
   const envBaseUrl = env.HERO_BASE_URL?.trim();
   if (envBaseUrl) return checkBaseUrl(envBaseUrl, 'HERO_BASE_URL', allowInsecureHttp, problems);
   const envEnvironment = env.HERO_ENVIRONMENT?.trim().toLowerCase();

@@ -14,18 +14,14 @@ import {
   HeroServerError,
   HeroTimeoutError,
   HeroValidationError,
-  REDACTED,
-  errorFromResponse,
   errorFromStatus,
   parseValidationIssues,
-  redactHeaders,
-  redactResponseHeaders,
-  redactSecrets,
-  secretsOf,
 } from './errors.js';
-import { findClosedPort, startFaultServer } from './test-helpers/fault-server.js';
-import type { FaultServer } from './test-helpers/fault-server.js';
-import { TEST_API_KEY, call, createHarness } from './test-helpers/transport-harness.js';
+import { errorFromResponse } from './transport/error-from-response.js';
+import { REDACTED, redactHeaders, redactResponseHeaders, redactSecrets, secretsOf } from './transport/redaction.js';
+import { findClosedPort, startFaultServer } from '../test/helpers/fault-server.js';
+import type { FaultServer } from '../test/helpers/fault-server.js';
+import { TEST_API_KEY, call, createHarness } from '../test/helpers/transport-harness.js';
 
 const CALL = { method: 'GET', path: '/v1/patients/{id}' } as const;
 

@@ -1,11 +1,33 @@
-import { parseRetryAfterMs } from './transport/retry-after.js';
-
+/**
+ * The errors this package throws: one class per failure a caller can act on. Nothing here
+ * talks to the network; the transport builds these from responses (transport/error-from-response.ts).
+ */
 /**
  * Every error this package throws extends {@link HeroError}, so one `instanceof`
  * check separates our failures from anything else in a caller's code.
  */
 export class HeroError extends Error {
   override name: string = 'HeroError';
+  /**
+   * Whether Hero may have acted on the call this error ended, judged by the client over all
+   * of the call's attempts: `false` when none can have been (nothing left the client, the
+   * connection was refused, or every answer meant "not done": 4xx, 429, 503); `true` when
+   * one may have been (an abort, time-out or dropped connection after a request left, a 3xx
+   * to a method that changes something, a 5xx other than 503, an unreadable 2xx).
+   * `undefined` on an error that did not end a call, or was built by hand. Bulk jobs read it
+   * to tell "safe to send again" from "check first" (`mayHaveBeenProcessed()` in bulk).
+   */
+  // Declared, not initialised: an error that never ends a call carries no such own property (logs stay as they were).
+  declare readonly mayHaveBeenProcessed: boolean | undefined;
+}
+
+/**
+ * Records on `error` whether Hero may have acted on its call, unless it says already.
+ * For the transport, which knows what left the client; returns `error`.
+ */
+export function withProcessedVerdict<E extends HeroError>(error: E, mayHaveBeenProcessed: boolean): E {
+  if (error.mayHaveBeenProcessed === undefined) (error as { mayHaveBeenProcessed: boolean | undefined }).mayHaveBeenProcessed = mayHaveBeenProcessed;
+  return error;
 }
 
 /**
@@ -23,92 +45,6 @@ export class HeroConfigError extends HeroError {
     super(`Invalid Hero client configuration: ${list.join('; ')}.`);
     this.problems = list;
   }
-}
-
-/**
- * Response headers that may carry a request id, checked in this order.
- * Hero documents no request-id header (reference guides §3 found none), so this is
- * a short list of common ones: a generic proxy id, AWS API Gateway's, and a
- * correlation id. Kept in one place so adding Hero's real header is a one-line change.
- */
-export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'x-amzn-requestid', 'x-correlation-id'];
-
-/** Request headers whose values are secrets and are masked wherever a request is shown. */
-export const SECRET_HEADER_NAMES: readonly string[] = ['x-api-key', 'authorization', 'proxy-authorization'];
-
-/** What a masked secret reads as. */
-export const REDACTED = '[REDACTED]';
-
-// Shorter "secrets" are test placeholders; scrubbing them would mangle unrelated text.
-const MIN_SCRUBBED_SECRET_LENGTH = 8;
-
-/**
- * Copies headers into a plain object with every {@link SECRET_HEADER_NAMES} value
- * replaced by {@link REDACTED}. Never mutates its input (octokit redacts a copy too).
- */
-export function redactHeaders(headers: Headers): Record<string, string> {
-  const copy: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    copy[name] = SECRET_HEADER_NAMES.includes(name) ? REDACTED : value;
-  });
-  return copy;
-}
-
-/** Response headers hidden wherever a response is shown: they can carry a session or a key. */
-export const SECRET_RESPONSE_HEADER_NAMES: readonly string[] = [...SECRET_HEADER_NAMES, 'set-cookie', 'set-cookie2'];
-
-/** The origin of a `Location` value (resolved against `base`), or `undefined` when it has none. */
-export function locationOrigin(location: string | null | undefined, base: string): string | undefined {
-  if (location === null || location === undefined) return undefined;
-  try {
-    const origin = new URL(location, base).origin;
-    return origin === 'null' ? undefined : origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Copies response headers into a plain object for hooks and errors: secret and cookie
- * headers are {@link REDACTED}, any value containing one of `secrets` is scrubbed, and
- * `location` keeps only its origin (a redirect's path and query may carry patient data).
- * `url` is the request URL, to resolve a relative `location`.
- */
-export function redactResponseHeaders(headers: Headers, secrets: readonly string[], url: string): Record<string, string> {
-  const copy: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (SECRET_RESPONSE_HEADER_NAMES.includes(name)) copy[name] = REDACTED;
-    else if (name === 'location') copy[name] = locationOrigin(value, url) ?? REDACTED;
-    else copy[name] = redactSecrets(value, secrets);
-  });
-  return copy;
-}
-
-/**
- * Values of the secret headers present on a request, for {@link redactSecrets}.
- * Used on the failure path only, where a server may echo a key back.
- */
-export function secretsOf(headers: Headers): string[] {
-  const secrets: string[] = [];
-  for (const name of SECRET_HEADER_NAMES) {
-    const value = headers.get(name);
-    if (value !== null && value.length >= MIN_SCRUBBED_SECRET_LENGTH) secrets.push(value);
-  }
-  return secrets;
-}
-
-/**
- * Replaces every occurrence of each secret in `text` with {@link REDACTED}.
- * Some APIs echo a rejected key in their 401 body; this keeps it out of our errors.
- */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SCRUBBED_SECRET_LENGTH && result.includes(secret)) {
-      result = result.split(secret).join(REDACTED);
-    }
-  }
-  return result;
 }
 
 /** Fields shared by every {@link HeroApiError} constructor. */
@@ -129,7 +65,7 @@ export interface HeroApiErrorInit {
   headers?: Readonly<Record<string, string>> | undefined;
   /** Server-requested wait before retrying, from `Retry-After`. */
   retryAfterMs?: number | undefined;
-  /** Request id from one of {@link REQUEST_ID_HEADERS}. */
+  /** Request id from `x-request-id`, `x-amzn-requestid` or `x-correlation-id`. */
   requestId?: string | undefined;
   /** Underlying failure. */
   cause?: unknown;
@@ -140,6 +76,8 @@ export interface HeroApiErrorInit {
    * header. When present they are the real problems, and a 400's canned example body is not.
    */
   violations?: readonly HeroValidationIssue[] | undefined;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /** One entry of a Hero 400 body's `message[]` (documented as `{ code, expected, path[] }`). */
@@ -201,7 +139,7 @@ export class HeroApiError extends HeroError {
   readonly headers: Readonly<Record<string, string>>;
   /** Server-requested wait from `Retry-After`, in milliseconds. */
   readonly retryAfterMs: number | undefined;
-  /** Request id from one of {@link REQUEST_ID_HEADERS}; Hero documents none. */
+  /** Request id from `x-request-id`, `x-amzn-requestid` or `x-correlation-id`; Hero documents none. */
   readonly requestId: string | undefined;
 
   constructor(init: HeroApiErrorInit) {
@@ -215,6 +153,7 @@ export class HeroApiError extends HeroError {
     this.headers = init.headers ?? {};
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
+    if (init.mayHaveBeenProcessed !== undefined) withProcessedVerdict(this, init.mayHaveBeenProcessed);
   }
 
   /**
@@ -233,6 +172,7 @@ export class HeroApiError extends HeroError {
       operationId: this.operationId,
       requestId: this.requestId,
       retryAfterMs: this.retryAfterMs,
+      mayHaveBeenProcessed: this.mayHaveBeenProcessed,
       cause: summarizeCause(this.cause),
     };
   }
@@ -363,6 +303,8 @@ export interface HeroNetworkErrorInit {
   cause?: unknown;
   /** Replaces the generated message. Must not contain secrets. */
   message?: string | undefined;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /**
@@ -410,6 +352,8 @@ export interface HeroTimeoutErrorInit {
   kind: 'attempt' | 'deadline' | 'signal';
   /** For a deadline, the failure of the previous attempt, if any; for a signal, its reason. */
   cause?: unknown;
+  /** Whether Hero may have acted on the call (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /** The server did not answer in time. Status is 0. */
@@ -446,6 +390,8 @@ export interface HeroAbortErrorInit {
   operationId?: string | undefined;
   /** The signal's `reason`. */
   cause: unknown;
+  /** Whether Hero may have acted on the call: an attempt had left when the signal fired (see {@link HeroError.mayHaveBeenProcessed}). */
+  mayHaveBeenProcessed?: boolean | undefined;
 }
 
 /**
@@ -467,6 +413,7 @@ export class HeroAbortError extends HeroError {
     this.method = init.method;
     this.path = init.path;
     this.operationId = init.operationId;
+    if (init.mayHaveBeenProcessed !== undefined) withProcessedVerdict(this, init.mayHaveBeenProcessed);
   }
 }
 
@@ -474,7 +421,10 @@ export class HeroAbortError extends HeroError {
  * The error for a call its caller's signal ended: {@link HeroTimeoutError} (kind `signal`)
  * when the reason is a `TimeoutError`, else {@link HeroAbortError}; `cause` is the reason.
  */
-export function errorFromAbort(reason: unknown, call: { method: string; path: string; operationId?: string | undefined }): HeroTimeoutError | HeroAbortError {
+export function errorFromAbort(
+  reason: unknown,
+  call: { method: string; path: string; operationId?: string | undefined; mayHaveBeenProcessed?: boolean | undefined },
+): HeroTimeoutError | HeroAbortError {
   const isTimeout = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
   return isTimeout ? new HeroTimeoutError({ ...call, kind: 'signal', cause: reason }) : new HeroAbortError({ ...call, cause: reason });
 }
@@ -488,6 +438,8 @@ export class HeroResponseParseError extends HeroApiError {
 
   constructor(init: HeroApiErrorInit) {
     super({
+      // A 2xx arrived: Hero acted, whatever its body says.
+      mayHaveBeenProcessed: true,
       ...init,
       message: init.message ?? `${describeCall(init)} returned ${describeStatus(init)} but the body is not the JSON the API describes`,
     });
@@ -516,96 +468,6 @@ export function errorFromStatus(init: HeroApiErrorInit): HeroApiError {
       if (init.status >= 300 && init.status < 400) return new HeroRedirectError({ ...init, location: init.headers?.location });
       return new HeroApiError(init);
   }
-}
-
-/** Call details {@link errorFromResponse} cannot read from the response. */
-export interface ErrorResponseContext {
-  /** HTTP method, upper case. */
-  method: string;
-  /** Path template, e.g. `/v1/patients/{id}`. */
-  path: string;
-  /** Spec operationId, when known. */
-  operationId?: string | undefined;
-  /** Secret values to scrub from the body and headers (see {@link secretsOf}). */
-  secrets?: readonly string[] | undefined;
-  /** Clock for HTTP-date `Retry-After` values. @default Date.now */
-  nowMs?: number | undefined;
-  /** The request URL, to resolve a relative `Location`. @default the response URL */
-  url?: string | undefined;
-}
-
-// Longest sl-violations header read; Prism's are a few hundred bytes per violation.
-const MAX_VIOLATIONS_HEADER_CHARS = 64_000;
-
-/**
- * Reads the `sl-violations` header a Prism mock or proxy adds (a JSON array of
- * `{ location: ['request', 'body', 'patient_id'], severity, code, message }`) into
- * issues: errors only, body fields by name, other places prefixed (`query.page_index`).
- * Anything unreadable gives `[]`; Hero itself never sends this header.
- */
-export function parseMockViolations(header: string | undefined): HeroValidationIssue[] {
-  if (header === undefined || header.length > MAX_VIOLATIONS_HEADER_CHARS) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(header);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const issues: HeroValidationIssue[] = [];
-  for (const item of parsed) {
-    if (typeof item !== 'object' || item === null) continue;
-    const { location, severity, code, message } = item as Record<string, unknown>;
-    if (severity !== undefined && severity !== 'Error') continue;
-    const where = Array.isArray(location) ? location.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
-    const path = where[0] === 'request' ? where.slice(where[1] === 'body' ? 2 : 1) : where;
-    issues.push({
-      path,
-      ...(code !== undefined && { code: String(code) }),
-      ...(typeof message === 'string' && { message }),
-    });
-  }
-  return issues;
-}
-
-/** Reads a body as JSON when it parses, else text; an empty body gives `undefined`. */
-export function parseErrorBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Builds the typed error for a non-2xx response, consuming its body. The body is
- * read here because openapi-fetch reports an empty error body as `undefined`,
- * which would lose nothing but would also tell nothing; callers should not rely on it.
- */
-export async function errorFromResponse(response: Response, context: ErrorResponseContext): Promise<HeroApiError> {
-  const secrets = context.secrets ?? [];
-  const text = redactSecrets(await response.text(), secrets);
-  const headers = redactResponseHeaders(response.headers, secrets, context.url ?? response.url);
-  const retryAfter = headers['retry-after'];
-  let requestId: string | undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    requestId = headers[name];
-    if (requestId !== undefined) break;
-  }
-  const violations = parseMockViolations(headers['sl-violations']);
-  return errorFromStatus({
-    ...(violations.length > 0 && { violations }),
-    status: response.status,
-    statusText: response.statusText,
-    method: context.method,
-    path: context.path,
-    operationId: context.operationId,
-    body: parseErrorBody(text),
-    headers,
-    retryAfterMs: retryAfter === undefined ? undefined : parseRetryAfterMs(retryAfter, context.nowMs ?? Date.now()),
-    requestId,
-  });
 }
 
 // ---- Errors raised before or outside an API call ----

@@ -22,19 +22,9 @@ export {
   type HeroInputIssue,
   type WebhookVerificationFailureReason,
 } from './errors.js';
-export type {
-  RetryOptions,
-  RetryBudgetOptions,
-  TransportOptions,
-  TransportHooks,
-  RequestHookEvent,
-  ResponseHookEvent,
-  RetryHookEvent,
-  RedactedRequest,
-  RedactedResponse,
-} from './transport/options.js';
-export type { RetryReason, StopReason } from './transport/retry.js';
-export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/attempt-log.js';
+export type { RetryOptions, RetryBudgetOptions, TransportOptions, TransportHooks, RequestHookEvent, ResponseHookEvent, RetryHookEvent, RedactedRequest, RedactedResponse } from './transport/types.js';
+export type { RetryReason, StopReason } from './transport/types.js';
+export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/types.js';
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { RateLimitOptions } from './rate-limit/options.js';
@@ -45,15 +35,34 @@ export { HeroClientClosedError } from './rate-limit/client-closed-error.js';
 export {
   runBulk,
   mayHaveBeenProcessed,
+  maxBulkConcurrency,
   HeroBulkTaskError,
+  HeroBulkInterruptedError,
+  type BulkInterruptionSource,
   type BulkOptions,
   type BulkProgress,
   type BulkReport,
   type BulkItemResult,
   type BulkTaskContext,
 } from './bulk.js';
-export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './result.js';
-export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './pagination.js';
+export { createFileJournal, type FileJournalOptions } from './campaign/file-journal.js';
+export { createRedisJournal, type RedisJournalOptions, type CampaignRedisClient } from './campaign/redis-journal.js';
+export type { CampaignJournal, CampaignStatus, CampaignStatusItem, CampaignCounts, CampaignItemStatus } from './campaign/journal.js';
+export type { CampaignOptions } from './campaign/run-campaign.js';
+export type { CampaignReport, CampaignItemResult, CampaignProgress, CampaignRunCounts } from './campaign/report.js';
+export {
+  HeroCampaignError,
+  HeroCampaignMismatchError,
+  HeroCampaignJournalCorruptError,
+  HeroCampaignJournalUnavailableError,
+  HeroCampaignDuplicateKeyError,
+  HeroCampaignInterruptedError,
+  type CampaignErrorReason,
+  type CampaignInterruptionSource,
+} from './campaign/errors.js';
+export { maxCampaignKeyLength, maxCampaignItems } from './campaign/keys.js';
+export type { PdsRegistered, PdsRegistrationResult, PdsVerificationRequired } from './pds-result.js';
+export { autoPaginate, maxToArrayLimit, maxPageSize, type AutoPaginated, type ListPage, type PageOptions, type PagedOperationRef } from './auto-paginate.js';
 export type { HeroPaginate, PagedPath, PageItem, PaginateOptions, PaginateParams } from './paginate.js';
 export type { CallOptions, MutationOptions } from './resources/request.js';
 export type { PatientsResource, PatientSearchFilters, RegisterPdsOptions } from './resources/patients.js';
@@ -113,4 +122,18 @@ export {
   type WebhookPayloadDeviation,
 } from './webhooks/events.js';
 export type { WebhookHeaders } from './webhooks/webhook-headers.js';
+export { createWebhookHandler, type WebhookHandler } from './webhooks/receiver/create-webhook-handler.js';
+export type {
+  WebhookHandlerOptions,
+  WebhookEventHandlers,
+  WebhookEventHandler,
+  WebhookDeliveryContext,
+  WebhookDeliveryReport,
+  WebhookDeliveryOutcome,
+  WebhookDeliveryProblem,
+} from './webhooks/receiver/options.js';
+export type { WebhookDeliveryStore, DeliveryClaim } from './webhooks/receiver/delivery-store.js';
+export { createMemoryWebhookStore, type MemoryWebhookStore } from './webhooks/receiver/memory-store.js';
+export { createRedisWebhookStore, type RedisWebhookStoreOptions } from './webhooks/receiver/redis-store.js';
+export type { FastifyWebhookPlugin, FastifyWebhookPluginOptions } from './webhooks/receiver/fastify-adapter.js';
 export type { paths, components, operations } from '../generated/hero-api.js';

@@ -6,11 +6,14 @@
  */
 import type { paths } from '../generated/hero-api.js';
 import { operationIdsFor } from './operation-index.js';
-import { autoPaginate, readListPage, type AutoPaginated, type PageOptions, type PagedOperationRef } from './pagination.js';
+import { autoPaginate, readListPage, type AutoPaginated, type PageOptions, type PagedOperationRef } from './auto-paginate.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { callInit } from './resources/request.js';
 import type { PageParamName } from './resources/types.js';
 import type { HeroCallOptions } from './transport/call-options.js';
+import { HeroInputError, type HeroInputIssue } from './errors.js';
+import { declaredQueryNames } from './url/parameter-rules.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 type GetOperation<P extends keyof paths> = paths[P] extends { get: infer Op } ? Op : never;
 type QueryOf<P extends keyof paths> = GetOperation<P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -56,6 +59,7 @@ export function createPaginate(raw: HeroRawClient): HeroPaginate {
   const get = raw.GET as unknown as AnyGet;
   const operationIds = operationIdsFor('GET');
   return ((path: string, options: PaginateOptions<PagedPath> = {}) => {
+    checkPaginateArguments(path, options);
     const { params, pageSize, startPage, ...call } = options;
     const operation: PagedOperationRef = { method: 'GET', path, operationId: operationIds.get(path) };
     const init = callInit(call);
@@ -72,4 +76,28 @@ export function createPaginate(raw: HeroRawClient): HeroPaginate {
       operation,
     );
   }) as HeroPaginate;
+}
+
+/**
+ * Refuses what the types of `hero.paginate` forbid, before anything is built: a path that
+ * is not one of the spec's paged GET templates (those that take `page_index`), options or
+ * `params` (or their `path` and `query`) that are not objects. Never repeats the path.
+ */
+function checkPaginateArguments(path: unknown, options: unknown): void {
+  const issues: HeroInputIssue[] = [];
+  if (typeof path !== 'string' || !declaredQueryNames('GET', path)?.has('page_index')) {
+    issues.push({ field: 'path', message: "must be the template of a paged GET operation of the spec (one with page_index), such as '/v1/admins'" });
+  }
+  if (!isOptionsObject(options)) {
+    issues.push({ field: '(options)', message: `must be an object (received ${typeName(options)})` });
+  } else if (options.params !== undefined) {
+    if (!isOptionsObject(options.params)) issues.push({ field: 'params', message: `must be an object (received ${typeName(options.params)})` });
+    else {
+      for (const part of ['path', 'query'] as const) {
+        const value = options.params[part];
+        if (value !== undefined && !isOptionsObject(value)) issues.push({ field: `params.${part}`, message: `must be an object (received ${typeName(value)})` });
+      }
+    }
+  }
+  if (issues.length > 0) throw new HeroInputError(issues, 'hero.paginate arguments');
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Middleware } from 'openapi-fetch';
 import { createHeroClient } from './client.js';
-import { startFaultServer, type FaultServer } from './test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../test/helpers/fault-server.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -11,7 +11,8 @@ import { operationIdsFor } from './operation-index.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
 import { LightRequest } from './transport/light-request.js';
-import { checkPageQuery } from './pagination.js';
+import { checkPageQuery } from './auto-paginate.js';
+import { checkMiddleware, checkRawInit, checkRawPath, RAW_METHODS, rawMethod } from './raw-call-input.js';
 import { buildPath, hasPlaceholders } from './url/path-builder.js';
 import { declaredQueryNames } from './url/parameter-rules.js';
 import { assertDeclaredQuery } from './url/query-builder.js';
@@ -21,8 +22,6 @@ import { assertDeclaredQuery } from './url/query-builder.js';
  * operation declares. A symbol, so it never reaches a Request or the wire.
  */
 export const kFacadeCall: unique symbol = Symbol('heroFacadeCall');
-
-const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
 
 type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promise<{ data?: unknown; response: Response }>;
 
@@ -41,14 +40,24 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
   // Once middleware is added it may read, clone or replace the request: real Requests from then on.
   let light = options.light === true;
   tagged.use = (...middleware: Parameters<Client<paths>['use']>) => {
+    checkMiddleware(middleware, 'hero.raw.use');
     light = false;
     client.use(...middleware);
   };
-  for (const method of methods) {
+  tagged.eject = (...middleware: Parameters<Client<paths>['eject']>) => {
+    checkMiddleware(middleware, 'hero.raw.eject');
+    client.eject(...middleware);
+  };
+  for (const method of RAW_METHODS) {
     const call = client[method] as unknown as AnyCall;
     const operationIdByPath = operationIdsFor(method);
     tagged[method] = async (path: string, init?: Record<string | symbol, unknown>) => {
       const operationId = operationIdByPath.get(path);
+      // undici cannot send TRACE (a raw TypeError), and Hero's API has no TRACE operation.
+      if (method === 'TRACE') throw new HeroInputError([{ field: 'method', message: "TRACE cannot be sent: fetch refuses it, and Hero's API has no TRACE operation" }], 'hero.raw.TRACE call');
+      // A spec template is a well-formed path; anything else is checked before it is used.
+      if (operationId === undefined) checkRawPath(method, path);
+      if (init !== undefined) checkRawInit(operationId === undefined ? `hero.raw.${method} call` : `${method} ${path}`, init);
       checkParams(method, path, init);
       try {
         return await call(path, tagInit(init, path, operationId, light));
@@ -134,7 +143,6 @@ function withCallOptions(init: Record<string | symbol, unknown>): Record<string 
 
 function finishTagged(tagged: Record<string, unknown>): HeroRawClient {
   // `request(method, path, init)` is the same call with the method as an argument.
-  tagged.request = (method: string, path: string, init?: Record<string | symbol, unknown>) =>
-    (tagged[method.toUpperCase()] as AnyCall)(path, init);
+  tagged.request = async (method: string, path: string, init?: Record<string | symbol, unknown>) => (tagged[rawMethod(method)] as AnyCall)(path, init);
   return tagged as unknown as HeroRawClient;
 }

@@ -74,6 +74,10 @@ describe('choosing the answer', () => {
   it('refuses a malformed preference', () => {
     expect(() => mock.prefer({ code: 42 })).toThrow(HeroInputError);
     expect(() => mock.prefer({ example: 'a, code=500' })).toThrow(HeroInputError);
+    // Values the types forbid (issue 23): typed, never a TypeError.
+    expect(() => mock.prefer(null as never)).toThrow(HeroInputError);
+    expect(() => mock.prefer({ dynamic: 'yes' as never })).toThrow(HeroInputError);
+    expect(() => mock.prefer({ code: '404' as never })).toThrow(HeroInputError);
   });
 });
 

@@ -2,10 +2,11 @@
  * Test helpers for code that uses this client: a local mock of the Hero API served by
  * Prism from the spec bundled with this package. Shipped as the `/testing` subpath.
  */
-import { fileURLToPath } from 'node:url';
+import { bundledSpecPath as specShippedWithPackage } from './openapi/package-root.js';
 import type { HeroClientOptions } from './client.js';
 import { HeroInputError, type HeroInputIssue } from './errors.js';
-import { startPrism } from './testing/prism.js';
+import { checkListenOptions, startPrism } from './testing/prism.js';
+import { isOptionsObject, typeName } from './validation/type-name.js';
 
 export { startPrism, findFreePort, HeroPrismError, type PrismOptions, type PrismServer } from './testing/prism.js';
 
@@ -72,6 +73,7 @@ const EXAMPLE_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** The `Prefer` header value for a preference; throws {@link HeroInputError} for a malformed one. */
 export function preferHeader(preference: HeroMockPreference): string | undefined {
+  if (!isOptionsObject(preference as unknown)) throw new HeroInputError([{ field: '(preference)', message: `must be an object (received ${typeName(preference)})` }], 'mock preference');
   const issues: HeroInputIssue[] = [];
   const parts: string[] = [];
   if (preference.code !== undefined) {
@@ -82,16 +84,29 @@ export function preferHeader(preference: HeroMockPreference): string | undefined
     if (typeof preference.example === 'string' && EXAMPLE_NAME.test(preference.example)) parts.push(`example=${preference.example}`);
     else issues.push({ field: 'example', message: 'must be the name of an example in the spec (letters, digits, _ . -)' });
   }
-  if (preference.dynamic !== undefined) parts.push(`dynamic=${preference.dynamic === true}`);
+  if (preference.dynamic !== undefined) {
+    if (typeof preference.dynamic === 'boolean') parts.push(`dynamic=${preference.dynamic}`);
+    else issues.push({ field: 'dynamic', message: 'must be true or false' });
+  }
   if (issues.length > 0) throw new HeroInputError(issues, 'mock preference');
   return parts.length === 0 ? undefined : parts.join(', ');
 }
 
+/** Refuses, before Prism is started, what the types of {@link startHeroMock} forbid. */
+function checkMockOptions(options: unknown): void {
+  if (!isOptionsObject(options)) throw new HeroInputError([{ field: '(options)', message: `must be an object (received ${typeName(options)})` }], 'mock options');
+  const issues: HeroInputIssue[] = [];
+  const { specPath } = options;
+  if (specPath !== undefined && !(typeof specPath === 'string' && specPath !== '')) issues.push({ field: 'specPath', message: `must be a file path (received ${typeName(specPath)})` });
+  checkListenOptions(options, issues);
+  if (issues.length > 0) throw new HeroInputError(issues, 'mock options');
+}
+
 /**
- * The spec shipped with the package. Resolved from this module's location so it works
- * from `src/` (tsx, vitest) and from `dist/`, both one level below the package root.
+ * The spec shipped with the package, under the package root that hero-drift, hero-contract
+ * and hero-webhooks find too (openapi/package-root.ts): from `src/` and from `dist/` alike.
  */
-export const bundledSpecPath: string = fileURLToPath(new URL('../openapi/hero-public-api.yaml', import.meta.url));
+export const bundledSpecPath: string = specShippedWithPackage();
 
 /**
  * Starts a Prism mock of the Hero API and resolves once it answers. Requests are validated
@@ -108,6 +123,7 @@ export const bundledSpecPath: string = fileURLToPath(new URL('../openapi/hero-pu
  * await mock.stop();
  */
 export async function startHeroMock(options: HeroMockOptions = {}): Promise<HeroMock> {
+  checkMockOptions(options);
   const prism = await startPrism({
     specPath: options.specPath ?? bundledSpecPath,
     ...(options.port !== undefined && { port: options.port }),

@@ -5,7 +5,7 @@
 import Bottleneck from 'bottleneck';
 import { AdaptiveRetryStrategy } from '@smithy/util-retry';
 import { createHeroClient } from '../../src/index.js';
-import { sendMessageBody } from '../fixtures.js';
+import { sendMessageBody } from '../../test/helpers/fixtures.js';
 
 /** Names, in the order they are reported. */
 export const RATE_CONTENDERS = ['hero', 'hero, pacing off', 'naive retry loop', 'AWS adaptive', 'Bottleneck'] as const;

@@ -15,7 +15,7 @@
  */
 import type { RateContenderName } from './contenders.js';
 
-/** The server one scenario runs against (src/test-helpers/limited-server.ts). */
+/** The server one scenario runs against (test/helpers/limited-server.ts). */
 export interface ServerSpec {
   /** Requests/s; 0 = no limit. */
   readonly rate: number;

@@ -19,9 +19,9 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPackage, removeScratchBuild, repoRoot } from '../build-package.js';
-import { BENCH_CREDENTIALS } from '../fixtures.js';
+import { BENCH_CREDENTIALS } from '../../test/helpers/fixtures.js';
 import { describeMachine } from '../machine.js';
-import { spawnServer } from '../spawn-server.js';
+import { spawnServer } from '../../test/helpers/spawn-server.js';
 import { median, quantile, round } from '../stats.js';
 import { formatTable } from '../table.js';
 import { runBatch } from '../throughput.js';
@@ -115,7 +115,7 @@ const strays = [
 ];
 const strayReport: unknown[] = [];
 for (const stray of strays) {
-  const limited = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, ['0', '0', '0', String(stray.percent), String(stray.status), '0', '11']);
+  const limited = await spawnServer(new URL('../../test/helpers/limited-server.ts', import.meta.url).pathname, ['0', '0', '0', String(stray.percent), String(stray.status), '0', '11']);
   try {
     for (const p of PACED) {
       const hero = client(p, limited.url, { timeoutMs: 1000, deadlineMs: 8000 });

@@ -24,12 +24,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startRedisServer, redisServerPath, type RedisServer } from '../../src/test-helpers/redis-server.js';
+import { startRedisServer, redisServerPath, type RedisServer } from '../../test/helpers/redis-server.js';
 import { repoRoot } from '../build-package.js';
 import { describeMachine } from '../machine.js';
-import { spawnServer } from '../spawn-server.js';
+import { spawnServer } from '../../test/helpers/spawn-server.js';
 import { formatTable } from '../table.js';
-import type { LimitedServerStats } from '../../src/test-helpers/limited-server.js';
+import type { LimitedServerStats } from '../../test/helpers/limited-server.js';
 import { GROUPS, MATRIX, serverLabel, type Scenario } from './matrix.js';
 import { defaultRateLimitKey } from '../../src/rate-limit/options.js';
 import type { WorkerJob, WorkerReport } from './worker.js';
@@ -116,7 +116,7 @@ async function runScenario(s: Scenario, index: number, redis: RedisServer | unde
   // One seed per server, so every contender against it meets the same stray errors.
   const seed = [...serverLabel(s.server)].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
   const serverArgs = [rate, burst, latencyMs, stray?.percent ?? 0, stray?.status ?? 503, stray?.retryAfter ?? '0', seed].map(String);
-  const server = await spawnServer(new URL('../../src/test-helpers/limited-server.ts', import.meta.url).pathname, serverArgs);
+  const server = await spawnServer(new URL('../../test/helpers/limited-server.ts', import.meta.url).pathname, serverArgs);
   const workers = await Promise.all(Array.from({ length: s.processes }, forkWorker));
   // A practice group per scenario: with only the Redis URL set, the shared key is
   // derived from it, so scenarios never share learned state.

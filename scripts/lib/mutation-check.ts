@@ -4,7 +4,7 @@
  * as `hero-contract --target <url> --allow-writes` would. A mutant is caught when the
  * suite fails (exit 1); a correct variant must pass (exit 0).
  */
-import { exitCodeOf } from '../../src/contract/report.js';
+import { exitCodeOf } from '../../src/contract/summary.js';
 import { createSuiteContext, runSuite, type SuiteReport } from '../../src/contract/run.js';
 import type { LoadedSpec } from '../../src/contract/spec.js';
 import { openTarget, parseTargetChoice } from '../../src/contract/targets.js';
@@ -15,7 +15,7 @@ import { OPERATORS, startMutationServer, type Operator } from './mutation-server
 /** The outcome for one operator. */
 export interface MutationResult {
   readonly operator: Operator;
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: 0 | 1 | 3;
   /** Mutants: the suite failed. Correct variants: the suite passed. */
   readonly asExpected: boolean;
   /** The first failing cases, to show what caught the mutant (or what wrongly failed). */

@@ -21,7 +21,7 @@ if (missing.length > 0) {
   process.stderr.write(
     `hero-contract needs ${missing.join(' and ')}, optional peer dependencies of @hero-sdk/hero-health: npm install --save-dev ajv@8 ajv-formats@3\n`,
   );
-  process.exitCode = 1;
+  process.exitCode = 2; // usage/set-up: nothing was run (the exit-code table every command shares)
 } else {
   const { main } = await import('./cli.js');
   process.exitCode = await main(process.argv.slice(2));

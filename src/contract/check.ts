@@ -2,6 +2,8 @@
  * Checks one response against what the spec documents for its operation: status,
  * content type, body schema (ajv), required headers, and undeclared properties (warnings).
  */
+import { parseSlViolations } from '../transport/mock-violations.js';
+import { describeShape, safeFieldPath, safeMediaType } from '../tool-output/mask.js';
 import type { SentResponse } from './send.js';
 import { isJsonMediaType, type OperationSpec, type ResponseSpec } from './spec.js';
 import type { SpecValidator } from './validate.js';
@@ -28,12 +30,24 @@ const mediaMatches = (documented: string, actual: string): boolean => {
 /**
  * Checks `response` against the documentation of its actual status. `expected` lists the
  * statuses the case accepts; any other status is a problem, and so is an undocumented one.
+ * Findings name statuses, media types, field paths and schemas, never a value from the
+ * response: a body may hold a patient's record, or the API key echoed back.
  */
+/**
+ * A 429 without the `Retry-After` the spec documents for it breaks the contract a client's
+ * back-off relies on, whether or not the spec marks the header required; the problem, or
+ * `undefined` when the header is there or the spec does not document one.
+ */
+export function missingRetryAfter(documented: ResponseSpec | undefined, status: number, headers: Headers): string | undefined {
+  if (status !== 429 || documented === undefined || !documented.headers.includes('retry-after') || headers.has('retry-after')) return undefined;
+  return '429 without the Retry-After header the spec documents for it: a client cannot know how long to wait';
+}
+
 export function checkResponse(validator: SpecValidator, op: OperationSpec, response: SentResponse, expected: readonly number[]): Findings {
   const problems: string[] = [];
   const warnings: string[] = [];
   if (!expected.includes(response.status)) {
-    problems.push(`status ${response.status}, expected ${expected.join(' or ')}${describeBody(response)}`);
+    problems.push(`status ${response.status}, expected ${expected.join(' or ')} (body: ${describeShape(response.body)})`);
   }
   const documented = documentedResponse(op, response.status);
   if (!documented) {
@@ -43,8 +57,10 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
   for (const header of documented.requiredHeaders) {
     if (!response.headers.has(header)) problems.push(`required response header "${header}" is missing`);
   }
+  const retryAfter = missingRetryAfter(documented, response.status, response.headers);
+  if (retryAfter !== undefined) problems.push(retryAfter);
   if (documented.content.length === 0) {
-    if (response.body !== undefined) warnings.push(`${response.status} has a body (${response.contentType ?? 'no content type'}) but the spec documents none`);
+    if (response.body !== undefined) warnings.push(`${response.status} has a body (${response.contentType === undefined ? 'no content type' : safeMediaType(response.contentType)}) but the spec documents none`);
     return { problems, warnings };
   }
   if (response.body === undefined) {
@@ -53,27 +69,21 @@ export function checkResponse(validator: SpecValidator, op: OperationSpec, respo
   }
   const media = response.contentType ? documented.content.find((m) => mediaMatches(m.mediaType, response.contentType!)) : undefined;
   if (!media) {
-    problems.push(`content type ${response.contentType ?? '(none)'}, expected ${documented.content.map((m) => m.mediaType).join(' or ')}`);
+    problems.push(`content type ${safeMediaType(response.contentType)}, expected ${documented.content.map((m) => m.mediaType).join(' or ')}`);
     return { problems, warnings };
   }
   if (response.malformedJson) {
-    problems.push(`body is labelled ${response.contentType} but is not valid JSON`);
+    problems.push(`body is labelled ${safeMediaType(response.contentType)} but is not valid JSON`);
     return { problems, warnings };
   }
   if (!media.schemaPointer || !isJsonMediaType(media.mediaType)) return { problems, warnings };
   for (const issue of validator.validate(media.schemaPointer, response.body)) {
-    problems.push(`body ${issue.field}: ${issue.message} (expected ${issue.expected})`);
+    problems.push(`body ${safeFieldPath(issue.field)}: ${issue.message} (expected ${issue.expected})`);
   }
   for (const u of validator.undeclared(media.schemaPointer, response.body)) {
-    warnings.push(`undeclared response property ${u.field} (not in ${u.schema})`);
+    warnings.push(`undeclared response property ${safeFieldPath(u.field)} (not in ${u.schema})`);
   }
   return { problems, warnings };
-}
-
-function describeBody(response: SentResponse): string {
-  if (response.body === undefined) return '';
-  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-  return `; body: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }
 
 /** One validation finding Prism reported in `sl-violations` or in its own error body. */
@@ -88,17 +98,22 @@ export function prismViolations(response: SentResponse): PrismViolation[] {
   const found: PrismViolation[] = [];
   const header = response.headers.get('sl-violations');
   if (header) {
-    try {
-      found.push(...(JSON.parse(header) as PrismViolation[]));
-    } catch {
-      found.push({ location: [], message: `unparseable sl-violations header: ${header}`, severity: 'Error' });
+    const parsed = parseSlViolations(header);
+    // Not repeated when unreadable: whatever sent it, the header is not Prism's list and may carry anything.
+    if (parsed === undefined) found.push({ location: [], message: 'unparseable sl-violations header', severity: 'Error' });
+    for (const v of parsed ?? []) {
+      if (v.wellFormedLocation && v.message !== undefined) found.push({ location: v.location.map(String), message: v.message, severity: v.severity ?? '' });
     }
   }
   const body = response.body as { type?: unknown; validation?: unknown } | undefined;
   if (isPrismError(response) && Array.isArray(body?.validation)) found.push(...(body.validation as PrismViolation[]));
+  const wellFormed = found.filter(
+    (v): v is PrismViolation =>
+      v !== null && typeof v === 'object' && Array.isArray(v.location) && v.location.every((l) => typeof l === 'string' || typeof l === 'number') && typeof v.message === 'string',
+  );
   // With --errors Prism lists the same violations in the header and in its error body.
   const seen = new Set<string>();
-  return found.filter((v) => {
+  return wellFormed.filter((v) => {
     const key = `${v.location.join('.')}|${v.message}`;
     return !seen.has(key) && Boolean(seen.add(key));
   });

@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { main } from './cli.js';
-import { bundledSpecPath } from './package-root.js';
+import { bundledSpecPath } from '../openapi/package-root.js';
 import { loadSpec } from './spec.js';
 import { parseTargetChoice, planTarget } from './targets.js';
 
@@ -83,7 +83,7 @@ describe('hero-contract against a URL (recording server on 127.0.0.1)', () => {
   it('refuses --allow-writes naming another host, before sending anything', async () => {
     const s = await recordingServer();
     const run = await runCli(['--target', s.url, '--allow-writes=api.staging.htech.app']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--allow-writes=api\.staging\.htech\.app does not name the target host 127\.0\.0\.1/);
     expect(s.requests).toEqual([]);
   });
@@ -102,21 +102,26 @@ describe('hero-contract against a URL (recording server on 127.0.0.1)', () => {
     }
   });
 
-  it('reports 429 answers as inconclusive, never as passed or failed, and warns when Retry-After is missing', async () => {
+  it('reports 429 answers with Retry-After as inconclusive (exit 3), never as passed or failed', async () => {
     const s = await recordingServer();
-    s.setFallback({ type: 'respond', status: 429 });
+    s.setFallback((request) => (request.url === '/' ? { type: 'respond', status: 200, body: {} } : { type: 'respond', status: 429, headers: { 'retry-after': '30' } }));
     const run = await runCli(['--target', s.url, '--operation', 'getPatientById', '--markdown', join(dir, 'summary.md')]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/INCONCLUSIVE — RETRY LATER \(\d+\)/);
-    expect(run.stdout).toMatch(/429 without a Retry-After header/);
+    expect(run.stdout).toContain('(Retry-After: 30)');
+    expect(run.stdout).not.toMatch(/without (a|the) Retry-After/);
     expect(run.stdout).toContain('RESULT: INCONCLUSIVE');
     const markdown = await readFile(join(dir, 'summary.md'), 'utf8');
     expect(markdown).toMatch(/^## Hero contract suite: ⚠️ INCONCLUSIVE/);
+  });
 
-    s.setFallback((request) => (request.url === '/' ? { type: 'respond', status: 200, body: {} } : { type: 'respond', status: 429, headers: { 'retry-after': '30' } }));
-    const withHeader = await runCli(['--target', s.url, '--operation', 'getPatientById']);
-    expect(withHeader.stdout).toContain('(Retry-After: 30)');
-    expect(withHeader.stdout).not.toMatch(/without a Retry-After/);
+  it('fails a 429 without the Retry-After header the spec documents for it (exit 1)', async () => {
+    const s = await recordingServer();
+    s.setFallback((request) => (request.url === '/' ? { type: 'respond', status: 200, body: {} } : { type: 'respond', status: 429 }));
+    const run = await runCli(['--target', s.url, '--operation', 'getPatientById']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/429 without the Retry-After header the spec documents for it/);
+    expect(run.stdout).toContain('RESULT: FAIL');
   });
 });
 
@@ -144,16 +149,16 @@ describe('safety decided before anything is sent', () => {
     expect(mock.apiKey).not.toBe(KEY);
   });
 
-  it('exits 1 with the reason and sends nothing when the flags are unsafe', async () => {
+  it('exits 2 (usage: nothing was run) with the reason and sends nothing when the flags are unsafe', async () => {
     const run = await runCli(['--target', 'production', '--allow-writes']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('--allow-writes=api.herohealth.net');
     expect(run.events).toEqual([]);
   });
 
-  it('skips staging loudly (exit 2) without credentials', async () => {
+  it('skips staging loudly (exit 3, no verdict) without credentials', async () => {
     const run = await runCli(['--target', 'staging', '--url', 'http://127.0.0.1:9'], { HERO_API_KEY: '', HERO_PRACTICE_GROUP_ID: '' });
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(3);
     expect(run.stderr).toContain('SKIPPED — NOTHING WAS TESTED');
   });
 });

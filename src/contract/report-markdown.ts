@@ -2,22 +2,23 @@
  * The markdown summary of a run, for `$GITHUB_STEP_SUMMARY` or a pull-request comment:
  * the verdict, totals per kind, then failures, rate-limited cases and what did not apply.
  */
-import { exitCodeOf, summarize, type KindCounts } from './report.js';
+import { markdownCode, markdownText } from '../tool-output/escape.js';
+import { exitCodeOf, summarize, type KindCounts } from './summary.js';
 import type { SuiteReport } from './run.js';
 
 const MAX_LISTED = 50;
 
-/** Markdown cells cannot hold `|` or newlines. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Text from the spec or the target, as markdown that shows it and does nothing else. */
+const cell = markdownText;
 
 /** Renders the summary. Never contains credentials: reports hold only ids, statuses and findings. */
 export function formatMarkdown(report: SuiteReport): string {
   const code = exitCodeOf(report);
   const summary = summarize(report);
   const verdict = report.skipped !== undefined ? '⚠️ SKIPPED — nothing was tested' : code === 0 ? '✅ PASS' : code === 1 ? '❌ FAIL' : '⚠️ INCONCLUSIVE — rate limited, retry later';
-  const lines = [`## Hero contract suite: ${verdict}`, '', `Target: \`${report.target.label}\`  `, `Spec: \`${report.specPath}\``, ''];
+  const lines = [`## Hero contract suite: ${verdict}`, '', `Target: \`${markdownCode(report.target.label)}\`  `, `Spec: \`${markdownCode(report.specPath)}\``, ''];
   if (report.skipped !== undefined) {
-    lines.push(`> **Not a pass.** ${report.skipped}`, '');
+    lines.push(`> **Not a pass.** ${cell(report.skipped)}`, '');
     return `${lines.join('\n')}\n`;
   }
   const row = (name: string, k: KindCounts) => `| ${name} | ${k.total} | ${k.passed} | ${k.failed} | ${k.inconclusive} | ${k.notApplicable} |`;

@@ -4,98 +4,26 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { jsonText, oneLine, xmlAttribute, xmlText } from '../tool-output/escape.js';
 import { formatMarkdown } from './report-markdown.js';
+import { exitCodeOf, kindGroup, summarize, type KindCounts } from './summary.js';
 import type { CaseResult, SuiteReport } from './run.js';
-
-/** Counts of one kind of case. */
-export interface KindCounts {
-  total: number;
-  passed: number;
-  failed: number;
-  /** Answered 429 where another status was expected: retry later. */
-  inconclusive: number;
-  notApplicable: number;
-  skipped: number;
-}
-
-/** Numbers a run is judged by. */
-export interface Summary {
-  readonly operations: number;
-  /** Operations with at least one case that ran and passed. */
-  readonly operationsCovered: number;
-  /** Documented numeric statuses, over all operations. */
-  readonly statusesDocumented: number;
-  /** Documented statuses with a passing response case. */
-  readonly statusesCovered: number;
-  readonly byKind: Record<'response' | 'negative' | 'self-check', KindCounts>;
-  readonly warnings: number;
-  readonly passed: boolean;
-  /** Every case that ran was rate limited: nothing was learnt, so the run is not a pass. */
-  readonly allInconclusive: boolean;
-}
-
-const kindGroup = (r: CaseResult): keyof Summary['byKind'] => (r.kind === 'response' || r.kind === 'self-check' ? r.kind : 'negative');
-
-/** Computes the {@link Summary} of a report. */
-export function summarize(report: SuiteReport): Summary {
-  const empty = (): KindCounts => ({ total: 0, passed: 0, failed: 0, inconclusive: 0, notApplicable: 0, skipped: 0 });
-  const byKind = { response: empty(), negative: empty(), 'self-check': empty() };
-  for (const r of report.results) {
-    const k = byKind[kindGroup(r)];
-    k.total++;
-    if (r.outcome === 'passed') k.passed++;
-    else if (r.outcome === 'failed') k.failed++;
-    else if (r.outcome === 'inconclusive') k.inconclusive++;
-    else if (r.outcome === 'not-applicable') k.notApplicable++;
-    else k.skipped++;
-  }
-  // A status counts as covered only when every case for it (each named example) passed.
-  const statusPassed = new Map<string, boolean>();
-  for (const r of report.results) {
-    if (r.kind !== 'response' || !r.status || !/^\d{3}$/.test(r.status)) continue;
-    const key = `${r.operationId} ${r.status}`;
-    statusPassed.set(key, (statusPassed.get(key) ?? true) && r.outcome === 'passed');
-  }
-  const covered = [...statusPassed.values()].filter(Boolean);
-  const operationsCovered = new Set(report.results.filter((r) => r.kind !== 'self-check' && r.outcome === 'passed').map((r) => r.operationId)).size;
-  const failed = byKind.response.failed + byKind.negative.failed + byKind['self-check'].failed;
-  const inconclusive = byKind.response.inconclusive + byKind.negative.inconclusive;
-  const allInconclusive = inconclusive > 0 && byKind.response.passed + byKind.negative.passed === 0;
-  return {
-    operations: report.operationCount,
-    operationsCovered,
-    statusesDocumented: statusPassed.size,
-    statusesCovered: covered.length,
-    byKind,
-    warnings: report.results.reduce((n, r) => n + r.warnings.length, 0),
-    passed: report.skipped === undefined && failed === 0 && !allInconclusive,
-    allInconclusive,
-  };
-}
-
-/**
- * 0: every required case passed (rate-limited cases are listed, not failed). 1: something
- * failed. 2: nothing was tested: the target was unreachable, or rate limited every case.
- */
-export function exitCodeOf(report: SuiteReport): 0 | 1 | 2 {
-  if (report.skipped !== undefined) return 2;
-  const summary = summarize(report);
-  if (summary.passed) return 0;
-  const failed = summary.byKind.response.failed + summary.byKind.negative.failed + summary.byKind['self-check'].failed;
-  return failed === 0 && summary.allInconclusive ? 2 : 1;
-}
 
 const pad = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
 
-/** The console report: table, failures, warnings, totals. */
-export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?: number } = {}): string {
+/**
+ * The console report: table, failures, warnings, totals. Text from the spec or the target
+ * is put on one line each ({@link oneLine}), so it cannot start a line such as `RESULT: PASS`.
+ * With `showBodies`, a failed case's masked body follows its problems.
+ */
+export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?: number; showBodies?: boolean } = {}): string {
   const lines: string[] = [];
   const summary = summarize(report);
-  lines.push(`Hero contract suite — target: ${report.target.label}`);
-  lines.push(`Spec: ${report.specPath}`);
+  lines.push(`Hero contract suite — target: ${oneLine(report.target.label)}`);
+  lines.push(`Spec: ${oneLine(report.specPath)}`);
   if (report.skipped !== undefined) {
     const bar = '!'.repeat(78);
-    lines.push('', bar, `!! SKIPPED — NOTHING WAS TESTED. This is not a pass.`, `!! ${report.skipped}`, bar, '');
+    lines.push('', bar, `!! SKIPPED — NOTHING WAS TESTED. This is not a pass.`, `!! ${oneLine(report.skipped)}`, bar, '');
     return lines.join('\n');
   }
   lines.push('');
@@ -129,7 +57,7 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
         : results.some((r) => r.warnings.length > 0)
           ? 'PASS (warnings)'
           : 'PASS';
-    lines.push(`${pad(operationId, 30)} ${pad(`${first.method ?? ''} ${first.path ?? ''}`, 42)} ${pad(statusText, 44)} ${pad(negText, 9)} ${result}`);
+    lines.push(`${pad(oneLine(operationId), 30)} ${pad(oneLine(`${first.method ?? ''} ${first.path ?? ''}`), 42)} ${pad(oneLine(statusText), 44)} ${pad(negText, 9)} ${result}`);
   }
   lines.push('-'.repeat(138));
   lines.push('Statuses in (parentheses) were not applicable on this target; ✗ marks a failure. Negative: rejection cases passed/run.');
@@ -138,8 +66,9 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
   if (failures.length > 0) {
     lines.push('', `FAILURES (${failures.length})`);
     for (const r of failures) {
-      lines.push(`✗ ${r.id}${r.actualStatus !== undefined ? ` [got ${r.actualStatus}]` : ''}`);
-      for (const p of r.problems) lines.push(`    ${p}`);
+      lines.push(`✗ ${oneLine(r.id)}${r.actualStatus !== undefined ? ` [got ${r.actualStatus}]` : ''}`);
+      for (const p of r.problems) lines.push(`    ${oneLine(p)}`);
+      if (options.showBodies && r.maskedBody !== undefined) lines.push(`    body (masked): ${oneLine(r.maskedBody)}`);
     }
   }
   const warned = report.results.filter((r) => r.warnings.length > 0);
@@ -149,7 +78,7 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
     let shown = 0;
     for (const r of warned) {
       for (const w of r.warnings) {
-        if (shown++ < max) lines.push(`! ${r.id}: ${w}`);
+        if (shown++ < max) lines.push(`! ${oneLine(r.id)}: ${oneLine(w)}`);
       }
     }
     if (shown > max) lines.push(`  … ${shown - max} more in the JSON report`);
@@ -157,7 +86,7 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
   const inconclusive = report.results.filter((r) => r.outcome === 'inconclusive');
   if (inconclusive.length > 0) {
     lines.push('', `INCONCLUSIVE — RETRY LATER (${inconclusive.length}): the target answered 429 Too Many Requests`);
-    for (const r of inconclusive.slice(0, 20)) lines.push(`? ${r.id}: ${r.reason ?? ''}`);
+    for (const r of inconclusive.slice(0, 20)) lines.push(`? ${oneLine(r.id)}: ${oneLine(r.reason ?? '')}`);
     if (inconclusive.length > 20) lines.push(`  … ${inconclusive.length - 20} more in the JSON report`);
   }
   const na = report.results.filter((r) => r.outcome === 'not-applicable');
@@ -165,7 +94,7 @@ export function formatConsoleReport(report: SuiteReport, options: { maxWarnings?
     const reasons = new Map<string, number>();
     for (const r of na) reasons.set(r.reason ?? '', (reasons.get(r.reason ?? '') ?? 0) + 1);
     lines.push('', `NOT APPLICABLE ON THIS TARGET (${na.length})`);
-    for (const [reason, n] of reasons) lines.push(`- ${n} × ${reason}`);
+    for (const [reason, n] of reasons) lines.push(`- ${n} × ${oneLine(reason)}`);
   }
   const k = summary.byKind;
   const line = (name: string, c: KindCounts) =>
@@ -189,9 +118,7 @@ function resultLine(report: SuiteReport): string {
 
 const percent = (a: number, b: number) => (b === 0 ? '—' : `${Math.floor((a / b) * 1000) / 10}%`);
 
-const xml = (text: string) =>
-  // eslint-disable-next-line no-control-regex
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+const xml = xmlAttribute;
 
 /** JUnit XML: one testsuite per kind (response, negative, self-check), one testcase per case. */
 export function formatJUnit(report: SuiteReport): string {
@@ -204,11 +131,11 @@ export function formatJUnit(report: SuiteReport): string {
     const cases = results.map((r) => {
       const open = `    <testcase classname="hero-contract.${xml(kind)}.${xml(r.operationId ?? 'spec')}" name="${xml(r.id)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const inner: string[] = [];
-      if (r.outcome === 'failed') inner.push(`      <failure message="${xml(r.problems[0] ?? 'failed')}">${xml(r.problems.join('\n'))}</failure>`);
+      if (r.outcome === 'failed') inner.push(`      <failure message="${xml(r.problems[0] ?? 'failed')}">${xmlText(r.problems.join('\n'))}</failure>`);
       if (r.outcome === 'not-applicable') inner.push(`      <skipped message="${xml(`not applicable: ${r.reason ?? ''}`)}"/>`);
       if (r.outcome === 'inconclusive') inner.push(`      <skipped message="${xml(`inconclusive: ${r.reason ?? ''}`)}"/>`);
       if (r.outcome === 'skipped') inner.push(`      <skipped message="${xml(`SKIPPED, target unreachable: ${r.reason ?? ''}`)}"/>`);
-      if (r.warnings.length > 0) inner.push(`      <system-out>${xml(r.warnings.map((w) => `drift warning: ${w}`).join('\n'))}</system-out>`);
+      if (r.warnings.length > 0) inner.push(`      <system-out>${xmlText(r.warnings.map((w) => `drift warning: ${oneLine(w)}`).join('\n'))}</system-out>`);
       return inner.length === 0 ? `${open}/>` : `${open}>\n${inner.join('\n')}\n    </testcase>`;
     });
     return `  <testsuite name="hero-contract ${xml(kind)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}" timestamp="${report.startedAt}">\n${cases.join('\n')}\n  </testsuite>`;
@@ -219,9 +146,10 @@ export function formatJUnit(report: SuiteReport): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hero-contract (${xml(report.target.label)})" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-/** The JSON summary: totals plus every result. */
+/** The JSON summary: totals plus every result (masked bodies are for the terminal only, so left out). */
 export function formatJson(report: SuiteReport): string {
-  return `${JSON.stringify({ ...report, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2)}\n`;
+  const results = report.results.map(({ maskedBody: _maskedBody, ...result }) => result);
+  return `${jsonText(JSON.stringify({ ...report, results, summary: summarize(report), exitCode: exitCodeOf(report) }, null, 2))}\n`;
 }
 
 /** Where {@link writeReports} writes; each path is optional. */

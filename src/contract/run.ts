@@ -4,8 +4,10 @@
  * applicable on this target (with the reason).
  */
 import type { HeroClient } from '../client.js';
+import { parseRetryAfterMs } from '../transport/retry-after.js';
+import { createScrubber, describeShape, maskBody, safeFieldPath } from '../tool-output/mask.js';
 import { acceptedRejections, generateCases, notApplicableReason, type CaseKind, type ContractCase } from './cases.js';
-import { checkResponse, documentedResponse, isPrismError, prismViolations, type Findings } from './check.js';
+import { checkResponse, documentedResponse, isPrismError, missingRetryAfter, prismViolations, type Findings } from './check.js';
 import { buildRequest, unknownPathId } from './request.js';
 import { runSelfChecks, type SelfCheckResult } from './self-check.js';
 import { createContractClient, sendThroughClient, type SentResponse } from './send.js';
@@ -38,6 +40,12 @@ export interface CaseResult {
   readonly warnings: readonly string[];
   readonly actualStatus?: number;
   readonly durationMs: number;
+  /**
+   * With `--show-bodies`, a failed case's response body with every value that may be patient
+   * data or a credential masked ({@link maskBody}). Printed to the terminal only: no report
+   * file carries it.
+   */
+  readonly maskedBody?: string;
 }
 
 /** What a whole run produced. */
@@ -61,14 +69,32 @@ export interface SuiteContext {
   readonly client: HeroClient;
   /** Sends to the target itself. */
   readonly directClient: HeroClient;
+  /** Removes the API key (and masks patient identifiers) from any text a result carries. */
+  readonly scrub: (text: string) => string;
+  /** Keep a masked copy of failed responses' bodies for the terminal (`--show-bodies`). */
+  readonly showBodies: boolean;
+}
+
+/** Options of {@link createSuiteContext}. */
+export interface SuiteContextOptions {
+  /** Per-request time-out, connect and body included. @default 15_000 */
+  timeoutMs?: number;
+  /** See {@link SuiteContext.showBodies}. @default false */
+  showBodies?: boolean;
 }
 
 /** Compiles the validator and creates the clients for one target. */
-export function createSuiteContext(spec: LoadedSpec, target: ContractTarget, validator = createSpecValidator(spec)): SuiteContext {
-  const credentials = { apiKey: target.apiKey, practiceGroupId: target.practiceGroupId, followRedirects: target.kind === 'prism' };
+export function createSuiteContext(spec: LoadedSpec, target: ContractTarget, validator = createSpecValidator(spec), options: SuiteContextOptions = {}): SuiteContext {
+  const credentials = {
+    apiKey: target.apiKey,
+    practiceGroupId: target.practiceGroupId,
+    followRedirects: target.kind === 'prism',
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+  };
   const client = createContractClient({ baseUrl: target.baseUrl, ...credentials });
   const directClient = target.directUrl === target.baseUrl ? client : createContractClient({ baseUrl: target.directUrl, ...credentials });
-  return { spec, validator, target, client, directClient };
+  const scrub = createScrubber([target.apiKey]);
+  return { spec, validator, target, client, directClient, scrub, showBodies: options.showBodies ?? false };
 }
 
 const resultBase = (c: ContractCase) => ({
@@ -94,13 +120,18 @@ function requestFor(ctx: SuiteContext, c: ContractCase): ReturnType<typeof build
 /** Runs one case. Never throws: a failed request is a failed case. */
 export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseResult> {
   const started = performance.now();
+  let shown: unknown;
+  // Every text a result carries passes the scrubber: findings describe shapes, and this
+  // catches what a hostile target could still smuggle into a field name or media type.
   const finish = (outcome: Outcome, findings: Findings, extra: { reason?: string; actualStatus?: number } = {}): CaseResult => ({
     ...resultBase(c),
     outcome,
-    ...extra,
-    problems: findings.problems,
-    warnings: findings.warnings,
+    ...(extra.reason !== undefined && { reason: ctx.scrub(extra.reason) }),
+    ...(extra.actualStatus !== undefined && { actualStatus: extra.actualStatus }),
+    problems: findings.problems.map(ctx.scrub),
+    warnings: findings.warnings.map(ctx.scrub),
     durationMs: Math.round(performance.now() - started),
+    ...(ctx.showBodies && outcome === 'failed' && shown !== undefined && { maskedBody: maskBody(shown, ctx.scrub) }),
   });
 
   const na = notApplicableReason(c, ctx.target);
@@ -147,12 +178,17 @@ export async function runCase(ctx: SuiteContext, c: ContractCase): Promise<CaseR
   }
 
   const exchange = c.kind === 'response' ? ctx.target.tap?.take(c.id) : undefined;
+  shown = exchange ? liveResponse(exchange).body : response.body;
   const status = exchange?.status ?? response.status;
   if (status === 429 && !expected.includes(429)) {
-    // Rate limited: the target said nothing about the contract. Retry later, never a failure.
-    const retryAfter = (exchange?.headers ?? response.headers).get('retry-after');
+    // Rate limited: the target said nothing else about the contract, so the case is retried
+    // later; but a 429 lacking the Retry-After the spec documents breaks the contract itself.
+    const headersOf429 = exchange?.headers ?? response.headers;
+    const missing = missingRetryAfter(documentedResponse(op, 429), 429, headersOf429);
+    if (missing !== undefined) return finish('failed', { problems: [missing], warnings: [] }, { actualStatus: 429 });
+    const retryAfter = headersOf429.get('retry-after');
     const warnings = retryAfter === null ? ['429 without a Retry-After header: the client cannot know how long to wait'] : [];
-    const reason = `429 Too Many Requests — inconclusive, retry later${retryAfter === null ? '' : ` (Retry-After: ${retryAfter})`}`;
+    const reason = `429 Too Many Requests — inconclusive, retry later${retryAfter === null ? '' : ` (${describeRetryAfter(retryAfter)})`}`;
     return finish('inconclusive', { problems: [], warnings }, { reason, actualStatus: 429 });
   }
 
@@ -174,12 +210,17 @@ function checkGenerated(ctx: SuiteContext, c: ContractCase, response: SentRespon
   const problems: string[] = [];
   if (ctx.target.prismValidates) {
     for (const v of prismViolations(response)) {
-      const where = v.location.join('.');
+      // Locations inside a body name its keys, which are data: shown as field names only.
+      const where = safeFieldPath(`/${v.location.map(String).join('/')}`).slice(1).replaceAll('/', '.');
       // Request violations mean the spec's own examples (or this client) break the spec.
       if (v.location[0] === 'request' || (isPrismError(response) && v.severity === 'Error')) problems.push(`Prism: ${where || 'request'}: ${v.message}`);
     }
   }
   if (ctx.target.tap && exchange) {
+    if (exchange.status >= 300 && exchange.status < 400) {
+      // The tap never relays a redirect: Prism's proxy would follow it with the API key.
+      problems.push(`the target answered ${exchange.status}, a redirect; hero-contract never follows a redirect with the API key`);
+    }
     if (exchange.status === 501) {
       problems.push('the target answered 501 Not Implemented and Prism served a mock instead: nothing live was checked');
       return { problems, warnings: [] };
@@ -208,9 +249,8 @@ function checkNegative(ctx: SuiteContext, c: ContractCase, response: SentRespons
   const problems: string[] = [];
   const warnings: string[] = [];
   if (!expected.includes(response.status)) {
-    const body = response.body === undefined ? '' : `; body: ${JSON.stringify(response.body).slice(0, 300)}`;
     const what = c.kind === 'invalid-body' ? `a body that violates the schema (${c.invalidBody?.how ?? ''})` : c.kind === 'unknown-id' ? 'an id that does not exist' : `a request without ${c.header}`;
-    problems.push(`${what} got ${response.status}, expected ${expected.join(' or ')}${body}`);
+    problems.push(`${what} got ${response.status}, expected ${expected.join(' or ')} (body: ${describeShape(response.body)})`);
     return { problems, warnings };
   }
   // The rejection is right; its body must still match what the spec documents for that status.
@@ -230,6 +270,12 @@ function liveResponse(exchange: { status: number; headers: Headers; bodyText: st
     const json = contentType?.includes('json') ?? false;
     return { status: exchange.status, headers: exchange.headers, body: exchange.bodyText, contentType, malformedJson: json };
   }
+}
+
+// A server's Retry-After is shown as the wait it means, never as the text it sent.
+function describeRetryAfter(value: string): string {
+  const ms = parseRetryAfterMs(value, Date.now());
+  return ms === undefined ? 'Retry-After not understood' : `Retry-After: ${Math.ceil(ms / 1000)}`;
 }
 
 function describeError(error: unknown): string {

@@ -3,7 +3,8 @@
  * schemas, operationIds are unique, every `$ref` resolves, every operation documents a
  * 2xx and a 4xx.
  */
-import { escapePointer, examplesOf, getAt, type LoadedSpec, type OperationSpec } from './spec.js';
+import { escapePointerSegment as escapePointer } from '../openapi/document.js';
+import { examplesOf, getAt, type LoadedSpec, type OperationSpec } from './spec.js';
 import type { SpecValidator } from './validate.js';
 
 /** The result of one self-check. `operationId` is set for per-operation checks. */
@@ -13,17 +14,25 @@ export interface SelfCheckResult {
   readonly problems: readonly string[];
 }
 
-/** Runs every self-check: two per operation, then three over the whole document. */
+/** Runs every self-check: two per operation, then four over the whole document. */
 export function runSelfChecks(spec: LoadedSpec, validator: SpecValidator): SelfCheckResult[] {
   const results: SelfCheckResult[] = [];
+  // A schema ajv cannot compile fails its own check, not the run.
+  const check = (id: string, operationId: string | undefined, problems: () => string[]) => {
+    try {
+      results.push({ id, operationId, problems: problems() });
+    } catch (error) {
+      results.push({ id, operationId, problems: [`could not check: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`] });
+    }
+  };
   for (const op of spec.operations) {
-    results.push({ id: `${op.operationId} examples match their schemas`, operationId: op.operationId, problems: operationExampleProblems(spec, validator, op) });
-    results.push({ id: `${op.operationId} documents a 2xx and a 4xx`, operationId: op.operationId, problems: statusProblems(op) });
+    check(`${op.operationId} examples match their schemas`, op.operationId, () => operationExampleProblems(spec, validator, op));
+    check(`${op.operationId} documents a 2xx and a 4xx`, op.operationId, () => statusProblems(op));
   }
-  results.push({ id: 'operationIds are present and unique', operationId: undefined, problems: operationIdProblems(spec) });
-  results.push({ id: 'every $ref resolves', operationId: undefined, problems: refProblems(spec) });
-  results.push({ id: 'component schema examples match their schemas', operationId: undefined, problems: componentExampleProblems(spec, validator) });
-  results.push({ id: 'every schema compiles with known formats', operationId: undefined, problems: compileProblems(spec, validator) });
+  check('operationIds are present and unique', undefined, () => operationIdProblems(spec));
+  check('every $ref resolves', undefined, () => refProblems(spec));
+  check('component schema examples match their schemas', undefined, () => componentExampleProblems(spec, validator));
+  check('every schema compiles with known formats', undefined, () => compileProblems(spec, validator));
   return results;
 }
 

@@ -1,14 +1,14 @@
 /**
- * Reads an OpenAPI 3.x document and indexes what the contract suite needs per operation:
+ * Indexes what the contract suite needs per operation of an OpenAPI 3.x document:
  * parameters, request body, responses, their schemas (as JSON pointers for ajv) and examples.
+ * The document is read by src/openapi/load.ts: bounded, and self-contained.
  */
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
-
-/** A parsed OpenAPI document, kept as plain JSON. */
-export type OpenApiDocument = Record<string, unknown> & { openapi: string };
-
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { escapePointerSegment as escapePointer, HTTP_METHODS, readPointer, type HttpMethod, type OpenApiDocument } from '../openapi/document.js';
+import { loadOpenApiDocument, type LoadOpenApiOptions } from '../openapi/load.js';
+import { bundledSpecPath } from '../openapi/package-root.js';
 
 /** One example: from `example`, a named entry of `examples`, or a schema's `example(s)`. */
 export interface SpecExample {
@@ -45,6 +45,8 @@ export interface ResponseSpec {
   readonly content: readonly MediaSpec[];
   /** Header names the spec marks `required: true`, lower case. */
   readonly requiredHeaders: readonly string[];
+  /** Every header name the spec documents for the response, lower case. */
+  readonly headers: readonly string[];
   readonly pointer: string;
 }
 
@@ -52,7 +54,7 @@ export interface ResponseSpec {
 export interface OperationSpec {
   readonly operationId: string;
   /** Lower case, as in the document. */
-  readonly method: (typeof HTTP_METHODS)[number];
+  readonly method: HttpMethod;
   readonly path: string;
   readonly tags: readonly string[];
   readonly pointer: string;
@@ -66,22 +68,40 @@ export interface OperationSpec {
 /** The indexed document. */
 export interface LoadedSpec {
   readonly doc: OpenApiDocument;
+  /** The spec as the user named it, for reports. */
   readonly specPath: string;
+  /**
+   * The file Prism reads: `specPath` itself for the spec this package ships, otherwise a JSON
+   * copy of the document as checked. Prism parses YAML its own way, so it is never handed text
+   * that could read differently from what was checked, nor a reference to resolve.
+   */
+  readonly servedPath: string;
   /** `3.1` gets JSON Schema 2020-12 semantics; `3.0` the OpenAPI subset of draft 4/7. */
   readonly version: '3.0' | '3.1';
   readonly operations: readonly OperationSpec[];
 }
 
-/** Reads and indexes a YAML or JSON OpenAPI document. */
-export async function loadSpec(specPath: string): Promise<LoadedSpec> {
-  const doc = parse(await readFile(specPath, 'utf8')) as OpenApiDocument;
-  if (typeof doc?.openapi !== 'string') throw new Error(`${specPath} is not an OpenAPI 3 document (no \`openapi\` field)`);
+/**
+ * Reads and indexes a YAML or JSON OpenAPI document. Throws `HeroSpecError` (from
+ * src/openapi/) for a document that cannot be read, is too large, does not parse, or has a
+ * `$ref` to a file or URL that `allowRefDirs` does not cover.
+ */
+export async function loadSpec(specPath: string, options: Pick<LoadOpenApiOptions, 'allowRefDirs' | 'cwd'> = {}): Promise<LoadedSpec> {
+  const loaded = await loadOpenApiDocument(specPath, options);
+  const doc = loaded.document;
   const version = doc.openapi.startsWith('3.1') ? '3.1' : '3.0';
-  return { doc, specPath, version, operations: indexOperations(doc) };
+  const servedPath = resolve(specPath) === bundledSpecPath() ? specPath : writeServedCopy(doc);
+  return { doc, specPath, servedPath, version, operations: indexOperations(doc) };
 }
 
-/** Escapes one JSON pointer segment (RFC 6901). */
-export const escapePointer = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+// The checked document, for Prism; removed when this process exits.
+function writeServedCopy(doc: OpenApiDocument): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hero-contract-spec-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'openapi.json');
+  writeFileSync(path, JSON.stringify(doc));
+  return path;
+}
 
 // Every case resolves the same few hundred pointers; the document is never changed after
 // loading, so each pointer is walked once per document.
@@ -89,25 +109,15 @@ const lookups = new WeakMap<object, Map<string, unknown>>();
 
 /** Returns the value at a local JSON pointer (`#/a/b`), or undefined. */
 export function getAt(doc: unknown, pointer: string): unknown {
-  if (doc === null || typeof doc !== 'object') return walk(doc, pointer);
+  if (doc === null || typeof doc !== 'object') return readPointer(doc, pointer);
   let cache = lookups.get(doc);
   if (!cache) lookups.set(doc, (cache = new Map()));
   if (cache.has(pointer)) return cache.get(pointer);
-  const node = walk(doc, pointer);
+  const node = readPointer(doc, pointer);
   cache.set(pointer, node);
   return node;
 }
 
-function walk(doc: unknown, pointer: string): unknown {
-  if (!pointer.startsWith('#')) return undefined;
-  let node: unknown = doc;
-  for (const raw of pointer.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 /**
  * Follows `$ref` chains from `pointer`. Returns the node and the pointer where it really
@@ -238,6 +248,7 @@ function responsesOf(doc: unknown, pointer: string): ResponseSpec[] {
       description: typeof node.description === 'string' ? node.description : '',
       content: resolved ? mediaOf(doc, `${resolved.pointer}/content`) : [],
       requiredHeaders: requiredHeaders.map((h) => h.toLowerCase()),
+      headers: Object.keys(headers).map((h) => h.toLowerCase()),
       pointer: resolved?.pointer ?? `${pointer}/${escapePointer(status)}`,
     };
   });

@@ -3,6 +3,10 @@
  * target answered. Prism hides part of the live answer: it serves a mock when the upstream
  * says 501, and with `--errors` replaces an invalid upstream response with its own error.
  * The recording lets the suite check the real answer with ajv and tell a mock from a live reply.
+ *
+ * The tap is also where the proxy path keeps the API key in place: Prism's proxy follows
+ * redirects (node-fetch) and would resend `x-api-key` to wherever a target points it, so a
+ * redirect is recorded for the case and never relayed to Prism.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +31,11 @@ export interface UpstreamTap {
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and ones fetch computes itself.
 const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', CASE_HEADER]);
-const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);
+// `sl-violations` is Prism's own header: a target must not be able to write the findings.
+const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'sl-violations']);
+
+/** Status and header of the tap's own answer in place of a redirect. */
+export const REFUSED_REDIRECT_STATUS = 502;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -35,7 +43,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Starts a tap on 127.0.0.1 (free port) forwarding to `upstream`. */
+/**
+ * Starts a tap on 127.0.0.1 (free port) forwarding to `upstream`. Each forwarded request,
+ * body included, is bounded by `timeoutMs`.
+ */
 export async function startUpstreamTap(upstream: string, timeoutMs = 15_000): Promise<UpstreamTap> {
   const exchanges = new Map<string, UpstreamExchange>();
   const base = upstream.replace(/\/+$/, '');
@@ -51,13 +62,17 @@ export async function startUpstreamTap(upstream: string, timeoutMs = 15_000): Pr
       const response = await fetch(`${base}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
       const bodyText = await response.text();
       if (typeof caseId === 'string') exchanges.set(caseId, { status: response.status, headers: response.headers, bodyText });
+      if (response.status >= 300 && response.status < 400) {
+        res.writeHead(REFUSED_REDIRECT_STATUS, { 'content-type': 'text/plain' }).end('hero-contract does not relay redirects: the API key would follow them');
+        return;
+      }
       const out: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         if (!DROPPED_RESPONSE_HEADERS.has(name)) out[name] = value;
       });
       res.writeHead(response.status, out).end(bodyText);
-    } catch (error) {
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`tap could not reach ${base}: ${(error as Error).message}`);
+    } catch {
+      res.writeHead(502, { 'content-type': 'text/plain' }).end('hero-contract could not reach the target');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,9 +7,11 @@
  * and whether the API key may travel (https or loopback only). Remote targets are then
  * probed, so an unreachable one is reported as skipped, never as passed.
  */
+import { environments } from '../config.js';
 import { startPrism, type PrismServer } from '../testing/prism.js';
 import type { LoadedSpec } from './spec.js';
 import { startUpstreamTap, type UpstreamTap } from './tap.js';
+import { isLoopbackHost } from '../url/url-scope.js';
 import { HeroContractUsageError } from './usage-error.js';
 
 /** The kinds of target the suite knows. A plain base URL is `url`. */
@@ -100,19 +102,6 @@ export function parseTargetChoice(input: { target?: string | undefined; url?: st
   return { kind: 'url', url: raw.replace(/\/+$/, ''), viaProxy, allowWrites };
 }
 
-/** The spec's server whose description matches, e.g. /mock/i → Hero's hosted mock. */
-export function serverUrl(spec: LoadedSpec, pattern: RegExp): string | undefined {
-  const servers = Array.isArray(spec.doc.servers) ? (spec.doc.servers as { url?: unknown; description?: unknown }[]) : [];
-  const found = servers.find((s) => pattern.test(String(s.description ?? '')) || pattern.test(String(s.url ?? '')));
-  return typeof found?.url === 'string' ? found.url.replace(/\/+$/, '') : undefined;
-}
-
-/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1`: traffic that never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
 /**
  * Whether writes may run against `url`. A bare `--allow-writes` is enough only for a loopback
  * host; any other host must be named (`--allow-writes=api.staging.htech.app`), so a command
@@ -153,20 +142,29 @@ export function planTarget(choice: TargetChoice, spec: LoadedSpec, env: Readonly
       unusable: undefined,
     };
   }
+  // Hero's hosts come from this package (src/config.ts), never from the spec's `servers`:
+  // a spec is data, and must not choose where the partner's key goes.
   const remote =
     choice.kind === 'hero-mock'
-      ? (choice.url ?? env.HERO_MOCK_URL?.replace(/\/+$/, '') ?? serverUrl(spec, /mock/i))
+      ? (choice.url ?? env.HERO_MOCK_URL?.replace(/\/+$/, '') ?? environments.mock)
       : choice.kind === 'staging'
-        ? (choice.url ?? serverUrl(spec, /staging/i))
+        ? (choice.url ?? environments.staging)
         : choice.kind === 'production'
-          ? (choice.url ?? serverUrl(spec, /production/i))
+          ? (choice.url ?? environments.production)
           : choice.url;
   const label = `${choice.kind} ${remote ?? '(no URL)'}${choice.viaProxy ? ' via Prism proxy' : ''}`;
   const placeholder = { apiKey: MOCK_API_KEY, practiceGroupId: MOCK_PRACTICE_GROUP_ID, credentials: 'placeholder' as const };
   if (!remote) {
-    return { kind: choice.kind, label, remote, host: '(none)', allowWrites: false, viaProxy: choice.viaProxy, ...placeholder, unusable: `no URL for ${choice.kind}: the spec lists no matching server; pass --url` };
+    return { kind: choice.kind, label, remote, host: '(none)', allowWrites: false, viaProxy: choice.viaProxy, ...placeholder, unusable: `no URL for ${choice.kind}; pass --url` };
   }
-  const url = new URL(remote);
+  let url: URL;
+  try {
+    url = new URL(remote);
+  } catch {
+    throw new HeroContractUsageError(`The URL for ${choice.kind} is not a valid URL; pass an http(s) --url.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HeroContractUsageError(`The URL for ${choice.kind} must be http(s).`);
+  if (url.username || url.password) throw new HeroContractUsageError('Contract target URLs must not carry credentials; set HERO_API_KEY instead.');
   const allowWrites = writesAllowed(choice.allowWrites, url);
   const envKey = env.HERO_API_KEY?.trim();
   const envGroup = env.HERO_PRACTICE_GROUP_ID?.trim();
@@ -211,8 +209,10 @@ export async function probeReachable(url: string, timeoutMs = 3_000): Promise<st
 export interface OpenTargetOptions {
   /** Environment to read `HERO_API_KEY` / `HERO_PRACTICE_GROUP_ID` from. @default process.env */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Connect timeout of the reachability probe. @default 3_000 */
+  /** Connect timeout of the reachability probe. @default 3_000, or `timeoutMs` when shorter */
   probeTimeoutMs?: number;
+  /** Per-request time-out of the run; bounds the probe and, with `--via-proxy`, each forwarded request. @default 15_000 */
+  timeoutMs?: number;
   /** An already running embedded Prism (vitest's globalSetup) to use instead of starting one. */
   prismUrl?: string;
   /** Started Prism for the embedded mock; resolves to its URL (lets the CLI start it early). */
@@ -229,7 +229,7 @@ export async function openPlanned(plan: TargetPlan, spec: LoadedSpec, options: O
   const credentials = { apiKey: plan.apiKey, practiceGroupId: plan.practiceGroupId };
   if (plan.kind === 'prism') {
     let prism: PrismServer | undefined;
-    const url = options.prismUrl ?? (prism = await (options.prism ?? startPrism({ specPath: spec.specPath }))).url;
+    const url = options.prismUrl ?? (prism = await (options.prism ?? startPrism({ specPath: spec.servedPath }))).url;
     const target: ContractTarget = {
       kind: 'prism',
       label: `${plan.label} ${url}`,
@@ -248,7 +248,7 @@ export async function openPlanned(plan: TargetPlan, spec: LoadedSpec, options: O
     return { ok: false, kind: plan.kind, label: plan.label, reason: plan.unusable ?? 'no URL' };
   }
   const remote = plan.remote;
-  const unreachable = await probeReachable(remote, options.probeTimeoutMs);
+  const unreachable = await probeReachable(remote, options.probeTimeoutMs ?? Math.min(3_000, options.timeoutMs ?? 3_000));
   if (unreachable) return { ok: false, kind: plan.kind, label: plan.label, reason: unreachable };
 
   const base = {
@@ -265,10 +265,10 @@ export async function openPlanned(plan: TargetPlan, spec: LoadedSpec, options: O
     return { ok: true, target: { ...base, baseUrl: remote, prismValidates: false, tap: undefined }, close: async () => {} };
   }
   // Client → Prism proxy (validates against our pinned spec) → tap (records the live answer) → target.
-  const tap = await startUpstreamTap(remote);
+  const tap = await startUpstreamTap(remote, options.timeoutMs);
   let proxy: PrismServer;
   try {
-    proxy = await startPrism({ specPath: spec.specPath, mode: 'proxy', upstream: tap.url, errors: true });
+    proxy = await startPrism({ specPath: spec.servedPath, mode: 'proxy', upstream: tap.url, errors: true });
   } catch (error) {
     await tap.stop();
     throw error;

@@ -35,3 +35,9 @@ export interface DriftChange {
   /** Machine-readable extras: values before and after, openapi-diff's difference schema, compiler codes. */
   details?: Record<string, unknown>;
 }
+
+/**
+ * Which way data flows, seen from the client: `request` is what it sends (narrowing
+ * hurts), `response` is what it reads (widening hurts). Webhook payloads are `response`.
+ */
+export type Direction = 'request' | 'response';

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DriftChange } from './change.js';
 import { classifyChanges } from './classify.js';
-import { parseSpecText } from './load-spec.js';
-import type { JsonObject, OpenApiDocument } from './openapi-document.js';
+import { parseOpenApiText } from '../openapi/parse.js';
+import type { JsonObject, OpenApiDocument } from '../openapi/document.js';
 
-const load = (name: string) => parseSpecText(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'), name);
+const load = (name: string) => parseOpenApiText(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'), name);
 const base = load('base.yaml');
 
 const classify = (after: OpenApiDocument, before: OpenApiDocument = base) =>

@@ -1,5 +1,6 @@
 import { severityRank, type DriftChange } from './change.js';
 import { runOpenapiDiff, type LabelledDocument } from './openapi-diff-adapter.js';
+import { canonicalDocument } from './openapi-document.js';
 import { compareDocuments } from './operation-rules.js';
 
 /**
@@ -17,7 +18,10 @@ import { compareDocuments } from './operation-rules.js';
  *
  * Throws `HeroSpecError` when openapi-diff cannot read a spec.
  */
-export async function classifyChanges(before: LabelledDocument, after: LabelledDocument): Promise<DriftChange[]> {
+export async function classifyChanges(input: LabelledDocument, output: LabelledDocument): Promise<DriftChange[]> {
+  // Key order carries no meaning in JSON or YAML: a re-serialised spec must compare equal.
+  const before = { ...input, document: canonicalDocument(input.document) };
+  const after = { ...output, document: canonicalDocument(output.document) };
   const [fromLibrary, fromRules] = await Promise.all([
     runOpenapiDiff(before, after),
     Promise.resolve(compareDocuments(before.document, after.document)),
@@ -26,13 +30,14 @@ export async function classifyChanges(before: LabelledDocument, after: LabelledD
   const explained = new Set<string>();
   for (const finding of fromRules) {
     if (finding.rule !== 'docs.changed' && finding.bodyKey !== undefined) explained.add(finding.bodyKey);
+    for (const key of finding.explains ?? []) explained.add(key);
   }
   const kept = fromLibrary.filter((change) => change.bodyKey === undefined || !explained.has(change.bodyKey));
   return sortChanges(mergeDuplicates([...kept, ...fromRules].map(stripBodyKey)));
 }
 
-function stripBodyKey<T extends DriftChange & { bodyKey?: string }>(change: T): DriftChange {
-  const { bodyKey: _bodyKey, ...rest } = change;
+function stripBodyKey<T extends DriftChange & { bodyKey?: string; explains?: string[] }>(change: T): DriftChange {
+  const { bodyKey: _bodyKey, explains: _explains, ...rest } = change;
   return rest;
 }
 

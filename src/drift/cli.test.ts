@@ -173,7 +173,8 @@ describe('hero-drift usage errors', () => {
   it('prints help and exits 0 for --help', async () => {
     let stdout = '';
     expect(await main(['--help'], { stdout: (text) => (stdout += text), cwd: workDir })).toBe(0);
-    expect(stdout).toMatch(/Exit codes:[\s\S]*3 {2}a spec could not be fetched/);
+    expect(stdout).toMatch(/Exit codes \(the same for every @hero-sdk\/hero-health command\):[\s\S]*3 {2}no verdict: a spec could not be fetched/);
+    expect(stdout).toMatch(/Examples:\n {2}npx hero-drift/);
   });
 });
 
@@ -200,7 +201,7 @@ describe('hero-drift client check', () => {
     const result = await run(['--root', rootDir, '--spec', fixture('base.yaml'), '--against', after]);
 
     expect(result.exitCode).toBe(EXIT_CODE.drift);
-    expect(result.report.clientCheck).toEqual({ status: 'failed', mode: 'repository', filesChecked: 1 });
+    expect(result.report.clientCheck).toEqual({ status: 'failed', mode: 'repository', filesChecked: 1, preExistingErrors: 0 });
     // Compile errors are breaking, so they come before the documentation change.
     expect(result.report.changes.map((change) => change.rule)).toEqual([
       'client.compile-error',

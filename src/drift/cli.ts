@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isUrl, loadOpenApiDocument, type LoadedOpenApi } from '../openapi/load.js';
+import { packageRoot, VENDORED_SPEC } from '../openapi/package-root.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
+import { oneLine, terminalSafe } from '../tool-output/escape.js';
+import { exitCodeHelp } from '../tool-output/exit-codes.js';
+import { answerHelpOrVersion } from '../tool-output/version.js';
 import type { DriftChange } from './change.js';
 import { classifyChanges, sortChanges } from './classify.js';
 import { checkClient } from './client-check.js';
@@ -17,8 +22,8 @@ import {
   type FailOn,
   type SpecSummary,
 } from './drift-report.js';
-import { HeroSpecError, isUrl, loadSpec, type LoadedSpec } from './load-spec.js';
 import { canonicalJson } from './openapi-document.js';
+import { typeRelevantJson } from './type-view.js';
 import { HeroDriftSetupError } from './optional-import.js';
 import { renderJsonReport } from './report-json.js';
 import { renderJunitReport } from './report-junit.js';
@@ -27,9 +32,6 @@ import { HeroDriftUpdateError, updateVendoredSpec } from './update.js';
 
 /** Hero's published bundle, compared against when `--against` is not given. */
 export const DEFAULT_AGAINST = 'https://developer.herohealth.net/_bundle/apis/public-api/openapi.yaml';
-
-/** The vendored spec, relative to the repository or package root. */
-export const VENDORED_SPEC = join('openapi', 'hero-public-api.yaml');
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -41,7 +43,7 @@ export interface CliIo {
   cwd: string;
 }
 
-const USAGE = `Usage: hero-drift [options]
+export const USAGE = `Usage: hero-drift [options]
 
 Compares Hero's published OpenAPI spec with the one this package was built from,
 classifies every change for a client, and type-checks code against types generated
@@ -66,24 +68,45 @@ Options:
   --readme <file>        repository mode: markdown whose \`\`\`ts blocks are type-checked
                          (default: <root>/README.md)
   --timeout-ms <n>       give up fetching a URL after n ms (default: ${DEFAULT_TIMEOUT_MS})
+  --allow-ref-dir <dir>  let a spec's file $refs read files under <dir> (repeatable); without
+                         it any $ref to a file or URL is refused: a spec is data, not a pointer
   --update               after review: write Hero's spec over the vendored one and
                          run \`npm run generate\` (SDK repository only)
   --quiet                do not print the markdown report to stdout
   -h, --help             show this help
+  --version              print the version
 
-Exit codes:
-  0  no change at or above --fail-on (or --update done)
-  1  a change at or above --fail-on
-  2  usage error, a package hero-drift needs is not installed, or no tsconfig.json
-  3  a spec could not be fetched, read or parsed; no verdict
-  4  --update could not write the spec or regenerate types
-`;
+Examples:
+  npx hero-drift                                     your ./tsconfig.json against Hero's published spec
+  npx hero-drift --against ./hero-new.yaml --project tsconfig.build.json
+  npx hero-drift --markdown "$GITHUB_STEP_SUMMARY" --junit reports/drift.junit.xml
+  npx hero-drift --skip-client-check --fail-on warning    spec changes only, fail on warnings too
+  npm run drift -- --against <file|url> --update     this repository: vendor Hero's spec after review
+
+${exitCodeHelp({
+  0: 'no change at or above --fail-on (or --update done)',
+  1: 'a change at or above --fail-on (a compile error in your code is breaking)',
+  2: 'usage error, a package hero-drift needs is not installed, no tsconfig.json,\nor a report file that cannot be written',
+  3: 'no verdict: a spec could not be fetched, read or parsed (or is too large), or it\n$refs a file or URL that --allow-ref-dir does not cover (nothing it names is read)',
+  4: '--update could not write the spec or regenerate types',
+})}`;
 
 /**
  * Runs `hero-drift` with the given arguments (without `node` and the script) and resolves
  * to its exit code ({@link EXIT_CODE}). Never calls `process.exit`: bin.ts does.
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const err = io.stderr ?? ((text: string) => process.stderr.write(text));
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    // A bug, or a library tripped by a document: a message and "no verdict", never a stack trace.
+    err(`hero-drift: ${oneLine(`internal error: ${describeUnexpected(error)}`)}\n`);
+    return EXIT_CODE.unreadable;
+  }
+}
+
+async function run(argv: readonly string[], io: Partial<CliIo>): Promise<number> {
   const out = io.stdout ?? ((text: string) => process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
   const cwd = io.cwd ?? process.cwd();
@@ -93,10 +116,8 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     err(`hero-drift: ${parsed.error}\n\n${USAGE}`);
     return EXIT_CODE.usage;
   }
-  if (parsed.help) {
-    out(USAGE);
-    return EXIT_CODE.ok;
-  }
+  const answered = answerHelpOrVersion(parsed, USAGE, out);
+  if (answered !== undefined) return answered;
 
   const rootDir = resolve(cwd, parsed.root ?? packageRoot());
   const specPath = resolve(cwd, parsed.spec ?? join(rootDir, VENDORED_SPEC));
@@ -106,23 +127,23 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
   const started = performance.now();
 
   let report: DriftReport;
-  let current: LoadedSpec | undefined;
+  let current: LoadedOpenApi | undefined;
   try {
-    const [baseline, loaded] = await Promise.all([
-      loadSpec(specPath),
-      loadSpec(against, { timeoutMs: parsed.timeoutMs }),
-    ]);
+    const loadOptions = { timeoutMs: parsed.timeoutMs, cwd, allowRefDirs: parsed.allowRefDirs };
+    const [baseline, loaded] = await Promise.all([loadOpenApiDocument(specPath, loadOptions), loadOpenApiDocument(against, loadOptions)]);
     current = loaded;
     const baselineSide = withVersion(baselineSummary, baseline);
     const againstSide = withVersion(againstSummary, loaded);
     const identical = canonicalJson(baseline.document) === canonicalJson(loaded.document);
+    // Documentation, key order and extensions do not reach the generated types: nothing to compile.
+    const sameTypes = identical || typeRelevantJson(baseline.document) === typeRelevantJson(loaded.document);
     const changes = identical
       ? []
       : await classifyChanges(
           { document: baseline.document, label: baselineSide.source },
           { document: loaded.document, label: againstSide.source },
         );
-    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, identical, changes);
+    const client = await runClientCheck(parsed, rootDir, cwd, loaded, againstSide.source, { identical, sameTypes }, changes);
     report = buildReport({
       baseline: baselineSide,
       against: againstSide,
@@ -133,28 +154,31 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     });
   } catch (error) {
     if (error instanceof HeroDriftSetupError) {
-      err(`hero-drift: ${error.message}\n`);
+      err(`hero-drift: ${oneLine(error.message)}\n`);
       return EXIT_CODE.usage;
     }
-    if (!(error instanceof HeroSpecError)) throw error;
+    // Anything else a hostile or odd document provokes is still "could not compare", with a
+    // message and no verdict: never a stack trace, never exit 1 ("breaking").
+    const message = error instanceof HeroSpecError ? error.message : `could not compare the specs: ${describeUnexpected(error)}`;
     report = buildErrorReport({
       baseline: baselineSummary,
       against: againstSummary,
       failOn: parsed.failOn,
-      error: error.message,
+      error: message,
       durationMs: performance.now() - started,
+      exitCode: EXIT_CODE.unreadable,
     });
-    err(`hero-drift: ${error.message}\n`);
+    err(`hero-drift: ${oneLine(message)}\n`);
   }
 
   const markdown = renderMarkdownReport(report);
   try {
     await writeReports(parsed, cwd, report, markdown);
   } catch (error) {
-    err(`hero-drift: could not write a report: ${error instanceof Error ? error.message : String(error)}\n`);
+    err(`hero-drift: could not write a report: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT_CODE.usage;
   }
-  if (!parsed.quiet) out(markdown);
+  if (!parsed.quiet) out(terminalSafe(markdown));
 
   if (!parsed.update || report.status === 'error' || current === undefined) return report.exitCode;
   if (report.changes.length === 0) {
@@ -178,9 +202,12 @@ export interface CliOptions {
   clientSrc?: string;
   readme?: string;
   timeoutMs: number;
+  /** Directories a spec's file `$ref`s may read from; empty: every external `$ref` is refused. */
+  allowRefDirs: string[];
   update: boolean;
   quiet: boolean;
   help: boolean;
+  version: boolean;
 }
 
 /** Parses `hero-drift` arguments; exported so the workflow examples can be checked against it. */
@@ -205,9 +232,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
         mode: { type: 'string' },
         readme: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        'allow-ref-dir': { type: 'string', multiple: true },
         update: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -225,6 +254,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
   for (const flag of ['against', 'spec', 'root', 'markdown', 'json', 'junit', 'client-src', 'readme', 'project'] as const) {
     if (values[flag] === '') return { error: `--${flag} needs a value` };
   }
+  const allowRefDirs = values['allow-ref-dir'] ?? [];
+  if (allowRefDirs.some((dir) => dir.trim() === '')) return { error: '--allow-ref-dir needs a directory' };
   const mode = values.mode;
   if (mode !== undefined && mode !== 'consumer' && mode !== 'repository') {
     return { error: `--mode must be consumer or repository; got "${mode}"` };
@@ -240,9 +271,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | { error: str
     failOn: failOn as FailOn,
     skipClientCheck: values['skip-client-check'] === true,
     timeoutMs,
+    allowRefDirs,
     update: values.update === true,
     quiet: values.quiet === true,
     help: values.help === true,
+    version: values.version === true,
   };
   const optional = {
     spec: values.spec,
@@ -274,16 +307,17 @@ async function runClientCheck(
   options: CliOptions,
   rootDir: string,
   cwd: string,
-  spec: LoadedSpec,
+  spec: LoadedOpenApi,
   label: string,
-  identical: boolean,
+  compared: { identical: boolean; sameTypes: boolean },
   specChanges: readonly DriftChange[],
 ): Promise<{ summary: ClientCheckSummary; changes: DriftChange[] }> {
   const mode = options.mode ?? defaultMode(rootDir);
+  const unchangedTypes = compared.identical ? 'the specs are identical' : 'the types generated from the new spec are the same (documentation, key order or extensions changed)';
   if (mode === 'consumer') {
     const project = resolve(cwd, options.project ?? 'tsconfig.json');
     if (options.skipClientCheck) return { summary: { status: 'skipped', mode, reason: 'turned off with --skip-client-check' }, changes: [] };
-    if (identical) return { summary: { status: 'skipped', mode, reason: 'the specs are identical' }, changes: [] };
+    if (compared.sameTypes) return { summary: { status: 'skipped', mode, reason: unchangedTypes }, changes: [] };
     const result = await checkConsumerProject({ document: spec.document, label, projectPath: project, packageDir: rootDir, changes: specChanges, cwd });
     const changes = result.diagnostics.map(consumerChange);
     return {
@@ -300,7 +334,7 @@ async function runClientCheck(
   const sourceDir = resolve(cwd, options.clientSrc ?? join(rootDir, 'src'));
   const skipped = (reason: string) => ({ summary: { status: 'skipped' as const, mode, reason }, changes: [] });
   if (options.skipClientCheck) return skipped('turned off with --skip-client-check');
-  if (identical) return skipped('the specs are identical');
+  if (compared.sameTypes) return skipped(unchangedTypes);
   if (!existsSync(sourceDir)) return skipped(`no sources at ${displayPath(cwd, sourceDir)}`);
   const result = await checkClient({
     document: spec.document,
@@ -321,7 +355,7 @@ async function runClientCheck(
     }),
   );
   return {
-    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked },
+    summary: { status: changes.length === 0 ? 'passed' : 'failed', mode, filesChecked: result.filesChecked, preExistingErrors: result.preExisting },
     changes,
   };
 }
@@ -370,7 +404,7 @@ async function writeReports(options: CliOptions, cwd: string, report: DriftRepor
 async function runUpdate(
   rootDir: string,
   specPath: string,
-  spec: LoadedSpec,
+  spec: LoadedOpenApi,
   cwd: string,
   out: (text: string) => void,
   err: (text: string) => void,
@@ -386,16 +420,16 @@ async function runUpdate(
       'Review with git diff, then commit.',
       '',
     ];
-    out(lines.join('\n'));
+    out(terminalSafe(lines.join('\n')));
     return EXIT_CODE.ok;
   } catch (error) {
-    if (!(error instanceof HeroDriftUpdateError)) throw error;
-    err(`hero-drift: ${error.message}\n`);
+    const message = error instanceof HeroDriftUpdateError ? error.message : `--update failed: ${describeUnexpected(error)}`;
+    err(`hero-drift: ${terminalSafe(message)}\n`);
     return EXIT_CODE.updateFailed;
   }
 }
 
-function withVersion(summary: SpecSummary, spec: LoadedSpec): SpecSummary {
+function withVersion(summary: SpecSummary, spec: LoadedOpenApi): SpecSummary {
   return spec.version === undefined ? summary : { ...summary, version: spec.version };
 }
 
@@ -404,13 +438,11 @@ function displayPath(cwd: string, path: string): string {
   return fromCwd.startsWith('..') || fromCwd === '' ? path : fromCwd.split('\\').join('/');
 }
 
-// src/drift/cli.ts and dist/drift/cli.js both sit below the package's package.json.
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
+// One line naming what failed, never a stack: the error may come from a library reading a
+// hostile document, so its text is shown as data (escaped by each report).
+function describeUnexpected(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split(/\r\n|\r|\n/)[0] ?? '';
+  return `${name}: ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`;
 }

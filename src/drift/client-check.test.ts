@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkClient } from './client-check.js';
-import { parseSpecText } from './load-spec.js';
+import { parseOpenApiText } from '../openapi/parse.js';
 
-const load = (name: string) => parseSpecText(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'), name);
+const load = (name: string) => parseOpenApiText(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'), name);
 
 // A miniature client laid out like this repository: src/ importing ../generated/hero-api.js,
 // a README with a TypeScript example, and a test file that must not be compiled.

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type ts from 'typescript';
-import { HeroSpecError } from './load-spec.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
 import { HeroDriftSetupError, importTool } from './optional-import.js';
-import { isObject, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
 import { extractTypeScriptExamples, type CodeExample } from './readme-examples.js';
 import { renderGeneratedFiles } from './render-generated.js';
 
@@ -15,10 +14,10 @@ export interface ClientCheckOptions {
   document: OpenApiDocument;
   /** Label of the new spec (path or URL) for error messages. */
   label: string;
-  /** Root holding `src/`, `generated/`, `tsconfig.json` and `README.md`. */
+  /** Root holding `package.json`, `src/`, `generated/`, `tsconfig.json` and `README.md`. */
   rootDir: string;
   /**
-   * Source folder to type-check; it imports types as `../generated/hero-api.js`.
+   * Source folder the package is built from; it imports types as `../generated/hero-api.js`.
    * @default `${rootDir}/src`
    */
   sourceDir?: string;
@@ -28,20 +27,21 @@ export interface ClientCheckOptions {
    */
   readmePath?: string | false;
   /**
-   * Folders directly under `sourceDir` left out: the drift tool itself does not use the generated types.
+   * Folder of documented examples compiled too (`*.test.ts` left out); `false` for none.
+   * @default `${rootDir}/examples` when it exists
+   */
+  examplesDir?: string | false;
+  /**
+   * Entry points directly under these folders of `sourceDir` are left out: the drift tool itself
+   * does not use the generated types.
    * @default ['drift']
    */
   excludeDirs?: readonly string[];
   /**
-   * node_modules the copy resolves packages and `@types` from.
+   * node_modules the compile resolves `@types` from.
    * @default the nearest node_modules at or above `rootDir`
    */
   nodeModulesDir?: string;
-  /**
-   * Keep the temporary folder (its path is returned) to rerun `tsc -p` there by hand.
-   * @default false
-   */
-  keepTempDir?: boolean;
 }
 
 /** One TypeScript error, located in the repository's own files. */
@@ -57,96 +57,137 @@ export interface CompileDiagnostic {
 
 /** What {@link checkClient} found. */
 export interface ClientCheckResult {
+  /** Errors the regenerated types cause. */
   diagnostics: CompileDiagnostic[];
-  /** Source and example files compiled (generated types not counted). */
+  /** Source, example and README files compiled (generated types and declarations not counted). */
   filesChecked: number;
-  /** Set when `keepTempDir` is true. */
-  tempDir?: string;
+  /** Errors the same files already had against the vendored types; not caused by the new spec. */
+  preExisting: number;
 }
 
 // The banner of generated files names the vendored spec; the check mirrors that.
 const VENDORED_SPEC_NAME = 'hero-public-api.yaml';
-const EXAMPLES_DIR = 'readme-examples';
+// README blocks are compiled as modules under this (virtual) folder of the root.
+const README_DIR = '.hero-drift-readme';
 
 /**
  * Generates `generated/` from the new spec exactly as `npm run generate` does and
- * type-checks the client's sources (and README examples) against it in a temporary copy. Every compile
- * error is a place where Hero's change breaks this client. Throws `HeroSpecError` when
- * openapi-typescript cannot read the spec.
+ * type-checks, against it, what this package ships and documents: the source files reachable
+ * from the entry points package.json names (`exports`, `bin`; `dist/x.js` is built from
+ * `src/x.ts`), the README's ```ts blocks and the examples. Test files and test helpers are
+ * never compiled: nothing reaches them from an entry point. The regenerated files replace
+ * `generated/` in the compiler host's memory, so nothing on disk is written or copied. An
+ * error the new types cause is a place where Hero's change breaks this client; when there are
+ * errors, the same files are compiled against the vendored types too, and errors they already
+ * had are counted, not blamed on Hero. Throws `HeroSpecError` when openapi-typescript cannot
+ * read the spec.
  */
 export async function checkClient(options: ClientCheckOptions): Promise<ClientCheckResult> {
   const rootDir = resolve(options.rootDir);
   const sourceDir = resolve(options.sourceDir ?? join(rootDir, 'src'));
   const readmePath = options.readmePath === undefined ? join(rootDir, 'README.md') : options.readmePath;
-  const excludeDirs = new Set(options.excludeDirs ?? ['drift']);
+  const examplesDir = options.examplesDir === undefined ? join(rootDir, 'examples') : options.examplesDir;
   const { default: typescript } = await importTool('typescript', () => import('typescript'));
   const generated = await generateFiles(options.document, options.label);
 
-  const tempDir = await mkdtemp(join(tmpdir(), 'hero-drift-'));
-  try {
-    const sourceCopy = join(tempDir, 'src');
-    await cp(sourceDir, sourceCopy, {
-      recursive: true,
-      filter: (path) => isCopied(relative(sourceDir, path), excludeDirs),
-    });
-    // Other generated files the sources may import come along; hero-api.ts is then replaced.
-    const generatedDir = join(rootDir, 'generated');
-    if (existsSync(generatedDir)) await cp(generatedDir, join(tempDir, 'generated'), { recursive: true });
-    await mkdir(join(tempDir, 'generated'), { recursive: true });
-    for (const [name, contents] of generated) await writeFile(join(tempDir, 'generated', name), contents);
+  const examples = readmePath !== false && existsSync(readmePath) ? extractTypeScriptExamples(await readFile(readmePath, 'utf8')) : [];
+  const readmeFiles = new Map(examples.map((example, index) => [normalize(join(rootDir, README_DIR, exampleFileName(index))), `${example.code}\nexport {};\n`]));
+  const roots = [
+    ...(await shippedEntryPoints(rootDir, sourceDir, new Set(options.excludeDirs ?? ['drift']))),
+    ...(examplesDir !== false ? await documentedExamples(examplesDir) : []),
+    ...readmeFiles.keys(),
+  ];
+  const nodeModules = options.nodeModulesDir === undefined ? findNodeModules(rootDir) : resolve(options.nodeModulesDir);
+  const compilerOptions = await compilerOptionsFor(typescript, rootDir, sourceDir, nodeModules);
 
-    const examples = readmePath !== false && existsSync(readmePath) ? extractTypeScriptExamples(await readFile(readmePath, 'utf8')) : [];
-    await writeExamples(tempDir, examples);
-
-    const nodeModules = options.nodeModulesDir === undefined ? findNodeModules(rootDir) : resolve(options.nodeModulesDir);
-    if (nodeModules !== undefined) await symlink(nodeModules, join(tempDir, 'node_modules'), 'junction');
-    const packageName = await readPackageName(rootDir);
-    await writeFile(join(tempDir, 'package.json'), `${JSON.stringify({ name: packageName, private: true, type: 'module' }, null, 2)}\n`);
-    await writeTsconfig(typescript, rootDir, tempDir, nodeModules, packageName, examples.length > 0);
-
-    const compiled = compile(typescript, tempDir);
-    const diagnostics = compiled.diagnostics.map((diagnostic) =>
-      locate(diagnostic, { tempDir, rootDir, sourceDir, readmePath: readmePath === false ? undefined : readmePath, examples }),
-    );
-    const generatedDirInTemp = join(tempDir, 'generated');
-    const filesChecked = compiled.fileNames.filter((file) => !resolve(file).startsWith(generatedDirInTemp)).length;
-    return options.keepTempDir === true ? { diagnostics, filesChecked, tempDir } : { diagnostics, filesChecked };
-  } finally {
-    if (options.keepTempDir !== true) await rm(tempDir, { recursive: true, force: true });
+  const regenerated = new Map([...generated].map(([name, contents]) => [normalize(join(rootDir, 'generated', name)), contents]));
+  const vendoredHost = overlayHost(typescript, typescript.createCompilerHost(compilerOptions, true), readmeFiles);
+  const newHost = overlayHost(typescript, vendoredHost, regenerated);
+  const errorsOf = (program: ts.Program) =>
+    typescript.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.category === typescript.DiagnosticCategory.Error);
+  const retyped = typescript.createProgram({ rootNames: roots, options: compilerOptions, host: newHost });
+  const after = errorsOf(retyped);
+  let introduced = after;
+  if (after.length > 0) {
+    // The files are the same in both compiles; only the generated types differ, so the
+    // second compile reuses every parsed source file.
+    const vendored = typescript.createProgram({ rootNames: roots, options: compilerOptions, host: vendoredHost, oldProgram: retyped });
+    const before = new Set(errorsOf(vendored).map(diagnosticKey));
+    introduced = after.filter((diagnostic) => !before.has(diagnosticKey(diagnostic)));
   }
+  const where: Locations = { rootDir, regenerated, readmePath: readmePath === false ? undefined : readmePath, examples };
+  const compiled = retyped.getSourceFiles().filter((file) => !file.isDeclarationFile && !regenerated.has(normalize(file.fileName)));
+  return {
+    diagnostics: introduced.map((diagnostic) => locate(typescript, diagnostic, where)),
+    filesChecked: compiled.filter((file) => !normalize(file.fileName).includes('/node_modules/')).length,
+    preExisting: after.length - introduced.length,
+  };
 }
 
 /** Renders the files of `generated/` for a spec; throws `HeroSpecError` when openapi-typescript cannot read it. */
 export async function generateFiles(document: OpenApiDocument, label: string): Promise<Map<string, string>> {
+  // openapi-typescript prints each lint error of the spec with console.error even when
+  // `silent`; that text is the untrusted spec's own (pointers, names) and would reach the
+  // terminal unescaped. The last error is in what it throws, which is reported escaped.
+  const { error: consoleError, warn: consoleWarn } = console;
+  console.error = () => {};
+  console.warn = () => {};
   try {
     return await renderGeneratedFiles(document, VENDORED_SPEC_NAME);
   } catch (error) {
     if (error instanceof HeroDriftSetupError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { cause: error });
+    throw new HeroSpecError(`openapi-typescript could not generate types from ${label}: ${detail}`, label, { reason: 'unparsable', cause: error });
+  } finally {
+    console.error = consoleError;
+    console.warn = consoleWarn;
   }
-}
-
-function isCopied(relativePath: string, excludeDirs: ReadonlySet<string>): boolean {
-  if (relativePath === '') return true;
-  const segments = relativePath.split(sep);
-  if (segments.length > 0 && excludeDirs.has(segments[0] ?? '')) return false;
-  if (segments.includes('fixtures')) return false;
-  const name = segments.at(-1) ?? '';
-  return !/\.test(-d)?\.[cm]?tsx?$/.test(name);
-}
-
-// Each block becomes a module (`export {}`), so names declared in two blocks do not collide.
-async function writeExamples(tempDir: string, examples: readonly CodeExample[]): Promise<void> {
-  if (examples.length === 0) return;
-  await mkdir(join(tempDir, EXAMPLES_DIR));
-  await Promise.all(
-    examples.map((example, index) => writeFile(join(tempDir, EXAMPLES_DIR, exampleFileName(index)), `${example.code}\nexport {};\n`)),
-  );
 }
 
 function exampleFileName(index: number): string {
   return `example-${String(index + 1).padStart(2, '0')}.ts`;
+}
+
+// What ships: `dist/<name>.js` (and .cjs) in package.json `exports` and `bin` is built from
+// `<sourceDir>/<name>.ts`. A package.json that names none (a bare project) falls back to
+// `<sourceDir>/index.ts`, then to every non-test file under `sourceDir`.
+async function shippedEntryPoints(rootDir: string, sourceDir: string, excludeDirs: ReadonlySet<string>): Promise<string[]> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(join(rootDir, 'package.json'), 'utf8'));
+  } catch {
+    manifest = undefined;
+  }
+  const targets = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') targets.add(value);
+    else if (isObject(value)) for (const child of Object.values(value)) collect(child);
+  };
+  if (isObject(manifest)) {
+    collect(manifest.exports);
+    collect(manifest.bin);
+  }
+  const entries = new Set<string>();
+  for (const target of targets) {
+    const built = /^\.?\/?dist\/(.+)\.(?:c|m)?js$/.exec(target);
+    if (built === null) continue;
+    const source = join(sourceDir, `${built[1]}.ts`);
+    const first = relative(sourceDir, source).split(sep)[0] ?? '';
+    if (!excludeDirs.has(first) && existsSync(source)) entries.add(normalize(source));
+  }
+  if (entries.size > 0) return [...entries].sort();
+  if (existsSync(join(sourceDir, 'index.ts'))) return [normalize(join(sourceDir, 'index.ts'))];
+  const all = await readdir(sourceDir, { recursive: true });
+  return all
+    .filter((file) => /\.ts$/.test(file) && !/\.test(-d)?\.ts$|\.d\.ts$/.test(file) && !excludeDirs.has(file.split(sep)[0] ?? ''))
+    .map((file) => normalize(join(sourceDir, file)));
+}
+
+// The examples the README copies and links to; their tests are not documentation.
+async function documentedExamples(examplesDir: string): Promise<string[]> {
+  if (!existsSync(examplesDir)) return [];
+  const files = await readdir(examplesDir);
+  return files.filter((file) => /\.[cm]?ts$/.test(file) && !/\.test\.[cm]?ts$/.test(file)).map((file) => normalize(join(examplesDir, file)));
 }
 
 // npm may hoist this package's dependencies above it (a consumer's node_modules), so walk up.
@@ -166,16 +207,10 @@ async function readPackageName(rootDir: string): Promise<string> {
   }
 }
 
-// The project's own tsconfig (so the check matches how it compiles), with what the copy
-// needs forced on top. Written to disk so `tsc -p <tempDir>` reproduces a failure by hand.
-async function writeTsconfig(
-  typescript: typeof ts,
-  rootDir: string,
-  tempDir: string,
-  nodeModules: string | undefined,
-  packageName: string,
-  withExamples: boolean,
-): Promise<void> {
+// The project's own tsconfig (so the check matches how it compiles), with what the check
+// needs forced on top: strict, NodeNext, no emit, and the package name resolving to the sources
+// (README blocks and examples import it by name).
+async function compilerOptionsFor(typescript: typeof ts, rootDir: string, sourceDir: string, nodeModules: string | undefined): Promise<ts.CompilerOptions> {
   const projectConfig = join(rootDir, 'tsconfig.json');
   let compilerOptions: JsonObject = { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable'], esModuleInterop: true };
   let extendsPath: string | undefined;
@@ -188,6 +223,8 @@ async function writeTsconfig(
   }
   for (const key of ['rootDir', 'outDir', 'tsBuildInfoFile', 'baseUrl', 'paths', 'declarationDir']) delete compilerOptions[key];
   const hasNodeTypes = nodeModules !== undefined && existsSync(join(nodeModules, '@types', 'node'));
+  const packageName = await readPackageName(rootDir);
+  const fromRoot = (path: string) => `./${relative(rootDir, path).split(sep).join('/')}`;
   Object.assign(compilerOptions, {
     noEmit: true,
     skipLibCheck: true,
@@ -200,39 +237,50 @@ async function writeTsconfig(
     declaration: false,
     types: hasNodeTypes ? ['node'] : [],
     ...(nodeModules === undefined ? {} : { typeRoots: [join(nodeModules, '@types')] }),
-    // README examples import the package by name; point that at the copied sources.
-    ...(withExamples ? { paths: { [packageName]: ['./src/index.ts'], [`${packageName}/*`]: ['./src/*.ts'] } } : {}),
+    paths: { [packageName]: [fromRoot(join(sourceDir, 'index.ts'))], [`${packageName}/*`]: [`${fromRoot(sourceDir)}/*.ts`] },
   });
-  const tsconfig = {
-    ...(extendsPath === undefined ? {} : { extends: extendsPath }),
-    compilerOptions,
-    include: ['src', 'generated', ...(withExamples ? [EXAMPLES_DIR] : [])],
-  };
-  await writeFile(join(tempDir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  const config = { ...(extendsPath === undefined ? {} : { extends: extendsPath }), compilerOptions, files: [] };
+  return typescript.parseJsonConfigFileContent(config, typescript.sys, rootDir, undefined, projectConfig).options;
 }
 
-function compile(typescript: typeof ts, tempDir: string): { diagnostics: ts.Diagnostic[]; fileNames: string[] } {
-  const configPath = join(tempDir, 'tsconfig.json');
-  const { config } = typescript.readConfigFile(configPath, (path) => typescript.sys.readFile(path));
-  const parsed = typescript.parseJsonConfigFileContent(config, typescript.sys, tempDir, undefined, configPath);
-  const program = typescript.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
-  const diagnostics = [...parsed.errors, ...typescript.getPreEmitDiagnostics(program)].filter(
-    (diagnostic) => diagnostic.category === typescript.DiagnosticCategory.Error,
-  );
-  return { diagnostics, fileNames: parsed.fileNames };
+// Reads of the overlaid files answer from memory: regenerated types, README blocks.
+function overlayHost(typescript: typeof ts, base: ts.CompilerHost, files: ReadonlyMap<string, string>): ts.CompilerHost {
+  const overlaid = (fileName: string) => files.get(normalize(fileName));
+  const directories = new Set([...files.keys()].map((file) => dirname(file)));
+  return {
+    ...base,
+    fileExists: (fileName) => overlaid(fileName) !== undefined || base.fileExists(fileName),
+    directoryExists: (name) => directories.has(normalize(name)) || (base.directoryExists?.(name) ?? typescript.sys.directoryExists(name)),
+    readFile: (fileName) => overlaid(fileName) ?? base.readFile(fileName),
+    getSourceFile: (fileName, languageVersion, onError, shouldCreate) => {
+      const contents = overlaid(fileName);
+      return contents === undefined
+        ? base.getSourceFile(fileName, languageVersion, onError, shouldCreate)
+        : typescript.createSourceFile(fileName, contents, languageVersion, true);
+    },
+  };
+}
+
+function normalize(path: string): string {
+  return resolve(path).split(sep).join('/');
+}
+
+// Independent of the generated types: the compiled files are the same in both compiles.
+function diagnosticKey(diagnostic: ts.Diagnostic): string {
+  const text = typeof diagnostic.messageText === 'string' ? diagnostic.messageText : JSON.stringify(diagnostic.messageText, ['messageText', 'next']);
+  return `${diagnostic.file?.fileName ?? ''}:${diagnostic.start ?? -1}:${diagnostic.code}:${text}`;
 }
 
 interface Locations {
-  tempDir: string;
   rootDir: string;
-  sourceDir: string;
+  regenerated: ReadonlyMap<string, string>;
   readmePath: string | undefined;
   examples: readonly CodeExample[];
 }
 
-// Maps a position in the temporary copy back to the file a person would open.
-function locate(diagnostic: ts.Diagnostic, where: Locations): CompileDiagnostic {
-  const message = flatten(diagnostic.messageText);
+// Maps a position to the file a person would open.
+function locate(typescript: typeof ts, diagnostic: ts.Diagnostic, where: Locations): CompileDiagnostic {
+  const message = typescript.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
   const file = diagnostic.file;
   if (file === undefined || diagnostic.start === undefined) {
     return { file: 'tsconfig.json (drift check)', line: 0, column: 0, code: diagnostic.code, message };
@@ -240,26 +288,15 @@ function locate(diagnostic: ts.Diagnostic, where: Locations): CompileDiagnostic 
   const position = file.getLineAndCharacterOfPosition(diagnostic.start);
   const line = position.line + 1;
   const column = position.character + 1;
-  const inTemp = relative(where.tempDir, file.fileName).split(sep).join('/');
-  const toPosix = (path: string) => path.split(sep).join('/');
-  if (inTemp.startsWith('src/')) {
-    const original = join(where.sourceDir, inTemp.slice('src/'.length));
-    return { file: toPosix(relative(where.rootDir, original)), line, column, code: diagnostic.code, message };
+  const fromRoot = relative(where.rootDir, file.fileName).split(sep).join('/');
+  if (where.regenerated.has(normalize(file.fileName))) {
+    return { file: `${fromRoot} (regenerated)`, line, column, code: diagnostic.code, message };
   }
-  if (inTemp.startsWith('generated/')) {
-    return { file: `${inTemp} (regenerated)`, line, column, code: diagnostic.code, message };
-  }
-  const example = /^readme-examples\/example-(\d+)\.ts$/.exec(inTemp);
+  const example = new RegExp(`^${README_DIR.replace('.', '\\.')}/example-(\\d+)\\.ts$`).exec(fromRoot);
   const block = example === null ? undefined : where.examples[Number(example[1]) - 1];
   if (block !== undefined && where.readmePath !== undefined) {
-    const readme = toPosix(relative(where.rootDir, where.readmePath));
+    const readme = relative(where.rootDir, where.readmePath).split(sep).join('/');
     return { file: readme, line: block.startLine + line - 1, column, code: diagnostic.code, message };
   }
-  return { file: inTemp.startsWith('..') ? toPosix(file.fileName) : inTemp, line, column, code: diagnostic.code, message };
-}
-
-function flatten(messageText: string | ts.DiagnosticMessageChain): string {
-  if (typeof messageText === 'string') return messageText;
-  const next = (messageText.next ?? []).map(flatten);
-  return [messageText.messageText, ...next].join(' ');
+  return { file: fromRoot.startsWith('..') ? file.fileName : fromRoot, line, column, code: diagnostic.code, message };
 }

@@ -1,5 +1,5 @@
 /**
- * checkConsumerProject on a hand-made install (no npm pack: scripts/drift-consumer.test.ts
+ * checkConsumerProject on a hand-made install (no npm pack: scripts/drift-consumer.package.test.ts
  * does the real thing): a package whose declarations take their API types from
  * dist/generated/hero-api.d.ts, and a partner project using them.
  */

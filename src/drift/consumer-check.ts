@@ -4,7 +4,8 @@ import type ts from 'typescript';
 import type { DriftChange } from './change.js';
 import { generateFiles } from './client-check.js';
 import { HeroDriftSetupError, importTool } from './optional-import.js';
-import { listOperations, type OpenApiDocument } from './openapi-document.js';
+import { type OpenApiDocument } from '../openapi/document.js';
+import { listOperations } from './openapi-document.js';
 
 /**
  * The one declaration module every API type of the published package comes from

@@ -1,4 +1,5 @@
 import { SEVERITIES, severityRank, type DriftChange, type Severity } from './change.js';
+import { TOOL_EXIT } from '../tool-output/exit-codes.js';
 
 /** The `--fail-on` levels: fail on breaking changes only, on breaking or warning, or on any change. */
 export type FailOn = 'breaking' | 'warning' | 'any';
@@ -7,14 +8,23 @@ export type FailOn = 'breaking' | 'warning' | 'any';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['breaking', 'warning', 'any'];
 
 /**
- * Exit codes of `hero-drift`. "Could not look" (3) is never "nothing changed" (0).
+ * Exit codes of `hero-drift`, from the table every command of this package shares
+ * (src/tool-output/exit-codes.ts). "Could not look" (3) is never "nothing changed" (0).
  * - 0: no change at or above the `--fail-on` level (or `--update` done)
  * - 1: at least one change at or above the `--fail-on` level
- * - 2: usage error (unknown flag, bad value, unwritable report) or a missing tool package
- * - 3: a spec could not be fetched, read or parsed, or types could not be generated
+ * - 2: usage error (unknown flag, bad value, unwritable report), a missing tool package, no tsconfig
+ * - 3: no verdict: a spec could not be fetched, read or parsed (too large, a recursive alias, not
+ *   OpenAPI 3), types could not be generated, or a spec names a file or URL in a `$ref` that no
+ *   `--allow-ref-dir` covers (nothing it names was read)
  * - 4: `--update` could not write the spec or regenerate types
  */
-export const EXIT_CODE = { ok: 0, drift: 1, usage: 2, unreadable: 3, updateFailed: 4 } as const;
+export const EXIT_CODE = {
+  ok: TOOL_EXIT.ok,
+  drift: TOOL_EXIT.findings,
+  usage: TOOL_EXIT.usage,
+  unreadable: TOOL_EXIT.noVerdict,
+  updateFailed: TOOL_EXIT.updateFailed,
+} as const;
 
 /** Where the client-level check stands. */
 export interface ClientCheckSummary {
@@ -102,6 +112,8 @@ export function buildErrorReport(input: {
   failOn: FailOn;
   error: string;
   durationMs: number;
+  /** @default EXIT_CODE.unreadable */
+  exitCode?: number;
   now?: Date;
 }): DriftReport {
   return {
@@ -111,7 +123,7 @@ export function buildErrorReport(input: {
     against: input.against,
     failOn: input.failOn,
     verdict: 'none',
-    exitCode: EXIT_CODE.unreadable,
+    exitCode: input.exitCode ?? EXIT_CODE.unreadable,
     counts: { breaking: 0, warning: 0, 'non-breaking': 0 },
     changes: [],
     clientCheck: { status: 'skipped', reason: 'the specs could not be compared' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dropUnchangedOperations, projectForOpenapiDiff } from './openapi-diff-adapter.js';
-import type { OpenApiDocument } from './openapi-document.js';
+import type { OpenApiDocument } from '../openapi/document.js';
 
 const jsonBody = (schema: unknown) => ({ description: 'ok', content: { 'application/json': { schema } } });
 

@@ -1,18 +1,16 @@
 import type { DriftChange, Severity } from './change.js';
-import { HeroSpecError } from './load-spec.js';
+import { HeroSpecError } from '../openapi/spec-error.js';
 import { importTool } from './optional-import.js';
 import {
-  canonicalJson,
   HTTP_METHODS,
   isObject,
-  listOperations,
-  normalizePathTemplate,
   objectEntries,
   pointerOf,
   readPointer,
   type JsonObject,
   type OpenApiDocument,
-} from './openapi-document.js';
+} from '../openapi/document.js';
+import { canonicalJson, listOperations, normalizePathTemplate } from './openapi-document.js';
 
 /**
  * A change found by openapi-diff, mapped to our severities. `bodyKey` names the
@@ -50,7 +48,7 @@ export async function runOpenapiDiff(before: LabelledDocument, after: LabelledDo
     });
   } catch (error) {
     const detail = describeOpenapiDiffError(error);
-    throw new HeroSpecError(`openapi-diff could not read the specs: ${detail}`, after.label, { cause: error });
+    throw new HeroSpecError(`openapi-diff could not read the specs: ${detail}`, after.label, { reason: 'unparsable', cause: error });
   }
   const results = [
     ...('breakingDifferences' in outcome ? outcome.breakingDifferences : []),
@@ -314,11 +312,24 @@ function expandRefs(document: JsonObject, value: unknown): string | undefined {
 
 // Schema keywords OpenAPI 3.0 allows; anything else (3.1's `examples`, `const`,
 // `prefixItems`, `$defs`...) would fail swagger-parser's 3.0 validation.
-const SCHEMA_KEYWORDS_30 = new Set([
-  'title', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength',
-  'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxProperties', 'minProperties', 'required', 'enum', 'type',
-  'allOf', 'oneOf', 'anyOf', 'not', 'items', 'properties', 'additionalProperties', 'description', 'format',
-  'default', 'nullable', 'readOnly', 'writeOnly', 'deprecated',
+// Documentation keywords (`title`, `description`) are left out: openapi-diff compares value sets,
+// and a malformed one (`title: null`) would stop its validator for nothing. A keyword whose
+// value has the wrong JSON type is left out for the same reason; our own rules still see it.
+const NUMBER = (value: unknown) => typeof value === 'number';
+const STRING = (value: unknown) => typeof value === 'string';
+const BOOLEAN = (value: unknown) => typeof value === 'boolean';
+const ANY = () => true;
+const NON_EMPTY = (value: unknown) => Array.isArray(value) && value.length > 0;
+const JSON_TYPES = new Set<unknown>(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
+const SCHEMA_KEYWORDS_30 = new Map<string, (value: unknown) => boolean>([
+  ['multipleOf', NUMBER], ['maximum', NUMBER], ['exclusiveMaximum', ANY], ['minimum', NUMBER], ['exclusiveMinimum', ANY],
+  ['maxLength', NUMBER], ['minLength', NUMBER], ['pattern', STRING], ['maxItems', NUMBER], ['minItems', NUMBER],
+  ['uniqueItems', BOOLEAN], ['maxProperties', NUMBER], ['minProperties', NUMBER],
+  ['required', (value) => Array.isArray(value) && value.every(STRING)], ['enum', Array.isArray],
+  ['type', (value) => (Array.isArray(value) ? value : [value]).every((type) => JSON_TYPES.has(type))],
+  ['allOf', NON_EMPTY], ['oneOf', NON_EMPTY], ['anyOf', NON_EMPTY], ['not', ANY], ['items', ANY],
+  ['properties', isObject], ['additionalProperties', ANY], ['format', STRING], ['default', ANY],
+  ['nullable', BOOLEAN], ['readOnly', BOOLEAN], ['writeOnly', BOOLEAN], ['deprecated', BOOLEAN],
 ]);
 
 /**
@@ -435,7 +446,7 @@ function projectSchema(schema: unknown): unknown {
   if (typeof schema.$ref === 'string') return { $ref: schema.$ref };
   const projected: JsonObject = {};
   for (const [keyword, value] of Object.entries(schema)) {
-    if (!SCHEMA_KEYWORDS_30.has(keyword)) continue;
+    if (SCHEMA_KEYWORDS_30.get(keyword)?.(value) !== true) continue;
     projected[keyword] = value;
   }
   if (Array.isArray(schema.type)) {

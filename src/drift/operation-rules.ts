@@ -1,20 +1,21 @@
-import type { DriftChange, Severity } from './change.js';
+import type { Direction, DriftChange, Severity } from './change.js';
 import {
   escapePointerSegment,
   isObject,
-  listOperations,
   objectEntries,
   pointerOf,
-  resolveRef,
   type JsonObject,
   type OpenApiDocument,
-  type OperationEntry,
-} from './openapi-document.js';
-import { compareSchemas, type Direction, type RuleFinding, type SchemaComparison } from './schema-rules.js';
+} from '../openapi/document.js';
+import { canonicalJson, listOperations, type OperationEntry } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
+import { compareSchemas, type RuleFinding, type SchemaComparison } from './schema-rules.js';
 
 /** A finding from our rules, with the operations it touches. */
 export interface OperationFinding extends DriftChange {
   bodyKey?: string;
+  /** Bodies (as `bodyKey`s) this finding accounts for as a whole, e.g. a body added or removed. */
+  explains?: string[];
 }
 
 /**
@@ -111,7 +112,7 @@ function checkPathParameters(document: OpenApiDocument, entry: OperationEntry, s
 function compareTopLevel(before: OpenApiDocument, after: OpenApiDocument, emit: Emit): void {
   const serversBefore = serverUrls(before.servers);
   const serversAfter = serverUrls(after.servers);
-  if (JSON.stringify(serversBefore) !== JSON.stringify(serversAfter)) {
+  if (canonicalJson(serversBefore) !== canonicalJson(serversAfter)) {
     emit({
       severity: 'warning',
       rule: 'servers.changed',
@@ -125,13 +126,13 @@ function compareTopLevel(before: OpenApiDocument, after: OpenApiDocument, emit: 
   const infoBefore = isObject(before.info) ? before.info : {};
   const infoAfter = isObject(after.info) ? after.info : {};
   const infoKeys = [...new Set([...Object.keys(infoBefore), ...Object.keys(infoAfter)])]
-    .filter((key) => JSON.stringify(infoBefore[key]) !== JSON.stringify(infoAfter[key]))
+    .filter((key) => canonicalJson(infoBefore[key]) !== canonicalJson(infoAfter[key]))
     .sort();
   if (infoKeys.length > 0) {
     emit({ severity: 'non-breaking', rule: 'docs.changed', location: '#/info', message: `info: ${infoKeys.join(', ')} changed.` });
   }
   for (const key of ['tags', 'externalDocs'] as const) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+    if (canonicalJson(before[key]) !== canonicalJson(after[key])) {
       emit({ severity: 'non-breaking', rule: 'docs.changed', location: pointerOf(key), message: `${key} changed.` });
     }
   }
@@ -161,19 +162,19 @@ function compareOperation(
     emit(finding('warning', 'operation.deprecated', at('deprecated'), `${label} is now deprecated; plan a replacement.`));
   }
   const docKeys = ['summary', 'description', 'tags', 'externalDocs'].filter(
-    (key) => JSON.stringify(opBefore[key]) !== JSON.stringify(opAfter[key]),
+    (key) => canonicalJson(opBefore[key]) !== canonicalJson(opAfter[key]),
   );
   if (docKeys.length > 0) emit(finding('non-breaking', 'docs.changed', operationBefore.pointer, `${label}: ${docKeys.join(', ')} changed.`));
 
   const schemaComparison = (direction: Direction, bodyKey?: string): SchemaComparison =>
     bodyKey === undefined ? { before, after, direction, emit } : { before, after, direction, emit, bodyKey };
 
-  compareParameters(before, after, operationBefore, operationAfter, emit, schemaComparison(isWebhook ? 'response' : 'request'));
+  compareParameters(before, after, operationBefore, operationAfter, emit, { ...schemaComparison(isWebhook ? 'response' : 'request'), parameter: true });
   compareRequestBody(before, after, operationBefore, operationAfter, emit, schemaComparison, isWebhook);
   compareResponses(before, after, operationBefore, operationAfter, emit, schemaComparison, isWebhook);
   if (!isWebhook) compareSecurity(before, after, operationBefore, operationAfter, emit);
 
-  if (JSON.stringify(serverUrls(opBefore.servers)) !== JSON.stringify(serverUrls(opAfter.servers))) {
+  if (canonicalJson(serverUrls(opBefore.servers)) !== canonicalJson(serverUrls(opAfter.servers))) {
     emit(finding('warning', 'servers.changed', at('servers'), `${label}: operation-level server URLs changed.`));
   }
 }
@@ -203,7 +204,7 @@ function compareParameters(
     } else if (parameter.required === true && next.required !== true) {
       emit({ severity: 'non-breaking', rule: 'request.parameter.now-optional', location, message: `${label}: ${name} is no longer required.` });
     }
-    if (JSON.stringify(parameter.description) !== JSON.stringify(next.description)) {
+    if (canonicalJson(parameter.description) !== canonicalJson(next.description)) {
       emit({ severity: 'non-breaking', rule: 'docs.changed', location, message: `${label}: ${name}: description changed.` });
     }
     compareSchemas(comparison, parameter.schema ?? {}, next.schema ?? {}, { pointer: `${location}/schema`, label: `${label} ${name}` });
@@ -260,16 +261,22 @@ function compareRequestBody(
   const bodyBefore = resolveRef(before, operationBefore.operation.requestBody).value;
   const bodyAfter = resolveRef(after, operationAfter.operation.requestBody).value;
   if (!isObject(bodyBefore) && !isObject(bodyAfter)) return;
+  // A body that comes or goes is explained here; openapi-diff's set comparison of it is dropped.
+  const explains = (body: JsonObject) => ({
+    explains: Object.keys(isObject(body.content) ? body.content : {}).map((mediaType) => `${operationBefore.key} request ${mediaType}`),
+  });
   if (!isObject(bodyBefore) && isObject(bodyAfter)) {
     if (bodyAfter.required === true && !isWebhook) {
-      emit({ severity: 'breaking', rule: 'request.body.required-added', location, message: `${label}: a request body is now required.` });
+      emit({ ...explains(bodyAfter), severity: 'breaking', rule: 'request.body.required-added', location, message: `${label}: a request body is now required.` });
     } else {
-      emit({ severity: 'non-breaking', rule: 'request.body.added', location, message: `${label}: new optional ${what}.` });
+      emit({ ...explains(bodyAfter), severity: 'non-breaking', rule: 'request.body.added', location, message: `${label}: new optional ${what}.` });
     }
     return;
   }
   if (isObject(bodyBefore) && !isObject(bodyAfter)) {
-    emit({ severity: isWebhook ? 'breaking' : 'warning', rule: 'request.body.removed', location, message: `${label}: the ${what} was removed.` });
+    // The regenerated types have no body for the operation: a typed call passing one stops compiling.
+    const message = isWebhook ? `${label}: the ${what} was removed.` : `${label}: the ${what} was removed; calls that send one no longer compile, and Hero may reject them.`;
+    emit({ ...explains(bodyBefore), severity: 'breaking', rule: 'request.body.removed', location, message });
     return;
   }
   if (!isObject(bodyBefore) || !isObject(bodyAfter)) return;
@@ -304,7 +311,7 @@ function compareResponses(
     if (!isObject(responseBefore) || !isObject(responseAfter)) continue;
     const location = `${operationBefore.pointer}/responses/${escapePointerSegment(status)}`;
     const label = `${operationBefore.label} ${status} response`;
-    if (JSON.stringify(responseBefore.description) !== JSON.stringify(responseAfter.description)) {
+    if (canonicalJson(responseBefore.description) !== canonicalJson(responseAfter.description)) {
       emit({ severity: 'non-breaking', rule: 'docs.changed', location, message: `${label}: description changed.` });
     }
     compareContent(responseBefore.content, responseAfter.content, `${location}/content`, label, direction, emit, (mediaType) =>
@@ -381,7 +388,7 @@ function compareSecurity(
 ): void {
   const requirementsBefore = describeSecurity(before, operationBefore.operation);
   const requirementsAfter = describeSecurity(after, operationAfter.operation);
-  if (JSON.stringify(requirementsBefore) === JSON.stringify(requirementsAfter)) return;
+  if (canonicalJson(requirementsBefore) === canonicalJson(requirementsAfter)) return;
   // A change inherited from the top-level `security` is reported once, listing every operation.
   const inherited = operationBefore.operation.security === undefined && operationAfter.operation.security === undefined;
   const show = (requirements: string[]) => (requirements.length === 0 ? 'none' : requirements.join(' or '));
@@ -404,6 +411,19 @@ function compareSecurity(
     });
     return;
   }
+  // Scopes are granted to a token by the provider, not written in the client's code: a person
+  // checks them (oasdiff rates scope changes INFO). A scheme or header that changed locks the client out.
+  const withoutScopes = (document: OpenApiDocument, operation: JsonObject) => describeSecurity(document, operation, false);
+  if (canonicalJson(withoutScopes(before, operationBefore.operation)) === canonicalJson(withoutScopes(after, operationAfter.operation))) {
+    emit({
+      severity: 'warning',
+      rule: 'security.scopes.changed',
+      location,
+      message: `${who} security scopes changed: ${show(requirementsBefore)} → ${show(requirementsAfter)}; check the client's token carries them.`,
+      details,
+    });
+    return;
+  }
   emit({
     severity: 'breaking',
     rule: 'security.changed',
@@ -415,7 +435,7 @@ function compareSecurity(
 
 // Requirements are alternatives (OR) of schemes (AND). Each scheme is described by what a
 // client must send (type, place, header name, scopes), so renaming a scheme is not a change.
-function describeSecurity(document: OpenApiDocument, operation: JsonObject): string[] {
+function describeSecurity(document: OpenApiDocument, operation: JsonObject, withScopes = true): string[] {
   const requirements = Array.isArray(operation.security)
     ? operation.security
     : Array.isArray(document.security)
@@ -427,7 +447,7 @@ function describeSecurity(document: OpenApiDocument, operation: JsonObject): str
     .filter(isObject)
     .map((requirement) =>
       Object.entries(requirement)
-        .map(([name, scopes]) => describeScheme(resolveRef(document, schemes[name]).value, name, scopes))
+        .map(([name, scopes]) => describeScheme(resolveRef(document, schemes[name]).value, name, withScopes ? scopes : []))
         .sort()
         .join(' + '),
     )
@@ -441,7 +461,7 @@ function describeScheme(scheme: unknown, name: string, scopes: unknown): string 
   if (scheme.type === 'http') return `http ${String(scheme.scheme).toLowerCase()}${scopeText}`;
   // OAuth flows and OpenID Connect URLs: compare the whole definition.
   const { description: _description, ...definition } = scheme;
-  return `${String(scheme.type)} ${JSON.stringify(definition)}${scopeText}`;
+  return `${String(scheme.type)} ${canonicalJson(definition)}${scopeText}`;
 }
 
 function serverUrls(servers: unknown): string[] {

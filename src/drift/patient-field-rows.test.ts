@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { OpenApiDocument } from './openapi-document.js';
+import type { OpenApiDocument } from '../openapi/document.js';
 import { patientFieldKind } from '../validation/patient-field-names.js';
 import { listFieldSearchOperations, listPatientFieldRows } from './patient-field-rows.js';
 

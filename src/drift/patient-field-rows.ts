@@ -5,7 +5,8 @@
  * operation with `nhs_number` in its body is checked as soon as `npm run generate` runs.
  */
 import { patientFieldKind, type PatientFieldKind } from '../validation/patient-field-names.js';
-import { eachOperation, isObject, objectEntries, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
+import { isObject, objectEntries, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
+import { eachOperation, resolveRef } from '../openapi/operations.js';
 
 /** One field to check: where it is in an operation's request, and how to check it. */
 export interface PatientFieldRow {

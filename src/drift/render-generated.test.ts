@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSpecText } from './load-spec.js';
+import { parseOpenApiText } from '../openapi/parse.js';
 import { listOperationParameters, listOperationRows, renderGeneratedFiles } from './render-generated.js';
 
-const base = parseSpecText(readFileSync(join(import.meta.dirname, 'fixtures', 'base.yaml'), 'utf8'), 'base.yaml');
+const base = parseOpenApiText(readFileSync(join(import.meta.dirname, 'fixtures', 'base.yaml'), 'utf8'), 'base.yaml');
 
 describe('renderGeneratedFiles', () => {
   it('renders the types, the operation table and the parameter rules under the generated banner', async () => {

@@ -1,6 +1,7 @@
 import type { OpenAPI3 } from 'openapi-typescript';
 import { GENERATE_OPTIONS } from './generate-options.js';
-import { eachOperation, HTTP_METHODS, isObject, objectEntries, resolveRef, type OpenApiDocument } from './openapi-document.js';
+import { isObject, type OpenApiDocument } from '../openapi/document.js';
+import { eachOperation, resolveRef } from '../openapi/operations.js';
 import { importTool } from './optional-import.js';
 import { renderPatientFields } from './patient-field-rows.js';
 
@@ -23,7 +24,7 @@ export async function renderGeneratedFiles(document: OpenApiDocument, specName: 
   const { default: openapiTS, astToString } = await importTool('openapi-typescript', () => import('openapi-typescript'));
   // openapi-typescript annotates the object it is given; the caller's copy stays untouched.
   const ast = await openapiTS(structuredClone(document) as unknown as OpenAPI3, { ...GENERATE_OPTIONS, silent: true });
-  const types = generatedBanner(specName) + astToString(ast);
+  const types = generatedBanner(specName) + documentRootTypes(astToString(ast));
 
   // A runtime table lets errors name the operation ("registerPatientPds") rather than
   // only the URL, and lets the contract suite enumerate operations without re-parsing.
@@ -43,6 +44,18 @@ export async function renderGeneratedFiles(document: OpenApiDocument, specName: 
     ['patient-fields.ts', generatedBanner(specName) + renderPatientFields(document)],
     ['parameters.ts', renderParameters(document, specName)],
   ]);
+}
+
+// openapi-typescript writes the three root types without a comment; the package exports them,
+// so each gets one (editors show it, and the API reference requires every export documented).
+const ROOT_TYPE_DOCS: Record<string, string> = {
+  paths: 'Every path of the Hero API: per path and method, its parameters, request body and responses, as openapi-fetch (`hero.raw`) reads them.',
+  components: "The spec's reusable parts: `components['schemas']['Patient']` and the other schemas, parameters, responses and headers.",
+  operations: 'Every operation by operationId: its parameters, request body and responses (`operations[\'sendMessage\']`).',
+};
+
+function documentRootTypes(source: string): string {
+  return source.replace(/^export interface (paths|components|operations) \{/gm, (line, name: string) => `/** ${ROOT_TYPE_DOCS[name]} */\n${line}`);
 }
 
 /** Path and query parameters of one operation, as `generated/parameters.ts` lists them. */
@@ -105,15 +118,5 @@ export interface OperationRow {
 
 /** Every operation in document order; one without an operationId is named `method path`. */
 export function listOperationRows(document: OpenApiDocument): OperationRow[] {
-  const rows: OperationRow[] = [];
-  for (const [path, item] of objectEntries(document.paths)) {
-    if (!isObject(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isObject(operation)) continue;
-      const operationId = typeof operation.operationId === 'string' ? operation.operationId : `${method} ${path}`;
-      rows.push({ operationId, method: method.toUpperCase(), path });
-    }
-  }
-  return rows;
+  return [...eachOperation(document)].map(({ operationId, method, path }) => ({ operationId, method: method.toUpperCase(), path }));
 }

@@ -1,3 +1,4 @@
+import { jsonText } from '../tool-output/escape.js';
 import type { DriftReport } from './drift-report.js';
 
 /**
@@ -8,5 +9,5 @@ export const JSON_REPORT_VERSION = 1;
 
 /** The report as pretty-printed JSON, for pipelines and dashboards. */
 export function renderJsonReport(report: DriftReport): string {
-  return `${JSON.stringify({ reportVersion: JSON_REPORT_VERSION, ...report }, null, 2)}\n`;
+  return `${jsonText(JSON.stringify({ reportVersion: JSON_REPORT_VERSION, ...report }, null, 2))}\n`;
 }

@@ -1,3 +1,4 @@
+import { xmlAttribute, xmlText } from '../tool-output/escape.js';
 import type { DriftChange } from './change.js';
 import { meetsFailLevel, type DriftReport } from './drift-report.js';
 
@@ -13,7 +14,7 @@ export function renderJunitReport(report: DriftReport): string {
     suites.push(
       suite('hero-drift.spec', report, [
         `    <testcase classname="hero-drift.spec" name="fetch and parse both specs" time="${seconds}">\n` +
-          `      <error message="${attribute(report.error ?? 'unknown error')}" type="unreadable"/>\n` +
+          `      <error message="${xmlAttribute(report.error ?? 'unknown error')}" type="unreadable"/>\n` +
           '    </testcase>',
       ]),
     );
@@ -22,14 +23,14 @@ export function renderJunitReport(report: DriftReport): string {
     const compileErrors = report.changes.filter((change) => change.source === 'typescript');
     const specCases =
       specChanges.length === 0
-        ? [`    <testcase classname="hero-drift.spec" name="vendored spec matches ${attribute(report.against.source)}"/>`]
+        ? [`    <testcase classname="hero-drift.spec" name="vendored spec matches ${xmlAttribute(report.against.source)}"/>`]
         : specChanges.map((change) => testCase('hero-drift.spec', change, report));
     suites.push(suite('hero-drift.spec', report, specCases));
     const clientCases =
       report.clientCheck.status === 'skipped'
         ? [
             `    <testcase classname="hero-drift.client" name="client compiles against the new types">\n` +
-              `      <skipped message="${attribute(report.clientCheck.reason ?? 'not run')}"/>\n    </testcase>`,
+              `      <skipped message="${xmlAttribute(report.clientCheck.reason ?? 'not run')}"/>\n    </testcase>`,
           ]
         : compileErrors.length === 0
           ? ['    <testcase classname="hero-drift.client" name="client compiles against the new types"/>']
@@ -65,11 +66,11 @@ function testCase(classname: string, change: DriftChange, report: DriftReport): 
   ]
     .filter((line) => line !== '')
     .join('\n');
-  const open = `    <testcase classname="${classname}" name="${attribute(name)}">`;
+  const open = `    <testcase classname="${classname}" name="${xmlAttribute(name)}">`;
   if (meetsFailLevel(change.severity, report.failOn)) {
-    return `${open}\n      <failure message="${attribute(change.message)}" type="${change.severity}">${text(body)}</failure>\n    </testcase>`;
+    return `${open}\n      <failure message="${xmlAttribute(change.message)}" type="${change.severity}">${xmlText(body)}</failure>\n    </testcase>`;
   }
-  return `${open}\n      <system-out>${text(body)}</system-out>\n    </testcase>`;
+  return `${open}\n      <system-out>${xmlText(body)}</system-out>\n    </testcase>`;
 }
 
 function countAttributes(totals: ReturnType<typeof countCases>): string {
@@ -84,17 +85,4 @@ function countCases(xml: string): { tests: number; failures: number; errors: num
     errors: count(/<error /g),
     skipped: count(/<skipped /g),
   };
-}
-
-// XML 1.0 forbids most control characters even when escaped.
-function text(value: string): string {
-  return value
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function attribute(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
 }

@@ -1,4 +1,5 @@
 import type { DriftChange, Severity } from './change.js';
+import { markdownCode, markdownText } from '../tool-output/escape.js';
 import type { DriftReport, SpecSummary } from './drift-report.js';
 
 // GitHub caps a pull-request comment at 65,536 characters; long tables also stop being read.
@@ -18,7 +19,7 @@ export function renderMarkdownReport(report: DriftReport): string {
   const lines: string[] = [];
   if (report.status === 'error') {
     lines.push('## Hero API drift: could not compare', '');
-    lines.push(`> ${escapeText(report.error ?? 'unknown error')}`, '');
+    lines.push(`> ${markdownText(report.error ?? 'unknown error')}`, '');
     lines.push(
       `Exit code ${report.exitCode}: no verdict. This is not "no drift"; fix the cause and run again.`,
       '',
@@ -44,13 +45,13 @@ export function renderMarkdownReport(report: DriftReport): string {
     lines.push(`### Compile errors against the new types (${compileErrors.length})`, '');
     lines.push(
       report.clientCheck.mode === 'consumer'
-        ? `Each is a line of your project (${escapeText(report.clientCheck.project ?? 'tsconfig.json')}) that stops compiling against this package re-typed from Hero's spec.`
+        ? `Each is a line of your project (${markdownText(report.clientCheck.project ?? 'tsconfig.json')}) that stops compiling against this package re-typed from Hero's spec.`
         : 'Each is a place in this client that stops compiling when its types are regenerated from Hero\'s spec.',
       '',
     );
     for (const change of compileErrors.slice(0, MAX_ROWS_PER_SECTION)) {
       const code = typeof change.details?.code === 'number' ? `TS${change.details.code} ` : '';
-      lines.push(`- \`${change.location}\` ${code}${escapeText(change.message)}`);
+      lines.push(`- \`${markdownCode(change.location)}\` ${code}${markdownText(change.message)}`);
     }
     if (compileErrors.length > MAX_ROWS_PER_SECTION) {
       lines.push(`- … and ${compileErrors.length - MAX_ROWS_PER_SECTION} more (see the JSON report)`);
@@ -88,7 +89,7 @@ function headline(report: DriftReport): string {
 
 function sidesTable(baseline: SpecSummary, against: SpecSummary): string[] {
   const side = (summary: SpecSummary) =>
-    `\`${escapeCode(summary.source)}\`${summary.version === undefined ? '' : ` (version ${escapeText(summary.version)})`}`;
+    `\`${markdownCode(summary.source)}\`${summary.version === undefined ? '' : ` (version ${markdownText(summary.version)})`}`;
   return ['| | |', '|---|---|', `| Vendored spec | ${side(baseline)} |`, `| Compared with | ${side(against)} |`];
 }
 
@@ -101,13 +102,13 @@ function countsText(report: DriftReport): string {
 
 function clientCheckText(report: DriftReport): string {
   const { clientCheck } = report;
-  const project = clientCheck.project === undefined ? '' : `${escapeText(clientCheck.project)}, `;
+  const project = clientCheck.project === undefined ? '' : `${markdownText(clientCheck.project)}, `;
   const files = clientCheck.filesChecked === undefined ? '' : ` (${project}${clientCheck.filesChecked} files)`;
   const already =
     clientCheck.preExistingErrors === undefined || clientCheck.preExistingErrors === 0
       ? ''
       : `; ${clientCheck.preExistingErrors} error(s) the project already had against the installed types are not counted`;
-  if (clientCheck.status === 'skipped') return `skipped: ${escapeText(clientCheck.reason ?? 'not run')}`;
+  if (clientCheck.status === 'skipped') return `skipped: ${markdownText(clientCheck.reason ?? 'not run')}`;
   if (clientCheck.status === 'passed') return `compiles against the new types${files}${already}`;
   const errors = report.changes.filter((change) => change.source === 'typescript').length;
   return `**${errors} compile error${errors === 1 ? '' : 's'}**${files}${already}`;
@@ -117,19 +118,10 @@ function changeTable(changes: readonly DriftChange[]): string[] {
   const rows = changes.slice(0, MAX_ROWS_PER_SECTION).map((change) => {
     const operations =
       change.operations.length <= 3
-        ? change.operations.map(escapeText).join('<br>')
-        : `${change.operations.slice(0, 2).map(escapeText).join('<br>')}<br>and ${change.operations.length - 2} more`;
-    return `| ${escapeText(change.message)} | ${operations || '—'} | \`${escapeCode(change.location)}\` | \`${change.rule}\` |`;
+        ? change.operations.map((operation) => markdownText(operation)).join('<br>')
+        : `${change.operations.slice(0, 2).map((operation) => markdownText(operation)).join('<br>')}<br>and ${change.operations.length - 2} more`;
+    return `| ${markdownText(change.message)} | ${operations || '—'} | \`${markdownCode(change.location)}\` | \`${markdownCode(change.rule)}\` |`;
   });
   const more = changes.length > MAX_ROWS_PER_SECTION ? [`| … and ${changes.length - MAX_ROWS_PER_SECTION} more (see the JSON report) | | | |`] : [];
   return ['| Change | Operations | Where | Rule |', '|---|---|---|---|', ...rows, ...more];
-}
-
-// Table cells end at `|` and at a newline; `<` would start HTML.
-function escapeText(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
-}
-
-function escapeCode(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
 }

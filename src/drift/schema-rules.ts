@@ -1,12 +1,8 @@
-import type { Severity } from './change.js';
+import type { Direction, Severity } from './change.js';
 import { compareConstraints, isClassifiedConstraint } from './constraint-rules.js';
-import { escapePointerSegment, isObject, resolveRef, type JsonObject, type OpenApiDocument } from './openapi-document.js';
-
-/**
- * Which way data flows, seen from the client: `request` is what it sends (narrowing
- * hurts), `response` is what it reads (widening hurts). Webhook payloads are `response`.
- */
-export type Direction = 'request' | 'response';
+import { escapePointerSegment, isObject, type JsonObject, type OpenApiDocument } from '../openapi/document.js';
+import { canonicalJson } from './openapi-document.js';
+import { resolveRef } from '../openapi/operations.js';
 
 /** A finding from our own rules, before classify.ts attaches operations and merges duplicates. */
 export interface RuleFinding {
@@ -17,6 +13,8 @@ export interface RuleFinding {
   details?: Record<string, unknown>;
   /** The body this finding is inside, matching openapi-diff-adapter's `bodyKeyOf`. */
   bodyKey?: string;
+  /** Bodies (as `bodyKey`s) this finding accounts for as a whole, e.g. a body added or removed. */
+  explains?: string[];
 }
 
 /** Where a schema sits: a pointer into the vendored spec and a short name for people. */
@@ -35,6 +33,8 @@ export interface SchemaComparison {
   emit: (finding: RuleFinding) => void;
   /** Ref pairs being compared right now, so recursive schemas stop instead of looping. */
   inProgress?: Set<string>;
+  /** The schema of a parameter (not a body): its default is part of the call. */
+  parameter?: boolean;
 }
 
 // Keywords that only describe; a change to them is documentation.
@@ -97,10 +97,11 @@ function compareResolved(comparison: SchemaComparison, before: JsonObject, after
   const docsChanged = changedKeywords(before, after, (keyword) => DOC_KEYWORDS.has(keyword) || keyword.startsWith('x-'));
   if (docsChanged.length > 0) emit('non-breaking', 'docs.changed', `${docsChanged.join(', ')} changed.`);
 
+  if (direction === 'request' && compareOneOfWrapping(before, after, emit)) return;
   if (compareTypes(before, after, direction, emit)) return;
   if (!compareConst(before, after, direction, emit)) compareEnums(before, after, direction, emit);
 
-  for (const finding of compareConstraints(before, after, direction)) emit(finding.severity, finding.rule, finding.message, finding.details);
+  for (const finding of compareConstraints(before, after, direction, { parameter: comparison.parameter === true })) emit(finding.severity, finding.rule, finding.message, finding.details);
   const constraints = changedKeywords(
     before,
     after,
@@ -110,7 +111,7 @@ function compareResolved(comparison: SchemaComparison, before: JsonObject, after
   const additionalBefore = before.additionalProperties;
   const additionalAfter = after.additionalProperties;
   const additionalIsSchema = isObject(additionalBefore) && isObject(additionalAfter);
-  if (!additionalIsSchema && JSON.stringify(additionalBefore) !== JSON.stringify(additionalAfter)) constraints.push('additionalProperties');
+  if (!additionalIsSchema && canonicalJson(additionalBefore) !== canonicalJson(additionalAfter)) constraints.push('additionalProperties');
   if (constraints.length > 0) {
     emit('warning', 'schema.constraint.changed', `${constraints.map((keyword) => describeKeywordChange(keyword, before, after)).join('; ')}.`, {
       keywords: constraints,
@@ -129,6 +130,21 @@ function compareResolved(comparison: SchemaComparison, before: JsonObject, after
 }
 
 type Emit = (severity: Severity, rule: string, message: string, details?: Record<string, unknown>, at?: SchemaPlace) => void;
+
+// A request schema that becomes a `oneOf` (the old shape split into variants) rejects a value
+// matching several variants as well as one matching none: what the client sent may match both.
+// Reported once; the properties moved into the variants are not each reported as removed.
+function compareOneOfWrapping(before: JsonObject, after: JsonObject, emit: Emit): boolean {
+  const variants = Array.isArray(after.oneOf) ? after.oneOf.length : 0;
+  if (variants === 0 || Array.isArray(before.oneOf) || Array.isArray(before.anyOf)) return false;
+  emit(
+    'breaking',
+    'request.variant.wrapped',
+    `now oneOf ${variants} variant${variants === 1 ? '' : 's'}; a value matching more than one, or none, is rejected.`,
+    { variants },
+  );
+  return true;
+}
 
 // Returns true when the types are incompatible, so deeper rules would only repeat the news.
 function compareTypes(before: JsonObject, after: JsonObject, direction: Direction, emit: Emit): boolean {
@@ -159,7 +175,7 @@ function compareConst(before: JsonObject, after: JsonObject, direction: Directio
   const hasBefore = 'const' in before;
   const hasAfter = 'const' in after;
   if ((!hasBefore && !hasAfter) || (hasBefore && Array.isArray(after.enum)) || (hasAfter && Array.isArray(before.enum))) return false;
-  if (hasBefore && hasAfter && JSON.stringify(before.const) === JSON.stringify(after.const)) return true;
+  if (hasBefore && hasAfter && canonicalJson(before.const) === canonicalJson(after.const)) return true;
   const details = { before: hasBefore ? before.const : null, after: hasAfter ? after.const : null };
   const change = `const ${hasBefore ? JSON.stringify(before.const) : '(none)'} → ${hasAfter ? JSON.stringify(after.const) : '(none)'}`;
   const request = direction === 'request';
@@ -323,7 +339,7 @@ function compareVariants(
 function compareAllOfMembers(comparison: SchemaComparison, before: JsonObject, after: JsonObject, place: SchemaPlace): void {
   const names = (schema: JsonObject) =>
     (Array.isArray(schema.allOf) ? schema.allOf : []).map((member: unknown, index: number) =>
-      isObject(member) && typeof member.$ref === 'string' ? componentName(member.$ref) : `#${index + 1} ${JSON.stringify(member)}`,
+      isObject(member) && typeof member.$ref === 'string' ? componentName(member.$ref) : `#${index + 1} ${canonicalJson(member)}`,
     );
   const namesBefore = names(before);
   const namesAfter = names(after);
@@ -397,8 +413,8 @@ function formatTypes(types: Set<string> | undefined): string {
 
 // Values compared as JSON text so 1 and "1" stay different.
 function enumValues(schema: JsonObject): string[] | undefined {
-  if ('const' in schema) return [JSON.stringify(schema.const)];
-  return Array.isArray(schema.enum) ? schema.enum.map((value) => JSON.stringify(value)) : undefined;
+  if ('const' in schema) return [canonicalJson(schema.const)];
+  return Array.isArray(schema.enum) ? schema.enum.map((value) => canonicalJson(value)) : undefined;
 }
 
 function parseValue(text: string): unknown {
@@ -411,7 +427,7 @@ function requiredSet(schema: JsonObject): Set<string> {
 
 function changedKeywords(before: JsonObject, after: JsonObject, include: (keyword: string) => boolean): string[] {
   const keywords = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keywords].filter((keyword) => include(keyword) && JSON.stringify(before[keyword]) !== JSON.stringify(after[keyword])).sort();
+  return [...keywords].filter((keyword) => include(keyword) && canonicalJson(before[keyword]) !== canonicalJson(after[keyword])).sort();
 }
 
 function describeKeywordChange(keyword: string, before: JsonObject, after: JsonObject): string {

@@ -5,8 +5,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { HeroError } from '../errors.js';
-import type { LoadedSpec } from './load-spec.js';
-import { isObject } from './openapi-document.js';
+import type { LoadedOpenApi } from '../openapi/load.js';
+import { isObject } from '../openapi/document.js';
 
 /** `--update` could not write the spec or regenerate the types (exit code 4). */
 export class HeroDriftUpdateError extends HeroError {
@@ -20,7 +20,7 @@ export interface UpdateOptions {
   /** The vendored spec file to overwrite. */
   specPath: string;
   /** Hero's spec as fetched. */
-  spec: LoadedSpec;
+  spec: LoadedOpenApi;
 }
 
 /** What `--update` changed. */
@@ -71,9 +71,10 @@ export async function updateVendoredSpec(options: UpdateOptions): Promise<Update
 }
 
 // Hero's bundle is YAML; if a JSON copy was given, keep the vendored file YAML as its name says.
-function textToWrite(spec: LoadedSpec, specPath: string): string {
+// A spec whose allow-listed file $refs were inlined is written as the one document it became.
+function textToWrite(spec: LoadedOpenApi, specPath: string): string {
   const isJson = spec.text.trimStart().startsWith('{');
-  return isJson && /\.ya?ml$/i.test(specPath) ? stringifyYaml(spec.document) : spec.text;
+  return spec.refsInlined || (isJson && /\.ya?ml$/i.test(specPath)) ? stringifyYaml(spec.document) : spec.text;
 }
 
 async function assertGenerateScript(rootDir: string): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeroClient, HeroClientClosedError, HeroError } from '../index.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
-import { runScript } from '../test-helpers/run-script.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
+import { runScript } from '../../test/helpers/run-script.js';
 
 let api: FaultServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../bench/soak-faults.js';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 import { KNOWN_BACKOFF } from './known-limit.js';
 import { createLocalSchedule, type RateSchedule } from './local-schedule.js';
 

@@ -8,8 +8,8 @@
  * 503 included, is the transport's ordinary retry policy: a 503 says Hero is not
  * available, not that this client is too fast.
  */
-import type { NormalizedRetryOptions } from '../transport/options.js';
-import { computeBackoffDelayMs, type AttemptFailure, type RetryDecision } from '../transport/retry.js';
+import type { AttemptFailure, NormalizedRetryOptions, RetryDecision } from '../transport/types.js';
+import { computeBackoffDelayMs } from '../transport/retry.js';
 import type { RateController, RatePermit } from './controller.js';
 
 /** What one call needs from the controller across its attempts; see {@link startPacedCall}. */

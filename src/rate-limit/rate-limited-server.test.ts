@@ -4,15 +4,15 @@
  * client keeps its 429s few without being told the limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type ChildServer } from '../../bench/spawn-server.js';
-import { sendMessageBody } from '../../bench/fixtures.js';
+import { spawnServer, type ChildServer } from '../../test/helpers/spawn-server.js';
+import { sendMessageBody } from '../../test/helpers/fixtures.js';
 import { createHeroClient } from '../index.js';
-import type { LimitedServerStats } from '../test-helpers/limited-server.js';
+import type { LimitedServerStats } from '../../test/helpers/limited-server.js';
 
 let server: ChildServer;
 beforeAll(async () => {
   // 40 requests/s, burst 4; 429 with Retry-After: 1 beyond.
-  server = await spawnServer(new URL('../test-helpers/limited-server.ts', import.meta.url).pathname, ['40', '4']);
+  server = await spawnServer(new URL('../../test/helpers/limited-server.ts', import.meta.url).pathname, ['40', '4']);
 });
 afterAll(() => server.close());
 

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { HeroConfigError, HeroError } from '../errors.js';
 import { RATE_LIMIT_SCRIPT, scriptParams } from './redis-script.js';
-import { clusterSlotPrefix, type CheckedRedisOptions, type RedisClientLike } from './redis-store.js';
+import { clusterSlotPrefix, type CheckedRedisOptions, type RedisClientLike } from './redis-options.js';
 import type { KnownLimit, RateLimitStore } from './store.js';
 
 /** What the store's Lua command returns: milliseconds to wait (`0` when taken), or for a throttle `1` when it was evidence. */

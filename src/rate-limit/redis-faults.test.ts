@@ -9,8 +9,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../index.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
-import { redisUnavailableReason, startRedisServer } from '../test-helpers/redis-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
+import { redisUnavailableReason, startRedisServer } from '../../test/helpers/redis-server.js';
 
 const API_KEY = 'hk_test_redis_faults_51c0ffee';
 const PASSWORD = 'redis-fault-s3cret';

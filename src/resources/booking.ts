@@ -6,7 +6,7 @@
  * method or path is unknown, see openapi/README.md), so they are not offered here.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
-import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import { callInit, expectData, wireQuery, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** `hero.booking`. */
@@ -39,20 +39,20 @@ export interface BookingResource {
 export function createBookingResource(raw: HeroRawClient): BookingResource {
   const byId = (id: string) => ({ params: { path: { id } } });
   return {
-    listAppointmentTypes: (query, options) =>
-      expectData('listAppointmentTypes', raw.GET('/v1/appointment_types', { params: { query: query ?? {} }, ...callInit(options) })),
-    listLocations: (options) => expectData('listLocations', raw.GET('/v1/locations', callInit(options))),
-    listPractitioners: (query, options) =>
-      expectData('listPractitioners', raw.GET('/v1/practitioners', { params: { query: query ?? {} }, ...callInit(options) })),
-    getPractitioner: (id, options) => expectData('getPractitioner', raw.GET('/v1/practitioners/{id}', { ...byId(id), ...callInit(options) })),
-    listSlots: (query, options) => expectData('listSlots', raw.GET('/v1/slots', { params: { query: query ?? {} }, ...callInit(options) })),
-    countSlots: (query, options) => expectData('countSlots', raw.GET('/v1/slots/count', { params: { query: query ?? {} }, ...callInit(options) })),
-    getSlot: (id, options) => expectData('getSlot', raw.GET('/v1/slots/{id}', { ...byId(id), ...callInit(options) })),
-    createAppointment: (body, options) => expectData('createAppointment', raw.POST('/v1/appointments', { body, ...callInit(options) })),
-    getAppointment: (id, options) => expectData('getAppointment', raw.GET('/v1/appointments/{id}', { ...byId(id), ...callInit(options) })),
-    editAppointment: (id, body, options) =>
+    listAppointmentTypes: async (query, options) =>
+      expectData('listAppointmentTypes', raw.GET('/v1/appointment_types', { params: { query: wireQuery(query) }, ...callInit(options) })),
+    listLocations: async (options) => expectData('listLocations', raw.GET('/v1/locations', callInit(options))),
+    listPractitioners: async (query, options) =>
+      expectData('listPractitioners', raw.GET('/v1/practitioners', { params: { query: wireQuery(query) }, ...callInit(options) })),
+    getPractitioner: async (id, options) => expectData('getPractitioner', raw.GET('/v1/practitioners/{id}', { ...byId(id), ...callInit(options) })),
+    listSlots: async (query, options) => expectData('listSlots', raw.GET('/v1/slots', { params: { query: wireQuery(query) }, ...callInit(options) })),
+    countSlots: async (query, options) => expectData('countSlots', raw.GET('/v1/slots/count', { params: { query: wireQuery(query) }, ...callInit(options) })),
+    getSlot: async (id, options) => expectData('getSlot', raw.GET('/v1/slots/{id}', { ...byId(id), ...callInit(options) })),
+    createAppointment: async (body, options) => expectData('createAppointment', raw.POST('/v1/appointments', { body, ...callInit(options) })),
+    getAppointment: async (id, options) => expectData('getAppointment', raw.GET('/v1/appointments/{id}', { ...byId(id), ...callInit(options) })),
+    editAppointment: async (id, body, options) =>
       expectData('editAppointment', raw.PUT('/v1/appointments/{id}', { ...byId(id), body, ...callInit(options) })),
-    cancelAppointment: (id, body, options) =>
-      expectData('cancelAppointment', raw.PATCH('/v1/appointments/{id}/cancel', { ...byId(id), body: body ?? {}, ...callInit(options) })),
+    cancelAppointment: async (id, body, options) =>
+      expectData('cancelAppointment', raw.PATCH('/v1/appointments/{id}/cancel', { ...byId(id), body: body === undefined ? {} : body, ...callInit(options) })),
   };
 }

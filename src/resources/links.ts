@@ -4,7 +4,7 @@
  * (see openapi/README.md), so it is not offered yet.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
-import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import { callInit, expectData, wireQuery, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** `hero.links`. */
@@ -22,10 +22,10 @@ export interface LinksResource {
 /** Builds `hero.links` over the typed client. */
 export function createLinksResource(raw: HeroRawClient): LinksResource {
   return {
-    getBookingLink: (id, options) => expectData('getBookingLink', raw.GET('/v1/booking_links/{id}', { params: { path: { id } }, ...callInit(options) })),
-    updateBookingLink: (id, body, options) =>
+    getBookingLink: async (id, options) => expectData('getBookingLink', raw.GET('/v1/booking_links/{id}', { params: { path: { id } }, ...callInit(options) })),
+    updateBookingLink: async (id, body, options) =>
       expectData('updateBookingLink', raw.PATCH('/v1/booking_links/{id}', { params: { path: { id } }, body, ...callInit(options) })),
-    createAttachmentLink: (body, options) => expectData('createAttachmentLink', raw.POST('/v1/attachment_links', { body, ...callInit(options) })),
-    getStatus: (query, options) => expectData('getLinkStatus', raw.GET('/v1/links/status', { params: { query }, ...callInit(options) })),
+    createAttachmentLink: async (body, options) => expectData('createAttachmentLink', raw.POST('/v1/attachment_links', { body, ...callInit(options) })),
+    getStatus: async (query, options) => expectData('getLinkStatus', raw.GET('/v1/links/status', { params: { query: wireQuery(query, true) }, ...callInit(options) })),
   };
 }

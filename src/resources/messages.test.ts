@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../client.js';
 import { HeroInputError } from '../errors.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -8,8 +8,8 @@
  */
 import type { HeroRawClient } from '../raw-client-types.js';
 import { createPaginate, type PageItem } from '../paginate.js';
-import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
-import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import type { AutoPaginated, PageOptions } from '../auto-paginate.js';
+import { callInit, expectData, wireQuery, optionsObject, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** Filters of a batch list, without the page parameters the paginator sets. */
@@ -65,28 +65,28 @@ export interface MessagesResource {
 export function createMessagesResource(raw: HeroRawClient): MessagesResource {
   const paginate = createPaginate(raw);
   return {
-    send: (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
-    get: (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),
+    send: async (body, options) => expectData('sendMessage', raw.POST('/v1/messages/send', { body, ...callInit(options) })),
+    get: async (id, options) => expectData('getMessage', raw.GET('/v1/messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     batches: {
-      create: (body, options) => expectData('createBatchMessage', raw.POST('/v1/batch_message', { body, ...callInit(options) })),
-      list: (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: toWireQuery(query) }, ...callInit(options) })),
-      get: (id, options) => expectData('getBatchMessage', raw.GET('/v1/batch_message/{id}', { params: { path: { id } }, ...callInit(options) })),
-      send: (id, options) => expectData('sendBatchMessage', raw.PATCH('/v1/batch_message/{id}/send', { params: { path: { id } }, ...callInit(options) })),
-      recipients: (id, query, options) =>
-        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
-      sends: (id, query, options) =>
-        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: toWireQuery(query) }, ...callInit(options) })),
-      listAll: (filters, options) => paginate('/v1/batch_message', { ...options, params: { query: filters ?? {} } }),
-      recipientsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/recipients', { ...options, params: { path: { id }, query: filters ?? {} } }),
-      sendsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/messages', { ...options, params: { path: { id }, query: filters ?? {} } }),
+      create: async (body, options) => expectData('createBatchMessage', raw.POST('/v1/batch_message', { body, ...callInit(options) })),
+      list: async (query, options) => expectData('listBatchMessages', raw.GET('/v1/batch_message', { params: { query: wireQuery(query) }, ...callInit(options) })),
+      get: async (id, options) => expectData('getBatchMessage', raw.GET('/v1/batch_message/{id}', { params: { path: { id } }, ...callInit(options) })),
+      send: async (id, options) => expectData('sendBatchMessage', raw.PATCH('/v1/batch_message/{id}/send', { params: { path: { id } }, ...callInit(options) })),
+      recipients: async (id, query, options) =>
+        expectData('listBatchMessageRecipients', raw.GET('/v1/batch_message/{id}/recipients', { params: { path: { id }, query: wireQuery(query) }, ...callInit(options) })),
+      sends: async (id, query, options) =>
+        expectData('listBatchMessageSends', raw.GET('/v1/batch_message/{id}/messages', { params: { path: { id }, query: wireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v1/batch_message', { ...optionsObject(options, 'page options'), params: { query: wireQuery(filters) } }),
+      recipientsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/recipients', { ...optionsObject(options, 'page options'), params: { path: { id }, query: wireQuery(filters) } }),
+      sendsAll: (id, filters, options) => paginate('/v1/batch_message/{id}/messages', { ...optionsObject(options, 'page options'), params: { path: { id }, query: wireQuery(filters) } }),
     },
     templates: {
-      list: (query, options) => expectData('listTemplates', raw.GET('/v1/templates', { params: { query: query ?? {} }, ...callInit(options) })),
+      list: async (query, options) => expectData('listTemplates', raw.GET('/v1/templates', { params: { query: wireQuery(query) }, ...callInit(options) })),
     },
     automated: {
-      list: (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: toWireQuery(query) }, ...callInit(options) })),
-      listAll: (filters, options) => paginate('/v2/automated_messages', { ...options, params: { query: filters ?? {} } }),
-      get: (id, options) => expectData('getAutomatedMessage', raw.GET('/v2/automated_messages/{id}', { params: { path: { id } }, ...callInit(options) })),
+      list: async (query, options) => expectData('listAutomatedMessages', raw.GET('/v2/automated_messages', { params: { query: wireQuery(query) }, ...callInit(options) })),
+      listAll: (filters, options) => paginate('/v2/automated_messages', { ...optionsObject(options, 'page options'), params: { query: wireQuery(filters) } }),
+      get: async (id, options) => expectData('getAutomatedMessage', raw.GET('/v2/automated_messages/{id}', { params: { path: { id } }, ...callInit(options) })),
     },
   };
 }

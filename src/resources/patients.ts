@@ -4,10 +4,10 @@
 import type { HeroRawClient } from '../raw-client-types.js';
 import { HeroNotFoundError } from '../errors.js';
 import { createPaginate } from '../paginate.js';
-import { toWireQuery, type AutoPaginated, type PageOptions } from '../pagination.js';
-import { toPdsRegistrationResult, type PdsRegistrationResult } from '../result.js';
+import type { AutoPaginated, PageOptions } from '../auto-paginate.js';
+import { toPdsRegistrationResult, type PdsRegistrationResult } from '../pds-result.js';
 import { normalizeRegisterPdsInput, type RegisterPdsInput } from '../validation/pds-input.js';
-import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import { callInit, expectData, wireQuery, optionsObject, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** Filters of the v3 patient search (at least one is required by Hero). */
@@ -45,9 +45,9 @@ export function createPatientsResource(raw: HeroRawClient): PatientsResource {
   const paginate = createPaginate(raw);
   return {
     async registerPds(input, options) {
-      const body = normalizeRegisterPdsInput(input, options?.today ? { today: options.today } : {});
+      const body = normalizeRegisterPdsInput(input, options?.today !== undefined ? { today: options.today } : {});
       try {
-        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options) }));
+        const data = await expectData('registerPatientPds', raw.POST('/v1/patients/register_pds', { body, ...callInit(options, ['today']) }));
         return toPdsRegistrationResult(data);
       } catch (error) {
         if (error instanceof HeroNotFoundError) {
@@ -62,10 +62,10 @@ export function createPatientsResource(raw: HeroRawClient): PatientsResource {
         throw error;
       }
     },
-    register: (body, options) => expectData('registerPatient', raw.POST('/v1/patients/register', { body, ...callInit(options) })),
-    get: (id, options) => expectData('getPatientById', raw.GET('/v1/patients/{id}', { params: { path: { id } }, ...callInit(options) })),
-    search: (filters, options) => expectData('listPatientsV3', raw.GET('/v3/patients', { params: { query: toWireQuery(filters) }, ...callInit(options) })),
-    searchAll: (filters, options) => paginate('/v3/patients', { ...options, params: { query: filters } }),
-    list: (query, options) => expectData('listPatients', raw.GET('/v1/patients', { params: { query: toWireQuery(query) }, ...callInit(options) })),
+    register: async (body, options) => expectData('registerPatient', raw.POST('/v1/patients/register', { body, ...callInit(options) })),
+    get: async (id, options) => expectData('getPatientById', raw.GET('/v1/patients/{id}', { params: { path: { id } }, ...callInit(options) })),
+    search: async (filters, options) => expectData('listPatientsV3', raw.GET('/v3/patients', { params: { query: wireQuery(filters, true) }, ...callInit(options) })),
+    searchAll: (filters, options) => paginate('/v3/patients', { ...optionsObject(options, 'page options'), params: { query: wireQuery(filters, true) } }),
+    list: async (query, options) => expectData('listPatients', raw.GET('/v1/patients', { params: { query: wireQuery(query) }, ...callInit(options) })),
   };
 }

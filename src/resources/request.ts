@@ -2,7 +2,9 @@
  * What every resource method shares: per-call options and turning openapi-fetch's
  * `{ data, response }` into the data or a typed error.
  */
-import { HeroResponseParseError } from '../errors.js';
+import { HeroInputError, HeroResponseParseError } from '../errors.js';
+import { isOptionsObject, typeName } from '../validation/type-name.js';
+import { unknownKeyProblems } from '../validation/unknown-keys.js';
 import { describeOperation } from '../operation-index.js';
 import { kFacadeCall } from '../raw-client.js';
 import { CALL_OPTION_KEYS, type HeroCallOptions, type HeroMutationCallOptions } from '../transport/call-options.js';
@@ -24,15 +26,57 @@ const noInit: Record<string | symbol, unknown> = Object.freeze({ [kFacadeCall]: 
  * init also carries `kFacadeCall`, so `hero.raw` (which the facade calls through) refuses
  * query keys the operation does not declare; `hero.raw` itself sends any key.
  */
-export function callInit(options: MutationOptions | undefined): Record<string | symbol, unknown> {
+export function callInit(options: MutationOptions | undefined, ownKeys: readonly string[] = []): Record<string | symbol, unknown> {
   // No allocation when there are no options: this runs on every call.
-  if (!options) return noInit;
+  if (options === undefined) return noInit;
+  checkOptionsObject(options, 'call options');
+  checkKnownKeys(options, ownKeys);
   const init: Record<string | symbol, unknown> = { [kFacadeCall]: true };
   for (const key of CALL_KEYS) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined) init[key] = value;
   }
   return init;
+}
+
+/**
+ * Refuses a per-call option the call does not know (`timeout` for `timeoutMs`), naming the
+ * nearest valid one: otherwise a misspelt option would be dropped in silence.
+ */
+function checkKnownKeys(options: object, ownKeys: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if ((CALL_KEYS as readonly string[]).includes(key) || ownKeys.includes(key)) continue;
+    const problems = unknownKeyProblems(options, [...CALL_KEYS, ...ownKeys]);
+    throw new HeroInputError(problems.map((message) => ({ field: '(options)', message })), 'call options');
+  }
+}
+
+/**
+ * Throws {@link HeroInputError} unless `options` is an options object (not `null`, an array,
+ * a function or a primitive). `undefined` is checked by the caller (it means "none").
+ */
+export function checkOptionsObject(options: unknown, subject: string): void {
+  if (isOptionsObject(options)) return;
+  throw new HeroInputError([{ field: '(options)', message: `must be an object (received ${typeName(options)})` }], subject);
+}
+
+/** `options` checked by {@link checkOptionsObject}, or `{}` for none: for options spread into another call's. */
+export function optionsObject<T extends object>(options: T | undefined, subject: string): T | Record<string, never> {
+  if (options === undefined) return {};
+  checkOptionsObject(options, subject);
+  return options;
+}
+
+/**
+ * A query or filters object for the wire: `undefined` is none (`{}`) unless `required`;
+ * anything but an object is refused with {@link HeroInputError}. Its values are checked when
+ * the query is built (url/query-builder.ts). The return type is the generated one, which Hero
+ * types as strings for some lists, so numbers would not meet it at compile time.
+ */
+export function wireQuery(query: unknown, required = false): never {
+  if (query === undefined && !required) return {} as never;
+  if (isOptionsObject(query)) return query as never;
+  throw new HeroInputError([{ field: '(query)', message: `must be an object of query parameters (received ${typeName(query)})` }], 'query parameters');
 }
 
 /**

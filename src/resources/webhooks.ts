@@ -3,7 +3,7 @@
  * have no known path (see openapi/README.md), so they are not offered yet.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
-import { callInit, expectData, type CallOptions, type MutationOptions } from './request.js';
+import { callInit, expectData, wireQuery, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** `hero.webhooks`. */
@@ -17,7 +17,7 @@ export interface WebhooksResource {
 /** Builds `hero.webhooks` over the typed client. */
 export function createWebhooksResource(raw: HeroRawClient): WebhooksResource {
   return {
-    create: (body, options) => expectData('createWebhook', raw.POST('/v1/webhooks', { body, ...callInit(options) })),
-    list: (query, options) => expectData('listWebhooks', raw.GET('/v1/webhooks', { params: { query: query ?? {} }, ...callInit(options) })),
+    create: async (body, options) => expectData('createWebhook', raw.POST('/v1/webhooks', { body, ...callInit(options) })),
+    list: async (query, options) => expectData('listWebhooks', raw.GET('/v1/webhooks', { params: { query: wireQuery(query) }, ...callInit(options) })),
   };
 }

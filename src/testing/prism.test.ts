@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort, HeroPrismError, prismEntryPoint, startPrism, type PrismServer } from './prism.js';
 
 const specPath = fileURLToPath(new URL('../../contract-tests/fixtures/appointments.yaml', import.meta.url));
@@ -24,41 +24,45 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe('startPrism', () => {
+describe('startPrism: one Prism for the file, stopped by the last test', () => {
+  // Starting Prism costs seconds of CPU: these checks share one, in order.
+  let shared: PrismServer;
+  beforeAll(async () => {
+    shared = await startPrism({ specPath });
+  });
+  afterAll(() => shared.stop());
+
   it('serves the spec on a free loopback port and answers with its examples once started', async () => {
-    running = await startPrism({ specPath });
-    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const response = await fetch(`${running.url}/v1/appointments/12345`, { headers });
+    expect(shared.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${shared.url}/v1/appointments/12345`, { headers });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: '12345', status: 'booked' });
   });
 
-  it('runs Prism itself (not an npx wrapper) so stop() ends the process that served requests', async () => {
-    running = await startPrism({ specPath });
-    const { pid } = running;
-    const command = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
-    expect(command).toContain('prism-cli');
-    await running.stop();
-    expect(isRunning(pid)).toBe(false);
-    await expect(fetch(`${running.url}/`)).rejects.toThrow();
-  });
-
   it('still mocks dynamically (faker) after the English-only faker preload', async () => {
-    running = await startPrism({ specPath });
-    const response = await fetch(`${running.url}/v1/appointments/12345`, { headers: { ...headers, Prefer: 'dynamic=true' } });
+    const response = await fetch(`${shared.url}/v1/appointments/12345`, { headers: { ...headers, Prefer: 'dynamic=true' } });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { id?: unknown };
     expect(typeof body.id).toBe('string');
-    const command = spawnSync('ps', ['-o', 'args=', '-p', String(running.pid)], { encoding: 'utf8' }).stdout;
+    const command = spawnSync('ps', ['-o', 'args=', '-p', String(shared.pid)], { encoding: 'utf8' }).stdout;
     expect(command).toContain('locale%2Fen');
   });
 
-  it('can be stopped twice without error', async () => {
-    running = await startPrism({ specPath });
-    await running.stop();
-    await expect(running.stop()).resolves.toBeUndefined();
+  it('runs Prism itself (not an npx wrapper) so stop() ends the process that served requests', async () => {
+    const { pid } = shared;
+    const command = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout;
+    expect(command).toContain('prism-cli');
+    await shared.stop();
+    expect(isRunning(pid)).toBe(false);
+    await expect(fetch(`${shared.url}/`)).rejects.toThrow();
   });
 
+  it('can be stopped twice without error', async () => {
+    await expect(shared.stop()).resolves.toBeUndefined();
+  });
+});
+
+describe('startPrism', () => {
   it("fails fast with Prism's own output when the spec cannot be loaded", async () => {
     const error = await startPrism({ specPath: '/nonexistent/spec.yaml', startTimeoutMs: 20_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HeroPrismError);

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { HeroError } from '../errors.js';
+import { HeroError, HeroInputError, type HeroInputIssue } from '../errors.js';
+import { isOptionsObject, typeName } from '../validation/type-name.js';
 
 /** Options of {@link startPrism}. */
 export interface PrismOptions {
@@ -70,6 +71,7 @@ const PORT_ATTEMPTS = 3;
  * process exits or receives SIGINT/SIGTERM, so a Ctrl-C never leaves Prism holding a port.
  */
 export async function startPrism(options: PrismOptions): Promise<PrismServer> {
+  checkPrismOptions(options);
   const mode = options.mode ?? 'mock';
   if (mode === 'proxy' && !options.upstream) throw new HeroPrismError('Prism proxy mode needs `upstream`', '');
   // Before any port is probed: a missing Prism is the likeliest setup mistake.
@@ -179,18 +181,67 @@ export function prismEntryPoint(from: string | URL = import.meta.url): string {
   }
 }
 
-/** Binds port 0 on `host`, reads the port the OS chose, and releases it. */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return bindAndRelease(host, 0);
+const LOG_LEVELS: ReadonlySet<unknown> = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+const MAX_TIMER_MS = 2_147_483_647;
+// A host name or address to listen on: no whitespace or control characters.
+const HOST = /^[^\s\u0000-\u001f\u007f]+$/;
+
+/**
+ * Checks `host` and `port` of mock or Prism options into `issues`: `host` a non-empty host name
+ * or address, `port` an integer from 0 to 65535. Both may be left out.
+ */
+export function checkListenOptions(options: Record<string, unknown>, issues: HeroInputIssue[]): void {
+  const { host, port } = options;
+  if (host !== undefined && !(typeof host === 'string' && HOST.test(host))) issues.push({ field: 'host', message: `must be a host name or address such as '127.0.0.1' (received ${typeName(host)})` });
+  if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+    issues.push({ field: 'port', message: `must be an integer from 0 to 65535 (received ${typeof port === 'number' ? String(port) : typeName(port)})` });
+  }
+}
+
+/** Refuses, before any process or port is touched, what the types of {@link startPrism} forbid. */
+function checkPrismOptions(options: unknown): asserts options is PrismOptions {
+  if (!isOptionsObject(options)) throw new HeroInputError([{ field: '(options)', message: `must be an object with at least specPath (received ${typeName(options)})` }], 'Prism options');
+  const issues: HeroInputIssue[] = [];
+  const { specPath, mode, upstream, errors, logLevel, startTimeoutMs, stopGraceMs } = options;
+  if (!((typeof specPath === 'string' && specPath !== '') || specPath instanceof URL)) issues.push({ field: 'specPath', message: `must be a file path or a file: URL (received ${typeName(specPath)})` });
+  if (mode !== undefined && mode !== 'mock' && mode !== 'proxy') issues.push({ field: 'mode', message: "must be 'mock' or 'proxy'" });
+  if (upstream !== undefined && typeof upstream !== 'string') issues.push({ field: 'upstream', message: `must be a URL string (received ${typeName(upstream)})` });
+  if (errors !== undefined && typeof errors !== 'boolean') issues.push({ field: 'errors', message: `must be true or false (received ${typeName(errors)})` });
+  if (logLevel !== undefined && !LOG_LEVELS.has(logLevel)) issues.push({ field: 'logLevel', message: `must be one of ${[...LOG_LEVELS].join(', ')}` });
+  for (const [field, value] of [['startTimeoutMs', startTimeoutMs], ['stopGraceMs', stopGraceMs]] as const) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS)) issues.push({ field, message: `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}` });
+  }
+  checkListenOptions(options, issues);
+  if (issues.length > 0) throw new HeroInputError(issues, 'Prism options');
+}
+
+/**
+ * Binds port 0 on `host`, reads the port the OS chose, and releases it. Rejects with
+ * `HeroInputError` for a `host` that is not a host name or address, and {@link HeroPrismError}
+ * when it cannot listen there (a host that does not resolve, an address not on this machine).
+ */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  const issues: HeroInputIssue[] = [];
+  checkListenOptions({ host }, issues);
+  if (issues.length > 0) throw new HeroInputError(issues, 'findFreePort host');
+  try {
+    return await bindAndRelease(host, 0);
+  } catch (error) {
+    throw cannotListen(host, 0, error);
+  }
 }
 
 async function assertPortFree(host: string, port: number): Promise<void> {
   try {
     await bindAndRelease(host, port);
   } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new HeroPrismError(`Prism cannot listen on ${host}:${port}: ${code}`, String(code));
+    throw cannotListen(host, port, error);
   }
+}
+
+function cannotListen(host: string, port: number, error: unknown): HeroPrismError {
+  const code = (error as { code?: string }).code ?? (error as Error).message;
+  return new HeroPrismError(`Prism cannot listen on ${host}:${port}: ${code}`, String(code), { cause: error });
 }
 
 function bindAndRelease(host: string, requested: number): Promise<number> {

@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from '../client.js';
 import { HeroConfigError, HeroNetworkError } from '../errors.js';
-import type { HeroAttemptLogFields, HeroLogger } from './attempt-log.js';
-import { findClosedPort } from '../test-helpers/fault-server.js';
-import { useFaultServer } from '../test-helpers/use-fault-server.js';
+import type { HeroAttemptLogFields, HeroLogger } from './types.js';
+import { findClosedPort } from '../../test/helpers/fault-server.js';
+import { useFaultServer } from '../../test/helpers/use-fault-server.js';
 
 const apiKey = 'hk_test_logging_secret_key';
 // Stand-ins for patient data that must never reach a log.

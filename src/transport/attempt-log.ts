@@ -5,48 +5,7 @@
  * number and what happens next (retry and why, or why not). Never headers or bodies.
  */
 import { HeroConfigError, HeroNetworkError, HeroTimeoutError, type HeroApiError } from '../errors.js';
-import type { RetryReason, StopReason } from './retry.js';
-
-/** A log method, called as `logger.debug(fields, message)`: pino's and bunyan's order; console prints both. */
-export type HeroLogFn = (fields: HeroAttemptLogFields, message: string) => void;
-
-/**
- * Where the client logs: `console`, a pino or bunyan logger, or anything with these four
- * methods. Each attempt logs at `debug` when it succeeds, `info` when it is retried and
- * `warn` when it ends the call with a failure; `error` is never used for API answers.
- */
-export interface HeroLogger {
-  debug: HeroLogFn;
-  info: HeroLogFn;
-  warn: HeroLogFn;
-  error: HeroLogFn;
-}
-
-/** Structured fields of an attempt's log line. */
-export interface HeroAttemptLogFields {
-  /** HTTP method. */
-  readonly method: string;
-  /** Path template, e.g. `/v1/patients/{id}`. */
-  readonly path: string;
-  /** Spec operationId, when known. */
-  readonly operationId?: string | undefined;
-  /** 1 for the first try. */
-  readonly attempt: number;
-  /** Time until the response headers arrived (the error body too, for a failure), or until the attempt failed. */
-  readonly durationMs: number;
-  /** HTTP status; absent when no response arrived. */
-  readonly status?: number;
-  /** Error code when no response arrived: `ECONNREFUSED`, `timeout`, `aborted`… */
-  readonly code?: string;
-  /** Host the call went to, for failures without a response (never the path or query). */
-  readonly host?: string;
-  /** Why the failed attempt is retried. */
-  readonly retryReason?: RetryReason;
-  /** Wait before the retry. */
-  readonly retryDelayMs?: number;
-  /** Why a failed attempt is not retried. */
-  readonly stopReason?: StopReason | 'deadline' | 'retry-budget';
-}
+import type { HeroAttemptLogFields, HeroLogFn, HeroLogger, RetryDecision, RetryReason, StopReason } from './types.js';
 
 /** What the transport reports about one finished attempt. */
 export interface AttemptRecord {

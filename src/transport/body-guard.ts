@@ -76,18 +76,30 @@ class BodyGuard implements BodyGuardHandle {
   }
 }
 
-const guardedReaders = new Map<ReadMethod, Reader>();
-for (const name of ['text', 'json', 'arrayBuffer', 'blob', 'bytes', 'formData'] as const) {
-  const original = (Response.prototype as unknown as Record<string, unknown>)[name];
-  if (typeof original !== 'function') continue; // `bytes()` is newer than Node 20's undici
-  guardedReaders.set(name, function guardedRead(this: Response) {
-    const guard = (this as Guarded)[kGuard];
-    return guard.read(original as Reader, this);
-  });
+interface GuardedReaders {
+  readonly byName: ReadonlyMap<ReadMethod, Reader>;
+  readonly text: Reader;
+  readonly json: Reader;
+  readonly all: readonly (readonly [ReadMethod, Reader])[];
 }
-const guardedText = guardedReaders.get('text')!;
-const guardedJson = guardedReaders.get('json')!;
-const allGuarded = [...guardedReaders.entries()];
+
+// Built on the first guarded response, not at import: reading `Response.prototype` loads
+// Node's fetch internals (undici), tens of milliseconds a caller who never sends would pay.
+let readers: GuardedReaders | undefined;
+function guardedReaders(): GuardedReaders {
+  if (readers !== undefined) return readers;
+  const byName = new Map<ReadMethod, Reader>();
+  for (const name of ['text', 'json', 'arrayBuffer', 'blob', 'bytes', 'formData'] as const) {
+    const original = (Response.prototype as unknown as Record<string, unknown>)[name];
+    if (typeof original !== 'function') continue; // `bytes()` is newer than Node 20's undici
+    byName.set(name, function guardedRead(this: Response) {
+      const guard = (this as Guarded)[kGuard];
+      return guard.read(original as Reader, this);
+    });
+  }
+  readers = { byName, text: byName.get('text')!, json: byName.get('json')!, all: [...byName.entries()] };
+  return readers;
+}
 
 /**
  * The read methods to guard for openapi-fetch's `parseAs`, or `undefined` for `'stream'`
@@ -101,17 +113,18 @@ export function readersFor(parseAs: unknown): 'default' | 'all' | ReadMethod | u
 }
 
 /** Guards `response`'s body reads in place (see the module comment); returns the handle. */
-export function guardBody(response: Response, readers: 'default' | 'all' | ReadMethod, hooks: BodyGuardHooks): BodyGuardHandle {
+export function guardBody(response: Response, which: 'default' | 'all' | ReadMethod, hooks: BodyGuardHooks): BodyGuardHandle {
   const guard = new BodyGuard(hooks);
   const target = response as unknown as Record<string | symbol, unknown>;
   target[kGuard] = guard;
-  if (readers === 'default') {
-    target.text = guardedText;
-    target.json = guardedJson;
-  } else if (readers === 'all') {
-    for (const [name, reader] of allGuarded) target[name] = reader;
+  const guarded = guardedReaders();
+  if (which === 'default') {
+    target.text = guarded.text;
+    target.json = guarded.json;
+  } else if (which === 'all') {
+    for (const [name, reader] of guarded.all) target[name] = reader;
   } else {
-    target[readers] = guardedReaders.get(readers);
+    target[which] = guarded.byName.get(which);
   }
   return guard;
 }

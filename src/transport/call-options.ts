@@ -5,7 +5,9 @@
  * other calls. The client's own options stay frozen and shared.
  */
 import { HeroInputError, type HeroInputIssue } from '../errors.js';
-import { numberProblem, type NormalizedRetryOptions, type NormalizedTransportOptions, type NumberRule, type RetryOptions } from './options.js';
+import { nearestName } from '../validation/unknown-keys.js';
+import { numberProblem, type NumberRule } from './options.js';
+import { type NormalizedRetryOptions, type NormalizedTransportOptions, type RetryOptions } from './types.js';
 
 /** Retry settings one call may override; the retry budget stays the client's. */
 export type CallRetryOptions = Omit<RetryOptions, 'budget'>;
@@ -115,7 +117,10 @@ function checkRetry(issues: Issues, retry: unknown): CallOverrides['retry'] {
   const r = retry as Record<string, unknown>;
   for (const key of Object.keys(r)) {
     if (key === 'budget') issues.push({ field: 'retry.budget', message: 'is shared by every call of a client and cannot be set per call' });
-    else if (!RETRY_KEYS.has(key)) issues.push({ field: `retry.${key}`, message: `is not a retry option (expected one of ${[...RETRY_KEYS].join(', ')})` });
+    else if (!RETRY_KEYS.has(key)) {
+      const nearest = nearestName(key, [...RETRY_KEYS]);
+      issues.push({ field: `retry.${key}`, message: `is not a retry option (${nearest === undefined ? '' : `did you mean retry.${nearest}? `}expected one of ${[...RETRY_KEYS].join(', ')})` });
+    }
   }
   const out: { -readonly [K in keyof NonNullable<CallOverrides['retry']>]?: number } = {};
   if (r.maxAttempts !== undefined) out.maxAttempts = checkLimit(issues, 'retry.maxAttempts', r.maxAttempts, { min: 1, integer: true });

@@ -6,9 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHeroClient } from '../client.js';
 import { HeroAbortError, HeroError, HeroNetworkError, HeroTimeoutError } from '../errors.js';
-import { exposeGc } from '../test-helpers/gc.js';
-import type { FaultAction } from '../test-helpers/fault-server.js';
-import { useFaultServer } from '../test-helpers/use-fault-server.js';
+import { exposeGc } from '../../test/helpers/gc.js';
+import type { FaultAction } from '../../test/helpers/fault-server.js';
+import { useFaultServer } from '../../test/helpers/use-fault-server.js';
 
 const collectGarbage = exposeGc();
 

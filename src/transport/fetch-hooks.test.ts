@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroServerError } from '../errors.js';
-import { startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
-import { TEST_API_KEY, TEST_PRACTICE_GROUP_ID, call, createHarness } from '../test-helpers/transport-harness.js';
-import type { RequestHookEvent, ResponseHookEvent, RetryHookEvent } from './options.js';
+import { startFaultServer } from '../../test/helpers/fault-server.js';
+import type { FaultServer } from '../../test/helpers/fault-server.js';
+import { TEST_API_KEY, TEST_PRACTICE_GROUP_ID, call, createHarness } from '../../test/helpers/transport-harness.js';
+import type { RequestHookEvent, ResponseHookEvent, RetryHookEvent } from './types.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroServerError, HeroTimeoutError } from '../errors.js';
-import { startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
-import { TEST_API_KEY, createHarness } from '../test-helpers/transport-harness.js';
-import type { TransportFetch } from './fetch.js';
+import { startFaultServer } from '../../test/helpers/fault-server.js';
+import type { FaultServer } from '../../test/helpers/fault-server.js';
+import { TEST_API_KEY, createHarness } from '../../test/helpers/transport-harness.js';
+import type { TransportFetch } from './types.js';
 import { LightRequest } from './light-request.js';
-import type { RedactedRequest } from './options.js';
+import type { RedactedRequest } from './types.js';
 
 let server: FaultServer;
 beforeAll(async () => {
@@ -94,7 +94,7 @@ describe('a LightRequest from openapi-fetch', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort(reason);
 
-    await expect(pending).rejects.toBe(reason);
+    await expect(pending).rejects.toMatchObject({ name: 'HeroAbortError', cause: reason, mayHaveBeenProcessed: true });
   });
 
   it('sends a non-string body (URLSearchParams) with the content type Request derives for it', async () => {

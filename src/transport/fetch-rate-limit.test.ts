@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroRateLimitError, HeroServerError } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
 import { createRateController } from '../rate-limit/controller.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
-import { call, createHarness } from '../test-helpers/transport-harness.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
+import { call, createHarness } from '../../test/helpers/transport-harness.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HeroServerError, HeroTimeoutError } from '../errors.js';
-import { exposeGc } from '../test-helpers/gc.js';
-import { call, createHarness, waitFor } from '../test-helpers/transport-harness.js';
-import type { RetryReason } from './retry.js';
+import { HeroAbortError, HeroServerError, HeroTimeoutError } from '../errors.js';
+import { exposeGc } from '../../test/helpers/gc.js';
+import { call, createHarness, waitFor } from '../../test/helpers/transport-harness.js';
+import type { RetryReason } from './types.js';
 import { sleep as realSleep } from './sleep.js';
-import { useFaultServer } from '../test-helpers/use-fault-server.js';
+import { useFaultServer } from '../../test/helpers/use-fault-server.js';
 
 // These tests wait on real timers where waiting is the point (timeouts, deadlines,
 // cancel during a real backoff). Nothing asserts how fast anything was.
@@ -103,13 +103,16 @@ describe('overall deadline', () => {
 });
 
 describe('caller cancel', () => {
-  it('rejects with the signal reason and sends nothing when the signal is already aborted', async () => {
+  it('rejects with HeroAbortError (the reason as cause, nothing processed) and sends nothing when the signal is already aborted', async () => {
     const controller = new AbortController();
     const reason = new Error('caller gave up');
     controller.abort(reason);
     const { fetch } = createHarness();
 
-    await expect(call(fetch, server.url, 'GET', '/v1/me', { signal: controller.signal })).rejects.toBe(reason);
+    const error = await call(fetch, server.url, 'POST', '/v1/messages/send', { signal: controller.signal }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(HeroAbortError);
+    expect(error).toMatchObject({ cause: reason, mayHaveBeenProcessed: false });
     expect(server.requests).toHaveLength(0);
   });
 
@@ -122,9 +125,11 @@ describe('caller cancel', () => {
       { sleep: realSleep },
     );
 
-    const error = await call(fetch, server.url, 'GET', '/v1/me', { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await call(fetch, server.url, 'POST', '/v1/messages/send', { signal: controller.signal }).catch((e: unknown) => e);
 
-    expect((error as Error).name).toBe('AbortError');
+    // The one attempt was answered 503: Hero did not act, so the abort leaves nothing to check.
+    expect(error).toBeInstanceOf(HeroAbortError);
+    expect(error).toMatchObject({ cause: { name: 'AbortError' }, mayHaveBeenProcessed: false });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -133,12 +138,14 @@ describe('caller cancel', () => {
     const controller = new AbortController();
     const { fetch } = createHarness();
 
-    const pending = call(fetch, server.url, 'GET', '/v1/me', { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = call(fetch, server.url, 'POST', '/v1/messages/send', { signal: controller.signal }).catch((e: unknown) => e);
     await waitFor(() => server.requests.length === 1);
     controller.abort();
     const error = await pending;
 
-    expect((error as Error).name).toBe('AbortError');
+    // The request had reached the server: Hero may have acted on it.
+    expect(error).toBeInstanceOf(HeroAbortError);
+    expect(error).toMatchObject({ cause: { name: 'AbortError' }, mayHaveBeenProcessed: true });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -182,6 +189,6 @@ describe.each([
     collectGarbage();
     controller.abort();
 
-    expect(((await pending) as Error).name).toBe('AbortError');
+    expect(await pending).toMatchObject({ name: 'HeroAbortError', cause: { name: 'AbortError' }, mayHaveBeenProcessed: true });
   });
 });

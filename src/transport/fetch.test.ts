@@ -9,10 +9,10 @@ import {
   HeroServerError,
   HeroValidationError,
 } from '../errors.js';
-import { findClosedPort, startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
-import { TEST_API_KEY, call, createHarness } from '../test-helpers/transport-harness.js';
-import type { RetryReason } from './retry.js';
+import { findClosedPort, startFaultServer } from '../../test/helpers/fault-server.js';
+import type { FaultServer } from '../../test/helpers/fault-server.js';
+import { TEST_API_KEY, call, createHarness } from '../../test/helpers/transport-harness.js';
+import type { RetryReason } from './types.js';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeroConfigError } from '../errors.js';
 import { DEFAULT_RETRY, DEFAULT_RETRY_BUDGET, normalizeTransportOptions } from './options.js';
-import type { TransportOptions } from './options.js';
+import type { TransportOptions } from './types.js';
 
 describe('normalizeTransportOptions', () => {
   it('fills every default when given nothing', () => {

@@ -1,5 +1,5 @@
-import { redactResponseHeaders, secretsOf } from '../errors.js';
-import type { RedactedResponse } from './options.js';
+import { redactResponseHeaders, secretsOf } from './redaction.js';
+import type { RedactedResponse } from './types.js';
 
 /**
  * The view of a response given to `onResponse` hooks: status and headers, with secret

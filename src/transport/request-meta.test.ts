@@ -1,9 +1,9 @@
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroNotFoundError, HeroServerError } from '../errors.js';
-import { startFaultServer } from '../test-helpers/fault-server.js';
-import type { FaultServer } from '../test-helpers/fault-server.js';
-import { TEST_API_KEY, TEST_PRACTICE_GROUP_ID, createHarness } from '../test-helpers/transport-harness.js';
+import { startFaultServer } from '../../test/helpers/fault-server.js';
+import type { FaultServer } from '../../test/helpers/fault-server.js';
+import { TEST_API_KEY, TEST_PRACTICE_GROUP_ID, createHarness } from '../../test/helpers/transport-harness.js';
 import { requestMetaMiddleware } from './request-meta.js';
 import type { HeroRequestInitExtras } from './request-meta.js';
 
@@ -135,6 +135,6 @@ describe('requestMetaMiddleware with openapi-fetch', () => {
     while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
 
-    expect(((await pending) as Error).name).toBe('AbortError');
+    expect(await pending).toMatchObject({ name: 'HeroAbortError', cause: { name: 'AbortError' }, mayHaveBeenProcessed: true });
   });
 });

@@ -1,5 +1,5 @@
-import type { NormalizedRetryBudgetOptions } from './options.js';
-import type { RetryReason } from './retry.js';
+import type { NormalizedRetryBudgetOptions } from './types.js';
+import type { RetryReason } from './types.js';
 
 /**
  * A client-wide token bucket that limits retries (AWS SDK standard retry mode):

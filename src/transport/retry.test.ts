@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY } from './options.js';
-import type { NormalizedRetryOptions } from './options.js';
+import type { NormalizedRetryOptions } from './types.js';
 import { classifyFailure, computeBackoffDelayMs, decideRetry, isIdempotentMethod } from './retry.js';
-import type { AttemptFailure, RetryInput } from './retry.js';
+import type { RetryInput } from './retry.js';
+import type { AttemptFailure } from './types.js';
 
 const status = (code: number, retryAfterMs?: number): AttemptFailure => ({ kind: 'status', status: code, retryAfterMs });
 const network = (...codes: string[]): AttemptFailure => ({ kind: 'network', codes });

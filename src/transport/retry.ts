@@ -1,4 +1,4 @@
-import type { NormalizedRetryOptions } from './options.js';
+import type { AttemptFailure, NormalizedRetryOptions, RetryDecision, RetryReason } from './types.js';
 
 /**
  * Methods RFC 9110 §9.2.2 defines as idempotent (TRACE left out: Hero has none).
@@ -30,43 +30,26 @@ export function isIdempotentMethod(method: string): boolean {
   return IDEMPOTENT_METHODS.has(method.toUpperCase());
 }
 
-/** How one attempt failed, as far as the retry decision cares. */
-export type AttemptFailure =
-  /** A response with a non-2xx status; `retryAfterMs` from its `Retry-After`. */
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfterMs: number | undefined }
-  /** No response; `codes` are the error codes found in the cause chain. */
-  | { readonly kind: 'network'; readonly codes: readonly string[] }
-  /** The per-attempt timeout expired. */
-  | { readonly kind: 'timeout' };
-
-/** Why a failed attempt is retried. */
-export type RetryReason =
-  /** 429: the server refused before doing anything. */
-  | 'rate-limited'
-  /** 503: the server refused before doing anything. */
-  | 'service-unavailable'
-  /** 500, 502, 504: the server may have acted; idempotent calls only. */
-  | 'server-error'
-  /** 408: idempotent calls only. */
-  | 'request-timeout'
-  /** The connection failed before the request was sent; safe for every method. */
-  | 'connection-failed'
-  /** The connection broke after the request may have been sent; idempotent calls only. */
-  | 'network-error'
-  /** The per-attempt timeout expired; idempotent calls only. */
-  | 'timeout';
+// RFC 9110 §9.2.1: methods that ask the server to change nothing.
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Why {@link decideRetry} refuses a retry (the failure is thrown). The transport
- * also stops, after a "yes" here, when the wait would pass the deadline or the
- * retry budget is empty.
+ * Whether the server may have acted on an attempt of `method` that failed so. No: the
+ * connection failed before sending, or the answer means "not done" (4xx, 429, 503). Yes: a
+ * time-out or a connection broken after sending, a 5xx other than 503, and a 3xx to a method
+ * that changes something (a 303 after a POST is the usual "done, see there").
  */
-export type StopReason = 'attempts-exhausted' | 'not-retryable' | 'not-idempotent' | 'retry-after-too-long';
-
-/** Outcome of {@link decideRetry}. */
-export type RetryDecision =
-  | { readonly retry: true; readonly reason: RetryReason; readonly delayMs: number }
-  | { readonly retry: false; readonly reason: StopReason };
+export function failureMayHaveBeenProcessed(failure: AttemptFailure, method: string): boolean {
+  switch (failure.kind) {
+    case 'timeout':
+      return true;
+    case 'network':
+      return !failure.codes.some((code) => PRE_SEND_ERROR_CODES.has(code));
+    case 'status':
+      if (failure.status >= 300 && failure.status < 400) return !SAFE_METHODS.has(method.toUpperCase());
+      return failure.status >= 500 && failure.status !== 503;
+  }
+}
 
 /** Input of {@link decideRetry}. */
 export interface RetryInput {

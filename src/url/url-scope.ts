@@ -22,3 +22,17 @@ export function createUrlScope(baseUrl: string): (url: string) => boolean {
     return Number.isNaN(next) || next === 47 || next === 63;
   };
 }
+
+/**
+ * True when `hostname` (as `URL#hostname` gives it: lower case, IPv6 in brackets) is a
+ * loopback address, 127.0.0.0/8 or `::1`, or exactly `localhost`. A name that merely ends in
+ * `.localhost` is not trusted: RFC 6761 asks resolvers to keep it on the machine, but not
+ * every resolver does, and trusting it would send the key over plain http to whatever
+ * answers. `localhost` itself resolves from /etc/hosts on every platform Node supports.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]' || host === '::1') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}

@@ -26,7 +26,8 @@ export function guardPatientIdentifiers(client: HeroRawClient): HeroRawClient {
     const operationIdByPath = operationIdsFor(method);
     // Not async: a pass-through call must not pay for an extra promise (this runs on every call).
     guarded[method] = (path: string, init?: Record<string, unknown>) => {
-      if (!guardedPaths.has(path) || init === undefined) return call(path, init);
+      // Anything but an options object goes through, for hero.raw to refuse.
+      if (!guardedPaths.has(path) || typeof init !== 'object' || init === null) return call(path, init);
       const params = init.params as Record<string, unknown> | undefined;
       let checked: CheckedRequest;
       try {

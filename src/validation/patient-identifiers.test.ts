@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { patientFields } from '../../generated/patient-fields.js';
 import { createHeroClient, type HeroClient } from '../client.js';
 import { HeroError, HeroInputError } from '../errors.js';
-import { startFaultServer, type FaultServer } from '../test-helpers/fault-server.js';
+import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { checkPatientIdentifiers } from './patient-identifiers.js';
 
 let server: FaultServer;

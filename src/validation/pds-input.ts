@@ -75,6 +75,12 @@ function checkText(value: unknown): { ok: true; value: string } | { ok: false; m
  */
 export function normalizeRegisterPdsInput(input: RegisterPdsBody, options: RegisterPdsInputOptions = {}): RegisterPdsInput {
   const subject = 'register_pds input';
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HeroInputError([{ field: '(options)', message: 'must be an object' }], subject);
+  }
+  if (options.today !== undefined && !(options.today instanceof Date && !Number.isNaN(options.today.getTime()))) {
+    throw new HeroInputError([{ field: 'today', message: 'must be a valid Date' }], subject);
+  }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new HeroInputError([{ field: '(input)', message: 'must be an object with nhs_number + dob, or forename + surname + dob + postcode' }], subject);
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HeroWebhookVerificationError } from '../errors.js';
-import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../test-helpers/webhook-variants.js';
+import { authenticVariants, expectTyped, nonObjectVariants, tamperedVariants } from '../../test/helpers/webhook-variants.js';
 import { signWebhookPayload } from './sign.js';
 import { verifyWebhook } from './verify.js';
 

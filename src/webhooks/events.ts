@@ -127,9 +127,9 @@ export const KNOWN_HERO_WEBHOOK_EVENT_TYPES: readonly KnownHeroWebhookEventType[
   Object.keys(DOCUMENTED_OBJECT) as KnownHeroWebhookEventType[],
 );
 
-/** Whether `name` is an event type this SDK version knows. */
+/** Whether `name` is an event type this SDK version knows; `false` for anything but a string. */
 export function isKnownWebhookEventType(name: string): name is KnownHeroWebhookEventType {
-  return Object.hasOwn(DOCUMENTED_OBJECT, name);
+  return typeof name === 'string' && Object.hasOwn(DOCUMENTED_OBJECT, name);
 }
 
 /** Result of {@link validateWebhookEvent}. */
@@ -221,4 +221,9 @@ export function validateWebhookEvent(payload: unknown): WebhookEventCheck {
   if (object === undefined || id === undefined || practiceGroupId === undefined) return unknown(sent);
   const event = { ...record, object, id, practice_group_id: practiceGroupId, event: name, deviations: Object.freeze(deviations) };
   return { ok: true, event: Object.freeze(event) as unknown as KnownHeroWebhookEvent };
+}
+
+/** The documented `object` of a known event type (`"Appointment"`…), or `undefined` where Hero has not documented the payload. */
+export function documentedWebhookObject(type: KnownHeroWebhookEventType): string | undefined {
+  return DOCUMENTED_OBJECT[type];
 }
