@@ -49,7 +49,7 @@ export interface AcquireOptions {
   readonly maxWaitMs: number;
 }
 
-/** What {@link RateController.snapshot} reports. */
+/** What `hero.rateLimitSnapshot()` reports: the client rate controller's state now. */
 export interface RateControllerSnapshot {
   /** Rate in force, requests/s (`Infinity` until a limit is known or learned). */
   readonly requestsPerSecond: number;
