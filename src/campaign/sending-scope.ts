@@ -18,8 +18,11 @@ import type { NormalizedTransportHooks, RequestHookEvent, TransportHooks } from 
 
 /** The item a task works on, as the hook sees it. */
 export interface SendingItem {
-  /** Records `sending` (once; later calls wait for the same record). Rejects when the item must not be sent. */
-  readonly mark: () => Promise<void>;
+  /**
+   * Records `sending` (once; later calls wait for the same record). Rejects when the item must not be sent.
+   * `attempt` is the request's attempt number (1 for a new call), so the item can count the calls that left.
+   */
+  readonly mark: (attempt?: number) => Promise<void>;
 }
 
 /** The marking seam of one client. */
@@ -43,7 +46,7 @@ export function createSendingScope(callerHooks: TransportHooks): SendingScope {
   const markThenSend = async (event: RequestHookEvent): Promise<void> => {
     if (callerOnRequest !== undefined) await callerOnRequest(event);
     const item = storage?.getStore();
-    if (item !== undefined && !CHANGES_NOTHING.has(event.request.method.toUpperCase())) await item.mark();
+    if (item !== undefined && !CHANGES_NOTHING.has(event.request.method.toUpperCase())) await item.mark(event.attempt);
   };
 
   const hooks: NormalizedTransportHooks = Object.freeze({
