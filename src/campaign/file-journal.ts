@@ -87,6 +87,30 @@ function lockHolder(content: string): { pid: number; host: string; alive: boolea
   return { pid: Number(pid), host: host ?? '', alive: !sameHost || isAlive(Number(pid)) };
 }
 
+/**
+ * Removes a stale lock, but only while it still holds `stale`: two processes that both found it
+ * stale would otherwise each remove it, the second removing the lock the first had just taken,
+ * and both would run the journal. A guard file (`<lock>.takeover`, made exclusively) lets one of
+ * them at a time compare and remove.
+ */
+async function removeStaleLock(path: string, lockPath: string, stale: string, token: string): Promise<void> {
+  const guardPath = `${lockPath}.takeover`;
+  try {
+    await writeFile(guardPath, token, { flag: 'wx' });
+  } catch (error) {
+    if (errorCodeOf(error) !== 'EEXIST') throw unavailable(path, 'create the lock file of', error);
+    throw new HeroCampaignJournalUnavailableError(
+      'journal-locked',
+      `another process is taking over the stale lock of the campaign journal ${path}; one process runs a file journal at a time. If no other process is starting, delete ${guardPath}. Nothing was sent`,
+    );
+  }
+  try {
+    if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === stale) await unlink(lockPath).catch(() => undefined);
+  } finally {
+    await unlink(guardPath).catch(() => undefined);
+  }
+}
+
 /** Takes `<journal>.lock`; returns its release. A lock whose process is gone is taken over. */
 async function acquireLock(path: string): Promise<() => Promise<void>> {
   const lockPath = `${path}.lock`;
@@ -101,7 +125,8 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
     } catch (error) {
       if (errorCodeOf(error) !== 'EEXIST') throw unavailable(path, 'create the lock file of', error);
     }
-    const holder = lockHolder(await readFile(lockPath, 'utf8').catch(() => ''));
+    const content = await readFile(lockPath, 'utf8').catch(() => '');
+    const holder = lockHolder(content);
     if (holder.alive) {
       throw new HeroCampaignJournalUnavailableError(
         'journal-locked',
@@ -109,7 +134,7 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
       );
     }
     // Its process is gone (killed, crashed): the lock is stale.
-    await unlink(lockPath).catch(() => undefined);
+    await removeStaleLock(path, lockPath, content, token);
   }
   throw new HeroCampaignJournalUnavailableError('journal-locked', `could not take the lock ${lockPath}: another process keeps taking it; nothing was sent`);
 }
