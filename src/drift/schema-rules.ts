@@ -367,7 +367,13 @@ function flattenAllOf(document: OpenApiDocument, schema: JsonObject, depth = 0):
   const required = new Set(requiredSet(rest));
   for (const member of allOf as unknown[]) {
     const resolved = flattenAllOf(document, asSchema(resolveRef(document, member).value), depth + 1);
-    if (isObject(resolved.properties)) Object.assign(properties, resolved.properties);
+    if (isObject(resolved.properties)) {
+      // A property named by several members must satisfy each of them: merged, not replaced by the
+      // last (a derived schema that marks a base property readOnly would hide the base's type change).
+      for (const [name, schema] of Object.entries(resolved.properties)) {
+        properties[name] = name in properties ? flattenAllOf(document, { allOf: [properties[name], schema] }, depth + 1) : schema;
+      }
+    }
     for (const name of requiredSet(resolved)) required.add(name);
     for (const [keyword, value] of Object.entries(resolved)) {
       if (keyword !== 'properties' && keyword !== 'required' && merged[keyword] === undefined) merged[keyword] = value;
