@@ -246,4 +246,16 @@ describe('classifyChanges rules beyond openapi-diff', () => {
       expect(changes.filter((change) => change.severity === 'breaking')).not.toEqual([]);
     });
   });
+
+  it('reads keywords beside a $ref in OpenAPI 3.1, where they apply with it: a bound added there is found', async () => {
+    const withName = (name: JsonObject) =>
+      edit((document) => {
+        at(document, 'components', 'schemas').Name = { type: 'string' };
+        at(document, 'components', 'schemas', 'WidgetInput', 'properties').name = name;
+      });
+    const before = withName({ $ref: '#/components/schemas/Name' });
+    const after = withName({ $ref: '#/components/schemas/Name', maxLength: 3 });
+    expect(summary(await classify(after, before))).toEqual([{ severity: 'breaking', rule: 'request.constraint.tightened' }]);
+    expect(summary(await classify(before, after))).toEqual([{ severity: 'non-breaking', rule: 'request.constraint.loosened' }]);
+  });
 });
