@@ -6,7 +6,8 @@ import { verifyWebhook } from '../verify.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
 import { createMemoryWebhookStore } from './memory-store.js';
-import type { WebhookDeliveryReport, WebhookEventHandlers, WebhookHandlerOptions } from './options.js';
+import { normalizeWebhookHandlerOptions, type WebhookDeliveryReport, type WebhookEventHandlers, type WebhookHandlerOptions } from './options.js';
+import { createReceiver } from './receive.js';
 import { KNOWN_HERO_WEBHOOK_EVENT_TYPES, type HeroWebhookEvent } from '../events.js';
 
 const signingKey = 'receiver-test-signing-key-do-not-log';
@@ -424,6 +425,59 @@ describe('createWebhookHandler: close()', () => {
     release.resolve();
     await closing;
     expect((await running).status).toBe(200);
+  });
+
+  it('never runs a handler after close() resolved: a delivery still arriving when it was called is answered 503', async () => {
+    for (const acknowledge of ['after-handler', 'before-handler'] as const) {
+      const delivery = signDelivery(confirmedBody('1'), signingKey);
+      let push!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>({ start: (controller) => void (push = controller) });
+      const { handler, handled } = setup({ acknowledge });
+      const request = new Request('http://127.0.0.1/hooks', { method: 'POST', headers: delivery.headers, body, duplex: 'half' } as RequestInit);
+      const pending = handler.fetch(request);
+      push.enqueue(new Uint8Array(delivery.body.subarray(0, 10)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await handler.close();
+      push.enqueue(new Uint8Array(delivery.body.subarray(10)));
+      push.close();
+      expect((await pending).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(handled).toEqual([]);
+    }
+  });
+
+  it('runs, and waits for, the handler of a delivery answered 202 whose answer was still being written when close() was called', async () => {
+    const delivery = signDelivery(confirmedBody('1'), signingKey);
+    const handled: string[] = [];
+    const receiver = createReceiver(
+      normalizeWebhookHandlerOptions({ signingKey, acknowledge: 'before-handler', on: { 'appointment.confirmed': async (event) => void handled.push(event.id) }, onDelivery: () => {} }),
+    );
+    const reception = await receiver.receive({ method: 'POST', headers: delivery.headers, readBody: async () => ({ kind: 'ok', body: delivery.body }) });
+    expect(reception.answer.status).toBe(202);
+    await receiver.close();
+    expect(handled).toEqual(['1']);
+    reception.afterAnswer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handled).toEqual(['1']);
+  });
+
+  it('never runs a handler after close() resolved: a delivery waiting on another holder\'s lease is answered 503', async () => {
+    const store = createMemoryWebhookStore();
+    const delivery = signDelivery(confirmedBody('1'), signingKey);
+    const release = deferred();
+    const holder = createWebhookHandler({ signingKey, store, on: { 'appointment.confirmed': () => release.promise }, onDelivery: () => {} });
+    const { handler, handled } = setup({ store, inProgressWaitMs: 5_000 });
+    const first = holder.fetch(deliveryRequest(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = handler.fetch(deliveryRequest(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await handler.close();
+    // The holder fails, so its lease is released and the waiting copy would take it over.
+    release.reject(new Error('holder failed'));
+    expect((await first).status).toBe(500);
+    expect((await second).status).toBe(503);
+    expect(handled).toEqual([]);
+    await holder.close();
   });
 });
 
