@@ -554,6 +554,36 @@ describe('createWebhookHandler options', () => {
     expect(() => createWebhookHandler(options as never)).toThrow(message);
   });
 
+  // Node fires a timer longer than 2^31-1 ms after 1 ms: a "never time out" bodyTimeoutMs answered
+  // every delivery 408, and a long leaseMs renewed the lease in a tight loop.
+  it.each([
+    ['bodyTimeoutMs', { bodyTimeoutMs: 3_000_000_000 }],
+    ['leaseMs', { leaseMs: 10_000_000_000 }],
+    ['inProgressWaitMs', { inProgressWaitMs: 3_000_000_000 }],
+    ['toleranceSeconds', { toleranceSeconds: 1e22 }],
+  ])('refuse a %s longer than a timer can wait, naming it', (name, options) => {
+    expect(() => createWebhookHandler({ signingKey, ...options })).toThrow(HeroConfigError);
+    expect(() => createWebhookHandler({ signingKey, ...options })).toThrow(new RegExp(`${name} must be`));
+  });
+
+  it('take the longest time a timer can wait, and handle a body that arrives after a few milliseconds', async () => {
+    const { handler, handled } = setup({ bodyTimeoutMs: 2_147_483_647, leaseMs: 2_147_483_647, inProgressWaitMs: 2_147_483_647 });
+    const signed = signDelivery(confirmedBody('9'), signingKey);
+    const bytes = new Uint8Array(signed.body);
+    const late = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        setTimeout(() => {
+          controller.enqueue(bytes);
+          controller.close();
+        }, 30);
+      },
+    });
+    const request = new Request('http://127.0.0.1/hooks', { method: 'POST', headers: signed.headers, body: late, duplex: 'half' } as RequestInit);
+    expect((await handler.fetch(request)).status).toBe(200);
+    expect(handled).toEqual(['9']);
+    await handler.close();
+  });
+
   it('never put the signing key in a configuration error', () => {
     try {
       createWebhookHandler({ signingKey, maxBodyBytes: Number.NaN });
