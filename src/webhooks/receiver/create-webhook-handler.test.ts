@@ -371,6 +371,29 @@ describe('createWebhookHandler: when the store fails', () => {
     await vi.waitFor(() => expect(reports).toMatchObject([{ outcome: 'handled', problems: ['store_unavailable'] }]));
   });
 
+  // A handler may be a plain function. Run without a claim, one that threw synchronously escaped the
+  // receiver: 500 "internal error" with no report (after-handler), and under before-handler the throw
+  // came out of afterAnswer(), rejecting handler.node and throwing in handler.fetch's microtask.
+  it("reports a handler that throws synchronously, run without a claim, as handler_failed (500; 202 under before-handler)", async () => {
+    const throwing = (): never => {
+      throw new Error('sync failure');
+    };
+    const after = setup({ store: failing(), onStoreUnavailable: 'handle', on: { 'appointment.confirmed': throwing } });
+    expect(await answer(await after.handler.fetch(deliveryRequest(signDelivery(confirmedBody(), signingKey))))).toEqual({ status: 500, body: { error: 'handler failed' } });
+    await vi.waitFor(() => expect(after.reports).toMatchObject([{ outcome: 'handler_failed', status: 500, problems: ['store_unavailable'] }]));
+
+    const reports: WebhookDeliveryReport[] = [];
+    const delivery = signDelivery(confirmedBody('2'), signingKey);
+    const receiver = createReceiver(
+      normalizeWebhookHandlerOptions({ signingKey, store: failing(), onStoreUnavailable: 'handle', acknowledge: 'before-handler', on: { 'appointment.confirmed': throwing }, onDelivery: (r) => reports.push(r) }),
+    );
+    const reception = await receiver.receive({ method: 'POST', headers: delivery.headers, readBody: async () => ({ kind: 'ok', body: delivery.body }) });
+    expect(reception.answer.status).toBe(202);
+    expect(() => reception.afterAnswer()).not.toThrow();
+    await vi.waitFor(() => expect(reports).toMatchObject([{ outcome: 'handler_failed', status: 202, problems: ['store_unavailable'] }]));
+    await receiver.close();
+  });
+
   it('still answers 200 when the handler ran but the done marker could not be written', async () => {
     const store: WebhookDeliveryStore = {
       ...createMemoryWebhookStore(),

@@ -94,7 +94,8 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
       return done(answers.unavailable, { outcome: 'store_unavailable', eventType, deliveryId, error: acquired.error });
     }
 
-    const run = (signal: AbortSignal) => Promise.resolve(handler(event, { deliveryId, signal }));
+    // A handler may be a plain function: a synchronous throw becomes a rejection like an async one's.
+    const run = (signal: AbortSignal) => new Promise<unknown>((resolve) => resolve(handler(event, { deliveryId, signal })));
     const work = (): Promise<LeaseRun> =>
       track(
         acquired.kind === 'claimed'
