@@ -209,4 +209,23 @@ describe('Redis webhook store: when Redis cannot be reached', () => {
     expect(() => createRedisWebhookStore({ url: 'localhost:6379' })).toThrow(/redis:\/\//);
     expect(() => createRedisWebhookStore({ url: 'redis://x', commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
   });
+
+  // Node fires a longer timer after 1 ms: commandTimeoutMs 3e9 failed every command at once
+  // ("did not answer within 3000000000 ms"), so every delivery was answered 503.
+  it('refuses a commandTimeoutMs or connectTimeoutMs longer than a timer can wait, and takes the longest one', async () => {
+    expect(() => createRedisWebhookStore({ url: 'redis://x', commandTimeoutMs: 3_000_000_000 })).toThrow(HeroConfigError);
+    expect(() => createRedisWebhookStore({ url: 'redis://x', connectTimeoutMs: 3_000_000_000 })).toThrow(/connectTimeoutMs/);
+    const slow = (name: string) => () => new Promise((resolve) => setTimeout(() => resolve(name === 'heroWebhookClaim' ? 1 : 0), 20));
+    const client = {
+      status: 'ready',
+      defineCommand(this: Record<string, unknown>, name: string) {
+        this[name] = slow(name);
+      },
+      quit: async () => 'OK',
+      disconnect: () => {},
+      on: () => client,
+    };
+    const store = createRedisWebhookStore({ client, commandTimeoutMs: 2_147_483_647, connectTimeoutMs: 2_147_483_647 });
+    await expect(store.claim('k', 'p:1', 1000)).resolves.toBe('claimed');
+  });
 });
