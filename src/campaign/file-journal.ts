@@ -79,12 +79,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The lock files this process holds now (their whole content), shared by every copy of this module
+ * loaded in the process (ESM and CJS builds side by side): a lock naming this process's PID that is
+ * not among them was left by an earlier process with the same PID, as after a container restart.
+ */
+const heldLocks: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('hero.campaign.fileJournalLocks')] ??= new Set<string>()) as Set<string>;
+
 /** Who holds a lock file, from its content (`<pid> <host> <token>`). */
 function lockHolder(content: string): { pid: number; host: string; alive: boolean } {
   const [pid, host] = content.split(' ');
   const sameHost = host === hostname();
   // A lock from another machine (a shared disk) cannot be checked: count it as alive.
-  return { pid: Number(pid), host: host ?? '', alive: !sameHost || isAlive(Number(pid)) };
+  if (!sameHost) return { pid: Number(pid), host: host ?? '', alive: true };
+  // This very PID: alive only if this process holds it (a restarted container often runs as PID 1 again).
+  const alive = Number(pid) === process.pid ? heldLocks.has(content) : isAlive(Number(pid));
+  return { pid: Number(pid), host: host ?? '', alive };
 }
 
 /**
@@ -118,9 +128,11 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lockPath, token, { flag: 'wx' });
+      heldLocks.add(token);
       return async () => {
         const content = await readFile(lockPath, 'utf8').catch(() => '');
         if (content === token) await unlink(lockPath).catch(() => undefined);
+        heldLocks.delete(token);
       };
     } catch (error) {
       if (errorCodeOf(error) !== 'EEXIST') throw unavailable(path, 'create the lock file of', error);

@@ -49,7 +49,8 @@ it('a stale lock another process takes over first: this run is refused, the othe
   const path = join(dir, 'flu.journal');
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   race.lockPath = `${path}.lock`;
-  race.otherToken = `${process.pid} ${hostname()} the-other-process`;
+  // A live process on this host other than this one (vitest's parent).
+  race.otherToken = `${process.ppid} ${hostname()} the-other-process`;
   await writeFile(race.lockPath, `${dead} ${hostname()} stale`);
 
   const send = (p: { id: string }) => hero.messages.send({ patient_id: p.id, message_type: 'sms', message_string: 'x' });
