@@ -8,10 +8,11 @@
  * waiting for a permit, not on the wire. A crash would leave all 16 `sending`, each one for a
  * person to check; marking at the request leaves only those that had really left.
  *
- * Costs nothing when no campaign runs: the hook is the caller's own until one starts (the
- * transport reads `hooks.onRequest` on every attempt), and the AsyncLocalStorage is only
- * made when the first campaign runs. GET, HEAD and OPTIONS change nothing and mark nothing:
- * a task may look a patient up before sending.
+ * Costs nothing when no campaign or bulk job runs: the hook is the caller's own until one
+ * starts (the transport reads `hooks.onRequest` on every attempt), and the AsyncLocalStorage is
+ * only made when the first one runs. `hero.bulk` without a journal uses the same seam to count
+ * the calls each task sends (bulk-counting-sends.ts). GET, HEAD and OPTIONS change nothing and
+ * mark nothing: a task may look a patient up before sending.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NormalizedTransportHooks, RequestHookEvent, TransportHooks } from '../transport/types.js';
