@@ -151,6 +151,35 @@ describe('answers that may follow a processed send', () => {
     expect(refused.results[0]).toMatchObject({ status: 'failed', error: expect.any(HeroNetworkError) });
     expect(reset.results[0]).toMatchObject({ status: 'outcome-unknown', error: expect.any(HeroNetworkError) });
   });
+
+  it('a task that sent, then failed on a later call that changed nothing (a GET 404, an input error), is outcome-unknown, never failed', async () => {
+    behaviour.set('404', { type: 'respond', status: 404, body: { error: 'not found' } });
+    const hero = client();
+
+    const report = await hero.bulk(['s1', 's2', 's3'], async (id) => {
+      await send(hero, id);
+      if (id === 's1') return hero.patients.get('404');
+      if (id === 's2') return hero.patients.get('');
+      return 'done';
+    });
+
+    expect(reachedServer('s1') && reachedServer('s2') && reachedServer('404')).toBe(true);
+    expect(report.results.map((r) => r.status)).toEqual(['outcome-unknown', 'outcome-unknown', 'succeeded']);
+    expect(report).toMatchObject({ failed: 0, outcomeUnknown: 2, succeeded: 1 });
+    // The error is still the call's own (the verdict is the item's).
+    expect(report.results[1]).toMatchObject({ error: expect.any(HeroInputError) });
+    expectHonestAccounting(report, ['s1', 's2', 's3']);
+  });
+
+  it('a task whose only send was refused (400), or that only read, stays failed', async () => {
+    behaviour.set('r400', { type: 'respond', status: 400, body: { error: true, statusCode: 400, message: [] } });
+    behaviour.set('404', { type: 'respond', status: 404, body: { error: 'not found' } });
+    const hero = client();
+
+    const report = await hero.bulk(['r400', 'g'], async (id) => (id === 'g' ? hero.patients.get('404') : send(hero, id)));
+
+    expect(report.results.map((r) => r.status)).toEqual(['failed', 'failed']);
+  });
 });
 
 describe('a callback or the input fails mid-job', () => {

@@ -180,10 +180,24 @@ type Source<I> =
  * arguments its types forbid, and with {@link HeroBulkInterruptedError} (every started item in
  * its `report`) when the item iterator or a progress callback throws.
  */
-export async function runBulk<I, T>(
+export function runBulk<I, T>(
   items: Iterable<I> | AsyncIterable<I>,
   task: (item: I, context: BulkTaskContext) => Promise<T>,
   options: BulkOptions = {},
+): Promise<BulkReport<I, T>> {
+  return runBulkJudged(items, task, options, undefined);
+}
+
+/**
+ * {@link runBulk}, with `actedBeforeFailure(index, error)` saying whether an item whose error
+ * alone says "Hero did nothing" made an earlier call that may have been acted on (hero.bulk
+ * counts the calls each task sends); such an item is `outcome-unknown`, never `failed`.
+ */
+export async function runBulkJudged<I, T>(
+  items: Iterable<I> | AsyncIterable<I>,
+  task: (item: I, context: BulkTaskContext) => Promise<T>,
+  options: BulkOptions,
+  actedBeforeFailure: ((index: number, error: HeroError) => boolean) | undefined,
 ): Promise<BulkReport<I, T>> {
   checkBulkArguments(items, task, options);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -305,6 +319,7 @@ export async function runBulk<I, T>(
         succeeded++;
       } catch (thrown) {
         result = bulkFailureOf(index, item, thrown);
+        if (result.status === 'failed' && actedBeforeFailure?.(index, result.error) === true) result = { ...result, status: 'outcome-unknown' };
         if (result.status === 'failed') failed++;
         else outcomeUnknown++;
       }

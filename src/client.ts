@@ -20,7 +20,8 @@ import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './rate-limit/controller.js';
 import type { RateLimitOptions } from './rate-limit/options.js';
-import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
+import type { BulkOptions, BulkReport, BulkTaskContext } from './bulk.js';
+import { runBulkCountingSends } from './bulk-counting-sends.js';
 import type { CampaignReport } from './campaign/report.js';
 import { isCampaignOptions, runCampaign, type CampaignOptions } from './campaign/run-campaign.js';
 import { createSendingScope } from './campaign/sending-scope.js';
@@ -90,7 +91,8 @@ export interface HeroClient {
   /**
    * Runs `task` once per item, a bounded number at a time, under this client's rate
    * controller; reports progress and one result per item, and never repeats an item:
-   * sends that may have reached Hero come back as `outcome-unknown`. See src/bulk.ts.
+   * sends that may have reached Hero come back as `outcome-unknown`, as does an item whose task
+   * sent through this client and then failed on a later call. See src/bulk.ts.
    */
   bulk<I, T>(items: Iterable<I> | AsyncIterable<I>, task: (item: I, context: BulkTaskContext) => Promise<T>, options?: BulkOptions): Promise<BulkReport<I, T>>;
   /** Releases what the client holds open (the Redis connection of a shared limit), so a worker can exit. */
@@ -154,7 +156,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       isCampaignOptions(bulkOptions)
         ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing })
         : // Anything but an options object reaches runBulk as it is, to be refused there.
-          runBulk(items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
+          runBulkCountingSends(sendingScope, items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,
   };
   // `await using hero = createHeroClient()` works at run time (Node 20+ has the symbol). It is

@@ -9,7 +9,8 @@ import type { CampaignReport } from './report.js';
 /**
  * Why a campaign could not start or go on:
  * - `journal-mismatch`: the journal was written for another campaign or another item list;
- * - `journal-corrupt`: a line in the middle of a journal file is damaged (a torn last line is not an error);
+ * - `journal-corrupt`: a line in the middle of a journal file is damaged (a torn last line is not an error),
+ *   or a Redis journal lost a part (an evicted key) or its parts disagree;
  * - `journal-unavailable`: the journal cannot be opened or reached (a Redis that does not answer, a file that cannot be written);
  * - `journal-locked`: another live process is running this file journal;
  * - `journal-write-failed`: a record could not be written during the run (the run stopped);

@@ -148,6 +148,46 @@ describe('a campaign on a file journal', () => {
     expect(status.items.find((i) => i.key === 'p1')).toMatchObject({ status: 'outcome-unknown', code: 'interrupted' });
   });
 
+  // A container restarted after a kill runs the job as the same PID (often 1) on the same host name:
+  // the lock its previous incarnation left named this very process, so it was "in use" for ever and
+  // the campaign could not resume without deleting the lock by hand.
+  it('resumes after a restart that reuses the dead run\'s PID (a container): the lock naming this process but not held by it is stale', async () => {
+    const patients = ids(2);
+    const keys = patients.map((p) => p.id);
+    await writeFile(
+      path,
+      encodeRecord({ t: 'campaign', format: 'hero-campaign-journal', v: 1, campaign: 'flu-2024', fingerprint: campaignFingerprint('flu-2024', keys), items: 2, at: new Date().toISOString() }) +
+        encodeRecord({ t: 'run', run: 1, at: new Date().toISOString() }) +
+        encodeRecord({ k: 'p0', s: 'sending', at: new Date().toISOString() }),
+    );
+    await writeFile(`${path}.lock`, `${process.pid} ${hostname()} previous-incarnation`);
+
+    const report = await hero.bulk(patients, send, { journal: journalOf(), key: (p) => p.id });
+
+    expect(server.requests.map(patientOf)).toEqual(['p1']);
+    expect(report.results.map((r) => [r.key, r.status])).toEqual([
+      ['p0', 'outcome-unknown'],
+      ['p1', 'sent'],
+    ]);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('two runs of one journal in one process: the second is refused while the first holds it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = hero.bulk(ids(1), async (patient) => {
+      await held;
+      return send(patient);
+    }, { journal: journalOf(), key: (p) => p.id });
+    await expect.poll(() => existsSync(`${path}.lock`)).toBe(true);
+    const second = (await hero.bulk(ids(1), send, { journal: journalOf(), key: (p) => p.id }).catch((e: unknown) => e)) as HeroCampaignJournalUnavailableError;
+    release();
+    await first;
+    expect(second).toBeInstanceOf(HeroCampaignJournalUnavailableError);
+    expect(second.reason).toBe('journal-locked');
+    expect(sentTo('p0')).toBe(1);
+  });
+
   it('sends again, when resumed, the failures a new attempt can fix (503), not those it cannot (400)', async () => {
     behaviour.set('p1', { type: 'respond', status: 400, body: { error: true, statusCode: 400, message: [] } });
     behaviour.set('p2', { type: 'respond', status: 503 });
@@ -291,7 +331,8 @@ describe('bad input stops a file campaign before anything is sent, and changes n
   });
 
   it('a journal another live process is running (the lock)', async () => {
-    await writeFile(`${path}.lock`, `${process.pid} ${hostname()} someone-else`);
+    // The parent (vitest's main process) is alive on this host.
+    await writeFile(`${path}.lock`, `${process.ppid} ${hostname()} someone-else`);
     const error = (await hero.bulk(ids(2), send, { journal: journalOf(), key: (p) => p.id }).catch((e: unknown) => e)) as HeroCampaignJournalUnavailableError;
     expect(error).toBeInstanceOf(HeroCampaignJournalUnavailableError);
     expect(error.reason).toBe('journal-locked');

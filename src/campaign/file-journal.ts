@@ -79,12 +79,46 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The lock files this process holds now (their whole content), shared by every copy of this module
+ * loaded in the process (ESM and CJS builds side by side): a lock naming this process's PID that is
+ * not among them was left by an earlier process with the same PID, as after a container restart.
+ */
+const heldLocks: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('hero.campaign.fileJournalLocks')] ??= new Set<string>()) as Set<string>;
+
 /** Who holds a lock file, from its content (`<pid> <host> <token>`). */
 function lockHolder(content: string): { pid: number; host: string; alive: boolean } {
   const [pid, host] = content.split(' ');
   const sameHost = host === hostname();
   // A lock from another machine (a shared disk) cannot be checked: count it as alive.
-  return { pid: Number(pid), host: host ?? '', alive: !sameHost || isAlive(Number(pid)) };
+  if (!sameHost) return { pid: Number(pid), host: host ?? '', alive: true };
+  // This very PID: alive only if this process holds it (a restarted container often runs as PID 1 again).
+  const alive = Number(pid) === process.pid ? heldLocks.has(content) : isAlive(Number(pid));
+  return { pid: Number(pid), host: host ?? '', alive };
+}
+
+/**
+ * Removes a stale lock, but only while it still holds `stale`: two processes that both found it
+ * stale would otherwise each remove it, the second removing the lock the first had just taken,
+ * and both would run the journal. A guard file (`<lock>.takeover`, made exclusively) lets one of
+ * them at a time compare and remove.
+ */
+async function removeStaleLock(path: string, lockPath: string, stale: string, token: string): Promise<void> {
+  const guardPath = `${lockPath}.takeover`;
+  try {
+    await writeFile(guardPath, token, { flag: 'wx' });
+  } catch (error) {
+    if (errorCodeOf(error) !== 'EEXIST') throw unavailable(path, 'create the lock file of', error);
+    throw new HeroCampaignJournalUnavailableError(
+      'journal-locked',
+      `another process is taking over the stale lock of the campaign journal ${path}; one process runs a file journal at a time. If no other process is starting, delete ${guardPath}. Nothing was sent`,
+    );
+  }
+  try {
+    if ((await readFile(lockPath, 'utf8').catch(() => undefined)) === stale) await unlink(lockPath).catch(() => undefined);
+  } finally {
+    await unlink(guardPath).catch(() => undefined);
+  }
 }
 
 /** Takes `<journal>.lock`; returns its release. A lock whose process is gone is taken over. */
@@ -94,14 +128,17 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lockPath, token, { flag: 'wx' });
+      heldLocks.add(token);
       return async () => {
         const content = await readFile(lockPath, 'utf8').catch(() => '');
         if (content === token) await unlink(lockPath).catch(() => undefined);
+        heldLocks.delete(token);
       };
     } catch (error) {
       if (errorCodeOf(error) !== 'EEXIST') throw unavailable(path, 'create the lock file of', error);
     }
-    const holder = lockHolder(await readFile(lockPath, 'utf8').catch(() => ''));
+    const content = await readFile(lockPath, 'utf8').catch(() => '');
+    const holder = lockHolder(content);
     if (holder.alive) {
       throw new HeroCampaignJournalUnavailableError(
         'journal-locked',
@@ -109,7 +146,7 @@ async function acquireLock(path: string): Promise<() => Promise<void>> {
       );
     }
     // Its process is gone (killed, crashed): the lock is stale.
-    await unlink(lockPath).catch(() => undefined);
+    await removeStaleLock(path, lockPath, content, token);
   }
   throw new HeroCampaignJournalUnavailableError('journal-locked', `could not take the lock ${lockPath}: another process keeps taking it; nothing was sent`);
 }

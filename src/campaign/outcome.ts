@@ -7,7 +7,7 @@
  * that never opened, a cancelled run, credentials (fixed between runs). A 400, 404 or 422
  * would be refused again and is left for a person.
  */
-import { HeroApiError, HeroInputError, type HeroError } from '../errors.js';
+import { HeroApiError, HeroInputError, HeroTimeoutError, type HeroError } from '../errors.js';
 import type { ItemOutcome } from './journal.js';
 
 // 4xx answers that depend on the request itself: sending it again changes nothing.
@@ -31,4 +31,19 @@ export function isRetryableFailure(error: HeroError): boolean {
 /** The record of an item that ended with `error`, `failed` or `outcome-unknown` as bulk judged it. */
 export function failureOutcome(status: 'failed' | 'outcome-unknown', error: HeroError): ItemOutcome {
   return status === 'failed' ? { status, code: errorCode(error), retryable: isRetryableFailure(error) } : { status, code: errorCode(error) };
+}
+
+const CHANGES_NOTHING: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether a task that failed with `error`, judged "Hero did nothing" from that error alone, may
+ * still have reached Hero through another of its calls: `callsSent` calls that may change
+ * something left for the item. With two or more, or one followed by a failure that is not that
+ * call's own answer or connection failure (a GET after the send, an input error, a time-out or
+ * abort that can also end a later call before it left), the earlier send may have been acted on.
+ */
+export function mayHaveActedBeforeFailure(error: HeroError, callsSent: number): boolean {
+  if (callsSent === 0) return false;
+  if (callsSent > 1) return true;
+  return !(error instanceof HeroApiError) || error instanceof HeroTimeoutError || CHANGES_NOTHING.has(error.method.toUpperCase());
 }

@@ -182,6 +182,27 @@ describe.skipIf(skipReason !== undefined)('a campaign on a Redis journal (real r
     expect(second.results[2]).toMatchObject({ code: 'HeroNotFoundError 404', retryable: false, thisRun: false });
   });
 
+  // Every key has a TTL, so a Redis under memory pressure with a volatile-* policy (ElastiCache's
+  // default is volatile-lru) may evict any of them. A journal missing part of itself must be refused,
+  // never read as a new campaign or as pending items.
+  it.each(['meta', 'state', 'keys', 'held'])('refuses to resume a journal whose %s key was evicted, and sends nothing again', async (evicted) => {
+    answers.set('p3', 400);
+    const cancel = new AbortController();
+    // p0 sent, p1 left "sending" by a worker that went away, p2 pending.
+    await hero.bulk(items(4), async (p) => (p.id === 'p2' && cancel.abort(), send(p)), { journal: journal(), key: (p) => p.id, concurrency: 1, signal: cancel.signal });
+    const ghost = scripts('ghost');
+    const opened = await ghost.open(campaignFingerprint(campaign, items(4).map((p) => p.id)), 4, 60_000);
+    expect(opened[0]).toBe('ok');
+    const claimed = await ghost.claim(60_000);
+    await ghost.mark(Number(claimed[1]));
+    const before = new Map(processed);
+    await inspect.del(keyOf(evicted));
+    await inspect.del(keyOf('workers'));
+    const resumed = hero.bulk(items(4), send, { journal: journal(), key: (p) => p.id });
+    await expect(resumed).rejects.toMatchObject({ name: 'HeroCampaignError', reason: 'journal-corrupt', message: expect.stringContaining(`its ${evicted} key`) });
+    expect(processed).toEqual(before);
+  });
+
   it('status(): counts, every key in input order, workers and runs', async () => {
     answers.set('p2', 400);
     await hero.bulk(items(4), send, { journal: journal(), key: (p) => p.id });

@@ -256,6 +256,12 @@ async function openRedisCampaign(
       `the Redis journal of campaign ${context.campaign} was written for another list of items (${opened[1]} items, other keys or another order); every worker and every run must use the same items in the same order. Nothing was sent`,
     );
   }
+  if (opened[0] === 'damaged') {
+    throw new HeroCampaignError(
+      'journal-corrupt',
+      `the Redis journal of campaign ${context.campaign} at ${where} is missing records or its ${opened[1]} key disagrees with the others (evicted under memory pressure, expired or deleted); it cannot say what was sent. Nothing was sent. Run that Redis with maxmemory-policy noeviction, and check what the journal records by hand: hero-campaign status ${context.campaign} --redis-url …`,
+    );
+  }
   // Store the key list (each worker stores what is missing; a chunk already stored is skipped).
   let loaded = Number(opened[1]);
   try {

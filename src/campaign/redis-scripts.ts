@@ -78,13 +78,23 @@ end
 `;
 
 /**
- * open(fp, n, worker, leaseMs, retentionMs): refuses another campaign's journal ('mismatch'), creates
+ * open(fp, n, worker, leaseMs, retentionMs): refuses another campaign's journal ('mismatch') and one
+ * missing a part or whose parts disagree ('damaged', naming the part), creates
  * the campaign, reaps, and when no worker is alive starts a new run: retryable failures go
  * back in the queue. Registers the worker. Returns {'ok', loaded, run, fresh}.
  */
 export const OPEN_SCRIPT = `${PRELUDE}
 local fp = redis.call('HGET', meta, 'fp')
 if fp and fp ~= ARGV[1] then return {'mismatch', redis.call('HGET', meta, 'n') or ''} end
+-- Every key has a TTL, so a Redis short of memory under a volatile-* policy may evict any one of
+-- them: a journal missing a part is refused, never read as a new campaign or as pending items.
+if not fp and redis.call('EXISTS', keys, state, returned, held) > 0 then return {'damaged', 'meta'} end
+if fp then
+  local function n(field) return tonumber(redis.call('HGET', meta, field) or '0') end
+  if redis.call('LLEN', keys) ~= n('loaded') then return {'damaged', 'keys'} end
+  if redis.call('HLEN', state) ~= n('sent') + n('failed') + n('unknown') + n('sending') + n('claimed') then return {'damaged', 'state'} end
+  if redis.call('HLEN', held) ~= n('sending') + n('claimed') then return {'damaged', 'held'} end
+end
 if not fp then
   redis.call('HSET', meta, 'fp', ARGV[1], 'n', ARGV[2], 'v', '1', 'loaded', 0, 'next', 0, 'run', 0, 'created', string.format('%d', now),
     'sent', 0, 'failed', 0, 'failedRetry', 0, 'unknown', 0, 'sending', 0, 'claimed', 0)
@@ -135,10 +145,14 @@ local idx = redis.call('LPOP', returned)
 while idx and redis.call('HEXISTS', state, idx) == 1 do idx = redis.call('LPOP', returned) end
 if not idx then
   local nxt = tonumber(redis.call('HGET', meta, 'next'))
-  if nxt < tonumber(redis.call('HGET', meta, 'loaded')) then
+  local loaded = tonumber(redis.call('HGET', meta, 'loaded'))
+  -- An index that already has a state is never handed out again, whatever 'next' says.
+  while nxt < loaded and redis.call('HEXISTS', state, tostring(nxt)) == 1 do nxt = nxt + 1 end
+  if nxt < loaded then
     idx = tostring(nxt)
-    redis.call('HSET', meta, 'next', nxt + 1)
+    nxt = nxt + 1
   end
+  redis.call('HSET', meta, 'next', nxt)
 end
 if not idx then
   if tonumber(redis.call('HGET', meta, 'claimed')) > 0 then return {'wait'} end

@@ -152,3 +152,52 @@ describe('the campaign runner when its journal fails', () => {
     expect(fake.released).toEqual([]);
   });
 });
+
+describe('an item whose task made more than one call', () => {
+  const sendThen = (then: (p: { id: string }) => Promise<unknown>) => async (p: { id: string }) => {
+    await send(p);
+    await then(p);
+  };
+
+  it('a send that reached Hero, then a second send refused with a 503: outcome-unknown, never a retryable failure', async () => {
+    const fake = fakeJournal();
+    server.enqueue({ type: 'respond', status: 200, body: { message_id: '1' } }, { type: 'respond', status: 503 });
+    const report = await hero.bulk(items(1), sendThen(send), { journal: fake.journal, key: (p) => p.id });
+    expect(server.requests).toHaveLength(2);
+    expect(fake.log).toEqual(['sending p0', 'outcome-unknown p0']);
+    expect(report.results[0]).toMatchObject({ status: 'outcome-unknown', thisRun: true, code: 'HeroServerError 503' });
+    expect(report.thisRun).toMatchObject({ failed: 0, outcomeUnknown: 1 });
+  });
+
+  it('a send that reached Hero, then a lookup that failed (GET 503, or an input error): outcome-unknown', async () => {
+    const fake = fakeJournal();
+    server.enqueue({ type: 'respond', status: 200, body: { message_id: '1' } }, { type: 'respond', status: 503 });
+    const lookup = () => hero.messages.automated.get('77');
+    const invalid = () => hero.messages.automated.get('1/../../v1/me?x=');
+    const report = await hero.bulk(items(2), (p) => sendThen(p.id === 'p0' ? lookup : invalid)(p), { journal: fake.journal, key: (p) => p.id, concurrency: 1 });
+    expect(fake.log).toEqual(['sending p0', 'outcome-unknown p0', 'sending p1', 'outcome-unknown p1']);
+    expect(report.results.map((r) => r.status)).toEqual(['outcome-unknown', 'outcome-unknown']);
+  });
+
+  it("one send refused with its own 503 (or a lookup before it failed) is still a retryable failure", async () => {
+    const fake = fakeJournal();
+    server.enqueue({ type: 'respond', status: 503 }, { type: 'respond', status: 503 });
+    const lookupThenSend = async (p: { id: string }) => {
+      if (p.id === 'p1') await hero.messages.automated.get('77');
+      await send(p);
+    };
+    const report = await hero.bulk(items(2), lookupThenSend, { journal: fake.journal, key: (p) => p.id, concurrency: 1 });
+    expect(report.results.map((r) => [r.status, r.status === 'failed' && r.retryable])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+    expect(fake.log).toEqual(['sending p0', 'failed p0', 'failed p1']);
+  });
+
+  it("with markSending 'before-task' too", async () => {
+    const fake = fakeJournal();
+    server.enqueue({ type: 'respond', status: 200, body: { message_id: '1' } }, { type: 'respond', status: 503 });
+    const report = await hero.bulk(items(1), sendThen(send), { journal: fake.journal, key: (p) => p.id, markSending: 'before-task' });
+    expect(report.results[0]).toMatchObject({ status: 'outcome-unknown' });
+  });
+});

@@ -15,7 +15,7 @@ import type { BulkTaskContext } from '../bulk.js';
 import { HeroCampaignError, HeroCampaignInterruptedError, type CampaignInterruptionSource } from './errors.js';
 import { isCampaignJournal, openCampaign, type CampaignJournal, type ItemOutcome, type JournalInternals, type OpenCampaign } from './journal.js';
 import { campaignFingerprint, campaignKeys, maxCampaignItems } from './keys.js';
-import { failureOutcome } from './outcome.js';
+import { failureOutcome, mayHaveActedBeforeFailure } from './outcome.js';
 import { buildCampaignReport, type CampaignProgress, type CampaignReport, type CampaignRunCounts } from './report.js';
 import { createFeedLimit } from './feed-limit.js';
 import { createSendGate, type Pacing } from './send-gate.js';
@@ -278,6 +278,8 @@ async function runOpened<I, T>(
   };
 
   const gate = createSendGate(deps.pacing);
+  // Items whose error alone says "failed" but an earlier call of whose task may have reached Hero.
+  const actedBeforeFailure = new Set<number>();
   let unmarkedWarned = false;
   // An item's slot is held until its outcome is recorded: a crash after the answer but before the
   // record leaves the item "sending" (outcome-unknown), so the record is written at once. Measured:
@@ -302,9 +304,11 @@ async function runOpened<I, T>(
       feed?.left();
     };
     let marking: Promise<void> | undefined;
-    const mark = (): Promise<void> => {
+    // Calls that may change something which left for this item (counted at their first attempt).
+    let callsSent = 0;
+    const mark = (attempt?: number): Promise<void> => {
       const markedFrom = performance.now();
-      return (marking ??= opened.markSending(index).then(
+      const marked = (marking ??= opened.markSending(index).then(
         async () => {
           feed?.recordTook(performance.now() - markedFrom);
           if (!markBeforeTask) await gate();
@@ -319,14 +323,20 @@ async function runOpened<I, T>(
           );
         },
       ));
+      return attempt === 1 ? marked.then(() => void callsSent++) : marked;
     };
     let value: T;
     try {
       if (markBeforeTask) await mark();
-      value = markBeforeTask ? await task(item, { index }) : await scope!.run({ mark }, () => task(item, { index }));
+      value = scope === undefined ? await task(item, { index }) : await scope.run({ mark }, () => task(item, { index }));
     } catch (thrown) {
       leave();
       const failure = bulkFailureOf(index, item, thrown);
+      // An earlier send of the task may have reached Hero: never "failed" (which a resumed run may send again).
+      if (failure.status === 'failed' && mayHaveActedBeforeFailure(failure.error, callsSent)) {
+        (failure as { status: 'failed' | 'outcome-unknown' }).status = 'outcome-unknown';
+        actedBeforeFailure.add(index);
+      }
       if (failure.status === 'failed') run.failed++;
       else run.outcomeUnknown++;
       await settle(index, failureOutcome(failure.status, failure.error));
@@ -345,7 +355,8 @@ async function runOpened<I, T>(
     return value;
   };
 
-  const leaveScope = scope !== undefined && !markBeforeTask ? scope.enter() : undefined;
+  // Entered in both modes: the calls a task makes through this client are counted (callsSent) either way.
+  const leaveScope = scope?.enter();
   const results = new Map<number, BulkItemResult<I, T>>();
   try {
     report(true);
@@ -356,7 +367,7 @@ async function runOpened<I, T>(
     for (const result of bulk.results) {
       if (result === undefined) continue;
       const entry = result.item;
-      const mapped = { ...result, index: entry.index, item: entry.item } as BulkItemResult<I, T>;
+      const mapped = { ...result, index: entry.index, item: entry.item, ...(result.status === 'failed' && actedBeforeFailure.has(entry.index) && { status: 'outcome-unknown' as const }) } as BulkItemResult<I, T>;
       results.set(entry.index, mapped);
     }
   } finally {

@@ -8,18 +8,22 @@
  * waiting for a permit, not on the wire. A crash would leave all 16 `sending`, each one for a
  * person to check; marking at the request leaves only those that had really left.
  *
- * Costs nothing when no campaign runs: the hook is the caller's own until one starts (the
- * transport reads `hooks.onRequest` on every attempt), and the AsyncLocalStorage is only
- * made when the first campaign runs. GET, HEAD and OPTIONS change nothing and mark nothing:
- * a task may look a patient up before sending.
+ * Costs nothing when no campaign or bulk job runs: the hook is the caller's own until one
+ * starts (the transport reads `hooks.onRequest` on every attempt), and the AsyncLocalStorage is
+ * only made when the first one runs. `hero.bulk` without a journal uses the same seam to count
+ * the calls each task sends (bulk-counting-sends.ts). GET, HEAD and OPTIONS change nothing and
+ * mark nothing: a task may look a patient up before sending.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NormalizedTransportHooks, RequestHookEvent, TransportHooks } from '../transport/types.js';
 
 /** The item a task works on, as the hook sees it. */
 export interface SendingItem {
-  /** Records `sending` (once; later calls wait for the same record). Rejects when the item must not be sent. */
-  readonly mark: () => Promise<void>;
+  /**
+   * Records `sending` (once; later calls wait for the same record). Rejects when the item must not be sent.
+   * `attempt` is the request's attempt number (1 for a new call), so the item can count the calls that left.
+   */
+  readonly mark: (attempt?: number) => Promise<void>;
 }
 
 /** The marking seam of one client. */
@@ -43,7 +47,7 @@ export function createSendingScope(callerHooks: TransportHooks): SendingScope {
   const markThenSend = async (event: RequestHookEvent): Promise<void> => {
     if (callerOnRequest !== undefined) await callerOnRequest(event);
     const item = storage?.getStore();
-    if (item !== undefined && !CHANGES_NOTHING.has(event.request.method.toUpperCase())) await item.mark();
+    if (item !== undefined && !CHANGES_NOTHING.has(event.request.method.toUpperCase())) await item.mark(event.attempt);
   };
 
   const hooks: NormalizedTransportHooks = Object.freeze({

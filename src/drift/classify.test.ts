@@ -218,4 +218,44 @@ describe('classifyChanges rules beyond openapi-diff', () => {
     const after = withWebhook({ id: { type: 'string' } });
     expect(summary(await classify(after, before))).toEqual([{ severity: 'breaking', rule: 'response.property.removed' }]);
   });
+
+  describe('schemas composed with allOf', () => {
+    // A derived schema that refines a base property (here: marks it readOnly), as specs often do.
+    const derived = (baseId: JsonObject, extra: JsonObject = {}) =>
+      edit((document) => {
+        const schemas = at(document, 'components', 'schemas');
+        schemas.Base = { type: 'object', required: ['id'], properties: { id: baseId } };
+        schemas.Widget = { allOf: [{ $ref: '#/components/schemas/Base' }, { type: 'object', properties: { id: { readOnly: true }, name: { type: 'string' }, ...extra } }] };
+      });
+
+    it("finds a base property's type change when another member also names the property, beside a harmless change in the same body", async () => {
+      const before = derived({ type: 'string' });
+      const after = derived({ type: 'integer' }, { extra: { type: 'string' } });
+      const changes = summary(await classify(after, before));
+      expect(changes).toContainEqual({ severity: 'breaking', rule: 'response.type.changed' });
+    });
+
+    it("keeps openapi-diff's body finding when two members bound one keyword and only the tighter one changed", async () => {
+      const input = (maxLength: number) =>
+        edit((document) => {
+          at(document, 'components', 'schemas').WidgetInput = {
+            allOf: [{ type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 50 } } }, { properties: { name: { maxLength } } }],
+          };
+        });
+      const changes = summary(await classify(input(3), input(5)));
+      expect(changes.filter((change) => change.severity === 'breaking')).not.toEqual([]);
+    });
+  });
+
+  it('reads keywords beside a $ref in OpenAPI 3.1, where they apply with it: a bound added there is found', async () => {
+    const withName = (name: JsonObject) =>
+      edit((document) => {
+        at(document, 'components', 'schemas').Name = { type: 'string' };
+        at(document, 'components', 'schemas', 'WidgetInput', 'properties').name = name;
+      });
+    const before = withName({ $ref: '#/components/schemas/Name' });
+    const after = withName({ $ref: '#/components/schemas/Name', maxLength: 3 });
+    expect(summary(await classify(after, before))).toEqual([{ severity: 'breaking', rule: 'request.constraint.tightened' }]);
+    expect(summary(await classify(before, after))).toEqual([{ severity: 'non-breaking', rule: 'request.constraint.loosened' }]);
+  });
 });

@@ -29,7 +29,9 @@ export async function classifyChanges(input: LabelledDocument, output: LabelledD
   // Bodies our rules explained: any finding other than documentation.
   const explained = new Set<string>();
   for (const finding of fromRules) {
-    if (finding.rule !== 'docs.changed' && finding.bodyKey !== undefined) explained.add(finding.bodyKey);
+    // An allOf member named as added or removed leaves the severity to the merged comparison; when
+    // that merge could not see the change (two members bounding one keyword), the coarse finding stays.
+    if (finding.rule !== 'docs.changed' && !/\.all-of\.(added|removed)$/.test(finding.rule) && finding.bodyKey !== undefined) explained.add(finding.bodyKey);
     for (const key of finding.explains ?? []) explained.add(key);
   }
   const kept = fromLibrary.filter((change) => change.bodyKey === undefined || !explained.has(change.bodyKey));

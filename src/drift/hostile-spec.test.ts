@@ -50,13 +50,13 @@ interface Run {
 }
 
 let runs = 0;
-async function drift(against: string): Promise<Run> {
+async function drift(against: string, { clientCheck = false } = {}): Promise<Run> {
   const n = ++runs;
   const files = { markdown: join(dir, `r${n}.md`), json: join(dir, `r${n}.json`), junit: join(dir, `r${n}.xml`) };
   let terminal = '';
   const started = performance.now();
   const code = await main(
-    ['--spec', join(import.meta.dirname, 'fixtures', 'base.yaml'), '--against', against, '--skip-client-check', '--timeout-ms', String(TIMEOUT_MS),
+    ['--spec', join(import.meta.dirname, 'fixtures', 'base.yaml'), '--against', against, ...(clientCheck ? [] : ['--skip-client-check']), '--timeout-ms', String(TIMEOUT_MS),
       '--markdown', files.markdown, '--json', files.json, '--junit', files.junit],
     { stdout: (text) => void (terminal += text), stderr: (text) => void (terminal += text), cwd: dir },
   );
@@ -97,8 +97,20 @@ describe('hero-drift --against a hostile document', () => {
     expect(recorded.length).toBe(before.recorded);
     expect(hangConnections).toBe(before.hang);
     expect(run.ms).toBeLessThan(TIMEOUT_MS + 8_000);
-    if (spec.expect === 'external-ref') expect(run.terminal).toMatch(/refers outside itself: \$ref ".+" at #.*--allow-ref-dir/);
+    if (spec.expect === 'external-ref') expect(run.terminal).toMatch(/refers outside itself: (\$ref|externalValue|discriminator mapping) ".+" at #.*--allow-ref-dir/);
   });
+
+  // openapi-typescript (the client check) bundles the spec and follows these two, so they are
+  // run with the check on: before the loader refused them, each request reached the recorder.
+  it.each(['external-value-http', 'mapping-http'])('%s: refused before the client check can fetch it', async (name) => {
+    const spec = hostileSpecs({ recorderUrl: recorder.url, hangUrl: hang.url, secretFile: join(dir, 'secret', 'config.yaml'), secretRelative: './secret/config.yaml' }).find((s) => s.name === name)!;
+    const path = join(dir, `${name}-checked.yaml`);
+    writeFileSync(path, spec.text);
+    const before = recorded.length;
+    const run = await drift(path, { clientCheck: true });
+    expect(recorded.slice(before)).toEqual([]);
+    expect(run.code).toBe(EXIT_CODE.unreadable);
+  }, 30_000);
 
   it('keeps an operationId with CR, LF, | and a link from forging a heading, a link or a row in the markdown', async () => {
     const spec = hostileSpecs({ recorderUrl: recorder.url, hangUrl: hang.url, secretFile: '/x', secretRelative: './x' }).find((s) => s.name === 'markdown-injection')!;

@@ -58,6 +58,12 @@ const STRUCTURE_KEYWORDS = new Set([
  * - titles, descriptions, examples: non-breaking
  */
 export function compareSchemas(comparison: SchemaComparison, before: unknown, after: unknown, place: SchemaPlace): void {
+  // OpenAPI 3.1 (JSON Schema 2020-12): keywords beside a `$ref` apply together with it. Compared as
+  // an allOf of the reference and the rest, on both sides, so a bound added beside a `$ref` is seen.
+  if (hasRefSiblings(comparison.before, before) || hasRefSiblings(comparison.after, after)) {
+    before = refAsAllOf(before);
+    after = refAsAllOf(after);
+  }
   const inProgress = comparison.inProgress ?? new Set<string>();
   const resolvedBefore = resolveRef(comparison.before, before);
   const resolvedAfter = resolveRef(comparison.after, after);
@@ -367,7 +373,13 @@ function flattenAllOf(document: OpenApiDocument, schema: JsonObject, depth = 0):
   const required = new Set(requiredSet(rest));
   for (const member of allOf as unknown[]) {
     const resolved = flattenAllOf(document, asSchema(resolveRef(document, member).value), depth + 1);
-    if (isObject(resolved.properties)) Object.assign(properties, resolved.properties);
+    if (isObject(resolved.properties)) {
+      // A property named by several members must satisfy each of them: merged, not replaced by the
+      // last (a derived schema that marks a base property readOnly would hide the base's type change).
+      for (const [name, schema] of Object.entries(resolved.properties)) {
+        properties[name] = name in properties ? flattenAllOf(document, { allOf: [properties[name], schema] }, depth + 1) : schema;
+      }
+    }
     for (const name of requiredSet(resolved)) required.add(name);
     for (const [keyword, value] of Object.entries(resolved)) {
       if (keyword !== 'properties' && keyword !== 'required' && merged[keyword] === undefined) merged[keyword] = value;
@@ -376,6 +388,18 @@ function flattenAllOf(document: OpenApiDocument, schema: JsonObject, depth = 0):
   if (Object.keys(properties).length > 0) merged.properties = properties;
   if (required.size > 0) merged.required = [...required].sort();
   return merged;
+}
+
+function hasRefSiblings(document: OpenApiDocument, schema: unknown): boolean {
+  if (!isObject(schema) || typeof schema.$ref !== 'string') return false;
+  if (typeof document.openapi !== 'string' || !document.openapi.startsWith('3.1')) return false;
+  return Object.keys(schema).some((keyword) => keyword !== '$ref' && !DOC_KEYWORDS.has(keyword) && !keyword.startsWith('x-'));
+}
+
+function refAsAllOf(schema: unknown): unknown {
+  if (!isObject(schema) || typeof schema.$ref !== 'string') return schema;
+  const { $ref, allOf, ...rest } = schema;
+  return { ...rest, allOf: [{ $ref }, ...(Array.isArray(allOf) ? (allOf as unknown[]) : [])] };
 }
 
 function asSchema(value: unknown): JsonObject {

@@ -38,6 +38,17 @@ describe('hero-mock', () => {
     expect((await run(['--port', '-1'])).code).toBe(2);
   });
 
+  // It crashed with a HeroInputError stack trace and exit 1 (startPrism refused the host).
+  it('refuses a --host with spaces or control characters as a usage error (exit 2), the control characters escaped', async () => {
+    for (const host of ['a b', 'x\u001b[31mred']) {
+      const result = await run(['--host', host, '--port', '0']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^hero-mock: --host must be a host name or address/);
+      expect(result.stderr).not.toContain('\u001b');
+      expect(result.stdout).toBe('');
+    }
+  });
+
   it('serves until told to stop, then stops Prism and exits 0', async () => {
     let stop!: (signal: string) => void;
     const stopped = new Promise<string>((resolve) => (stop = resolve));

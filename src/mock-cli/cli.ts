@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { loadOpenApiDocument } from '../openapi/load.js';
 import { HeroSpecError } from '../openapi/spec-error.js';
 import { bundledSpecPath } from '../openapi/package-root.js';
-import { HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
+import type { HeroInputIssue } from '../errors.js';
+import { checkListenOptions, HeroPrismError, startPrism, type PrismServer } from '../testing/prism.js';
 import { oneLine } from '../tool-output/escape.js';
 import { exitCodeHelp, TOOL_EXIT } from '../tool-output/exit-codes.js';
 import { answerHelpOrVersion } from '../tool-output/version.js';
@@ -89,6 +90,10 @@ function parse(argv: readonly string[], env: Readonly<Record<string, string | un
   const port = /^\d+$/.test(portText) ? Number(portText) : Number.NaN;
   if (!Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535 (or PORT); got "${portText}"`);
   if (values.host === '' || values.spec === '') throw new UsageError(`--${values.host === '' ? 'host' : 'spec'} needs a value`);
+  // startPrism would refuse it with a HeroInputError: a usage error here, before anything starts.
+  const hostIssues: HeroInputIssue[] = [];
+  if (values.host !== undefined) checkListenOptions({ host: values.host }, hostIssues);
+  if (hostIssues.length > 0) throw new UsageError("--host must be a host name or address such as 127.0.0.1, without spaces or control characters");
   return { port, host: values.host ?? '127.0.0.1', spec: values.spec, help: values.help === true, version: values.version === true };
 }
 

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { isObject, type OpenApiDocument } from './document.js';
-import { checkOpenApiShape, DEFAULT_SPEC_LIMITS, parseSpecValue, type SpecLimits } from './parse.js';
+import { checkOpenApiShape, DEFAULT_SPEC_LIMITS, inspectValue, parseSpecValue, type SpecLimits } from './parse.js';
 import { inlineAllowedRefs, readRegularFile } from './refs.js';
 import { externalRefError, HeroSpecError } from './spec-error.js';
 
@@ -68,8 +68,13 @@ export async function loadOpenApiDocument(source: string, options: LoadOpenApiOp
   let document = parsed as OpenApiDocument;
   if (external.length > 0) {
     // A spec fetched from a URL resolves its relative refs against the URL: never followed.
-    if (path === undefined || allowRefDirs.length === 0) throw externalRefError(source, external);
+    // An externalValue or a mapping reference is never inlined: it is refused wherever it points.
+    const notInlined = external.filter((ref) => ref.keyword !== undefined);
+    if (path === undefined || allowRefDirs.length === 0 || notInlined.length > 0) throw externalRefError(source, notInlined.length > 0 ? notInlined : external);
     document = checkOpenApiShape(inlineAllowedRefs(parsed, path, source, allowRefDirs, limits), source);
+    // Files inlined from an allowed directory may hold them too.
+    const left = inspectValue(document, source, limits).filter((ref) => ref.keyword !== undefined);
+    if (left.length > 0) throw externalRefError(source, left);
   }
   const info = document.info;
   const version = isObject(info) && typeof info.version === 'string' ? info.version : undefined;

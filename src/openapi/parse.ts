@@ -32,7 +32,17 @@ export interface ExternalRef {
   readonly pointer: string;
   /** The reference as written. */
   readonly ref: string;
+  /**
+   * Set for the other places a library follows: an example's `externalValue` and a discriminator
+   * `mapping` value that is a reference (openapi-typescript's bundler reads or fetches both).
+   * Never inlined, even under --allow-ref-dir.
+   */
+  readonly keyword?: 'externalValue' | 'discriminator mapping';
 }
+
+// A discriminator mapping value the bundler resolves as a reference rather than a schema name
+// (@redocly/openapi-core's isMappingRef): a path or URL.
+const MAPPING_REF = /^(?:https?:\/\/|\.\.?\/)|\//;
 
 /** Text parsed and checked: the value, and the `$ref`s in it that leave the document. */
 export interface ParsedSpec {
@@ -137,9 +147,12 @@ export function inspectValue(value: unknown, source: string, limits: SpecLimits 
         path.pop();
       });
     } else {
+      const isMapping = path.length >= 2 && path.at(-1) === 'mapping' && path.at(-2) === 'discriminator';
       for (const key of Object.keys(node)) {
         const child = (node as JsonObject)[key];
         if (key === '$ref' && typeof child === 'string' && !child.startsWith('#')) external.push({ pointer: pointer(), ref: child });
+        if (key === 'externalValue' && typeof child === 'string') external.push({ pointer: pointer(), ref: child, keyword: 'externalValue' });
+        if (isMapping && typeof child === 'string' && !child.startsWith('#') && MAPPING_REF.test(child)) external.push({ pointer: pointer(), ref: child, keyword: 'discriminator mapping' });
         path.push(key);
         visit(child, depth + 1);
         path.pop();

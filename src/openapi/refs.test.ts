@@ -96,3 +96,35 @@ describe('external $refs with --allow-ref-dir', () => {
     expect(requests).toEqual(['/openapi.yaml']);
   });
 });
+
+describe('the other references a bundler follows: an example externalValue, a discriminator mapping', () => {
+  const dir = join(root, 'bundler-refs');
+  write(join(dir, 'schemas', 'with-external-example.yaml'), stringify({ Pet: { type: 'object', example: { id: 1 } }, Example: { externalValue: 'http://127.0.0.1:9/e.json' } }));
+  const mapped = (target: string) => ({ oneOf: [{ $ref: '#/components/schemas/Local' }], discriminator: { propertyName: 'kind', mapping: { cat: target, dog: 'Local', local: '#/components/schemas/Local' } } });
+  const examples = (externalValue: string) => ({
+    openapi: '3.0.3',
+    info: { title: 't', version: '1' },
+    paths: { '/a': { get: { responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'string' }, examples: { one: { externalValue } } } } } } } } },
+  });
+
+  it.each([
+    ['an externalValue URL (openapi-typescript fetched it)', stringify(examples('http://127.0.0.1:9/e.json')), /externalValue "http:\/\/127\.0\.0\.1:9\/e\.json"/],
+    ['an externalValue file path', stringify(examples('/etc/passwd')), /externalValue "\/etc\/passwd"/],
+    ['a discriminator mapping to a URL', spec(mapped('http://127.0.0.1:9/m.yaml#/Cat')), /discriminator mapping "http:\/\/127\.0\.0\.1:9\/m\.yaml#\/Cat" at #\/paths/],
+    ['a discriminator mapping to a file', spec(mapped('./schemas/cat.yaml')), /discriminator mapping "\.\/schemas\/cat\.yaml"/],
+  ])('refuses %s, even with --allow-ref-dir', async (_name, text, message) => {
+    const path = write(join(dir, `spec-${Math.random().toString(36).slice(2)}.yaml`), text);
+    await expect(loadOpenApiDocument(path)).rejects.toThrow(message);
+    expect(await reasonOf(loadOpenApiDocument(path, { allowRefDirs: [dir] }))).toBe('external-ref');
+  });
+
+  it('refuses one that arrives inside a file inlined from an allowed directory', async () => {
+    const path = write(join(dir, 'inlines.yaml'), spec({ $ref: './schemas/with-external-example.yaml#/Pet' }, { components: { schemas: { Local: { type: 'string' } }, examples: { E: { $ref: './schemas/with-external-example.yaml#/Example' } } } }));
+    expect(await reasonOf(loadOpenApiDocument(path, { allowRefDirs: [join(dir, 'schemas')] }))).toBe('external-ref');
+  });
+
+  it('keeps mapping values that name a schema, or point inside the spec', async () => {
+    const path = write(join(dir, 'names.yaml'), spec({ oneOf: [{ $ref: '#/components/schemas/Local' }], discriminator: { propertyName: 'kind', mapping: { dog: 'Local', local: '#/components/schemas/Local' } } }));
+    expect(await reasonOf(loadOpenApiDocument(path))).toBe('loaded');
+  });
+});

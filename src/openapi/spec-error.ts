@@ -41,9 +41,9 @@ export function quoteFromSpec(text: string, max = 120): string {
 }
 
 /** The error for external `$ref`s when nothing is allow-listed. */
-export function externalRefError(source: string, refs: readonly { readonly pointer: string; readonly ref: string }[]): HeroSpecError {
+export function externalRefError(source: string, refs: readonly { readonly pointer: string; readonly ref: string; readonly keyword?: string }[]): HeroSpecError {
   const [first] = refs;
   const more = refs.length > 1 ? ` (and ${refs.length - 1} more)` : '';
-  const where = first === undefined ? '' : `: $ref "${quoteFromSpec(first.ref)}" at ${quoteFromSpec(first.pointer)}${more}`;
+  const where = first === undefined ? '' : `: ${first.keyword ?? '$ref'} "${quoteFromSpec(first.ref)}" at ${quoteFromSpec(first.pointer)}${more}`;
   return new HeroSpecError(`${source} refers outside itself${where}. ${REF_HINT}`, source, { reason: 'external-ref' });
 }

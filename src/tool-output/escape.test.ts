@@ -67,6 +67,10 @@ describe('XML', () => {
     expect(xmlText('a\ud800b')).toBe('a\ufffdb');
     expect(xmlText('😀')).toBe('😀');
   });
+
+  it('shows U+FFFE and U+FFFF, which XML 1.0 does not allow', () => {
+    expect(xmlText('a\ufffeb\uffffc')).toBe('a\\ufffeb\\uffffc');
+  });
 });
 
 describe('jsonText', () => {

@@ -65,6 +65,8 @@ export function xmlText(text: string): string {
     .replace(/\r\n/g, '\n')
     .replace(CONTROL, (char) => (char === '\n' || char === '\t' ? char : visible(char)))
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    // U+FFFE and U+FFFF are not XML 1.0 characters either (Java's and libxml2's parsers refuse them).
+    .replace(/[\ufffe\uffff]/g, visible)
     .replace(XML_SPECIAL, (char) => XML_ENTITY[char]!);
 }
 

@@ -6,7 +6,8 @@ import { verifyWebhook } from '../verify.js';
 import { createWebhookHandler } from './create-webhook-handler.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
 import { createMemoryWebhookStore } from './memory-store.js';
-import type { WebhookDeliveryReport, WebhookEventHandlers, WebhookHandlerOptions } from './options.js';
+import { normalizeWebhookHandlerOptions, type WebhookDeliveryReport, type WebhookEventHandlers, type WebhookHandlerOptions } from './options.js';
+import { createReceiver } from './receive.js';
 import { KNOWN_HERO_WEBHOOK_EVENT_TYPES, type HeroWebhookEvent } from '../events.js';
 
 const signingKey = 'receiver-test-signing-key-do-not-log';
@@ -370,6 +371,29 @@ describe('createWebhookHandler: when the store fails', () => {
     await vi.waitFor(() => expect(reports).toMatchObject([{ outcome: 'handled', problems: ['store_unavailable'] }]));
   });
 
+  // A handler may be a plain function. Run without a claim, one that threw synchronously escaped the
+  // receiver: 500 "internal error" with no report (after-handler), and under before-handler the throw
+  // came out of afterAnswer(), rejecting handler.node and throwing in handler.fetch's microtask.
+  it("reports a handler that throws synchronously, run without a claim, as handler_failed (500; 202 under before-handler)", async () => {
+    const throwing = (): never => {
+      throw new Error('sync failure');
+    };
+    const after = setup({ store: failing(), onStoreUnavailable: 'handle', on: { 'appointment.confirmed': throwing } });
+    expect(await answer(await after.handler.fetch(deliveryRequest(signDelivery(confirmedBody(), signingKey))))).toEqual({ status: 500, body: { error: 'handler failed' } });
+    await vi.waitFor(() => expect(after.reports).toMatchObject([{ outcome: 'handler_failed', status: 500, problems: ['store_unavailable'] }]));
+
+    const reports: WebhookDeliveryReport[] = [];
+    const delivery = signDelivery(confirmedBody('2'), signingKey);
+    const receiver = createReceiver(
+      normalizeWebhookHandlerOptions({ signingKey, store: failing(), onStoreUnavailable: 'handle', acknowledge: 'before-handler', on: { 'appointment.confirmed': throwing }, onDelivery: (r) => reports.push(r) }),
+    );
+    const reception = await receiver.receive({ method: 'POST', headers: delivery.headers, readBody: async () => ({ kind: 'ok', body: delivery.body }) });
+    expect(reception.answer.status).toBe(202);
+    expect(() => reception.afterAnswer()).not.toThrow();
+    await vi.waitFor(() => expect(reports).toMatchObject([{ outcome: 'handler_failed', status: 202, problems: ['store_unavailable'] }]));
+    await receiver.close();
+  });
+
   it('still answers 200 when the handler ran but the done marker could not be written', async () => {
     const store: WebhookDeliveryStore = {
       ...createMemoryWebhookStore(),
@@ -424,6 +448,59 @@ describe('createWebhookHandler: close()', () => {
     release.resolve();
     await closing;
     expect((await running).status).toBe(200);
+  });
+
+  it('never runs a handler after close() resolved: a delivery still arriving when it was called is answered 503', async () => {
+    for (const acknowledge of ['after-handler', 'before-handler'] as const) {
+      const delivery = signDelivery(confirmedBody('1'), signingKey);
+      let push!: ReadableStreamDefaultController<Uint8Array>;
+      const body = new ReadableStream<Uint8Array>({ start: (controller) => void (push = controller) });
+      const { handler, handled } = setup({ acknowledge });
+      const request = new Request('http://127.0.0.1/hooks', { method: 'POST', headers: delivery.headers, body, duplex: 'half' } as RequestInit);
+      const pending = handler.fetch(request);
+      push.enqueue(new Uint8Array(delivery.body.subarray(0, 10)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await handler.close();
+      push.enqueue(new Uint8Array(delivery.body.subarray(10)));
+      push.close();
+      expect((await pending).status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(handled).toEqual([]);
+    }
+  });
+
+  it('runs, and waits for, the handler of a delivery answered 202 whose answer was still being written when close() was called', async () => {
+    const delivery = signDelivery(confirmedBody('1'), signingKey);
+    const handled: string[] = [];
+    const receiver = createReceiver(
+      normalizeWebhookHandlerOptions({ signingKey, acknowledge: 'before-handler', on: { 'appointment.confirmed': async (event) => void handled.push(event.id) }, onDelivery: () => {} }),
+    );
+    const reception = await receiver.receive({ method: 'POST', headers: delivery.headers, readBody: async () => ({ kind: 'ok', body: delivery.body }) });
+    expect(reception.answer.status).toBe(202);
+    await receiver.close();
+    expect(handled).toEqual(['1']);
+    reception.afterAnswer();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handled).toEqual(['1']);
+  });
+
+  it('never runs a handler after close() resolved: a delivery waiting on another holder\'s lease is answered 503', async () => {
+    const store = createMemoryWebhookStore();
+    const delivery = signDelivery(confirmedBody('1'), signingKey);
+    const release = deferred();
+    const holder = createWebhookHandler({ signingKey, store, on: { 'appointment.confirmed': () => release.promise }, onDelivery: () => {} });
+    const { handler, handled } = setup({ store, inProgressWaitMs: 5_000 });
+    const first = holder.fetch(deliveryRequest(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = handler.fetch(deliveryRequest(delivery));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await handler.close();
+    // The holder fails, so its lease is released and the waiting copy would take it over.
+    release.reject(new Error('holder failed'));
+    expect((await first).status).toBe(500);
+    expect((await second).status).toBe(503);
+    expect(handled).toEqual([]);
+    await holder.close();
   });
 });
 
@@ -498,6 +575,36 @@ describe('createWebhookHandler options', () => {
   ])('refuse %s with a HeroConfigError naming it', (_case, options, message) => {
     expect(() => createWebhookHandler(options as never)).toThrow(HeroConfigError);
     expect(() => createWebhookHandler(options as never)).toThrow(message);
+  });
+
+  // Node fires a timer longer than 2^31-1 ms after 1 ms: a "never time out" bodyTimeoutMs answered
+  // every delivery 408, and a long leaseMs renewed the lease in a tight loop.
+  it.each([
+    ['bodyTimeoutMs', { bodyTimeoutMs: 3_000_000_000 }],
+    ['leaseMs', { leaseMs: 10_000_000_000 }],
+    ['inProgressWaitMs', { inProgressWaitMs: 3_000_000_000 }],
+    ['toleranceSeconds', { toleranceSeconds: 1e22 }],
+  ])('refuse a %s longer than a timer can wait, naming it', (name, options) => {
+    expect(() => createWebhookHandler({ signingKey, ...options })).toThrow(HeroConfigError);
+    expect(() => createWebhookHandler({ signingKey, ...options })).toThrow(new RegExp(`${name} must be`));
+  });
+
+  it('take the longest time a timer can wait, and handle a body that arrives after a few milliseconds', async () => {
+    const { handler, handled } = setup({ bodyTimeoutMs: 2_147_483_647, leaseMs: 2_147_483_647, inProgressWaitMs: 2_147_483_647 });
+    const signed = signDelivery(confirmedBody('9'), signingKey);
+    const bytes = new Uint8Array(signed.body);
+    const late = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        setTimeout(() => {
+          controller.enqueue(bytes);
+          controller.close();
+        }, 30);
+      },
+    });
+    const request = new Request('http://127.0.0.1/hooks', { method: 'POST', headers: signed.headers, body: late, duplex: 'half' } as RequestInit);
+    expect((await handler.fetch(request)).status).toBe(200);
+    expect(handled).toEqual(['9']);
+    await handler.close();
   });
 
   it('never put the signing key in a configuration error', () => {

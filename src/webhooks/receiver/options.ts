@@ -208,9 +208,16 @@ export function logDeliveryProblems(report: WebhookDeliveryReport): void {
   console.warn(parts.join(' '));
 }
 
+// Node fires a longer timer after 1 ms (a "never" body time-out answered every delivery 408, a
+// long lease was renewed in a tight loop). Also the bound of toleranceSeconds, so the done marker's
+// lifetime in ms stays a plain integer (Redis refuses "1e+22").
+const MAX_TIMER_MS = 2_147_483_647;
+
 function numberOption(value: unknown, fallback: number, name: string, problems: string[], min = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) problems.push(`${name} must be a finite number >= ${min}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS) {
+    problems.push(`${name} must be a finite number >= ${min} and <= ${MAX_TIMER_MS}`);
+  }
   return value as number;
 }
 

@@ -36,6 +36,8 @@ const CONSUMED = new HeroConfigError(
 /** The receiving core, with its in-flight handlers (for `close()`). */
 export function createReceiver(options: NormalizedWebhookHandlerOptions) {
   const running = new Set<Promise<unknown>>();
+  // Handlers of 202-answered deliveries whose answer is still being written: close() starts them.
+  const unstarted = new Set<() => void>();
   let closed = false;
 
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -63,6 +65,8 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
     if (read.kind === 'timeout') return done(answers.bodyTimeout, { outcome: 'body_unreadable' });
     if (read.kind === 'aborted') return done(answers.aborted, { outcome: 'body_unreadable' });
     if (read.kind === 'consumed') return done(answers.internal, { outcome: 'body_unreadable', error: CONSUMED });
+    // close() may have resolved while the body arrived: its caller is shutting down what handlers use.
+    if (closed) return done(answers.unavailable, { outcome: 'closed' });
 
     let event: HeroWebhookEvent;
     try {
@@ -77,6 +81,11 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
 
     const deliveryId = computeDeliveryKey(read.body, request.headers, options.signingKey);
     const acquired = await acquireDelivery(options.store, deliveryId, options.leaseMs, options.inProgressWaitMs);
+    if (closed) {
+      // Closed while claiming or waiting on another holder (its store may be closed too, which reads as store_failed).
+      if (acquired.kind === 'claimed') await options.store.release(deliveryId, acquired.token).catch(() => false);
+      return done(answers.unavailable, { outcome: 'closed', eventType, deliveryId });
+    }
     if (acquired.kind === 'done') return done(answers.duplicate, { outcome: 'duplicate', eventType, deliveryId });
     if (acquired.kind === 'in_progress') {
       return done(answers.inProgress(Math.ceil(options.leaseMs / 1000)), { outcome: 'in_progress', eventType, deliveryId });
@@ -85,7 +94,8 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
       return done(answers.unavailable, { outcome: 'store_unavailable', eventType, deliveryId, error: acquired.error });
     }
 
-    const run = (signal: AbortSignal) => Promise.resolve(handler(event, { deliveryId, signal }));
+    // A handler may be a plain function: a synchronous throw becomes a rejection like an async one's.
+    const run = (signal: AbortSignal) => new Promise<unknown>((resolve) => resolve(handler(event, { deliveryId, signal })));
     const work = (): Promise<LeaseRun> =>
       track(
         acquired.kind === 'claimed'
@@ -102,12 +112,12 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
         : { outcome: 'handled', eventType, deliveryId, problems: result.problems };
 
     if (options.acknowledge === 'before-handler') {
-      return {
-        answer: answers.accepted,
-        afterAnswer: () => {
-          void work().then((result) => report(outcome(result), answers.accepted.status));
-        },
+      const start = () => {
+        if (!unstarted.delete(start)) return;
+        void work().then((result) => report(outcome(result), answers.accepted.status));
       };
+      unstarted.add(start);
+      return { answer: answers.accepted, afterAnswer: start };
     }
     const result = await work();
     return done(result.failed ? answers.handlerFailed : answers.handled, outcome(result));
@@ -118,6 +128,8 @@ export function createReceiver(options: NormalizedWebhookHandlerOptions) {
     /** Refuses new deliveries (503, so Hero retries another receiver) and waits for running handlers. */
     async close(): Promise<void> {
       closed = true;
+      // A 202 was (or is being) sent for these, so Hero will not retry them: they run now, and are waited for.
+      for (const start of [...unstarted]) start();
       await Promise.allSettled([...running]);
     },
   };

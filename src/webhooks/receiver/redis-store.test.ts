@@ -140,6 +140,44 @@ describe.skipIf(skipReason !== undefined)('Redis webhook store (real redis-serve
       expect((await receiver.fetch(deliveryRequest(signDelivery(confirmedBody('resumed'), signingKey)))).status).toBe(200);
       expect(reports.map((r) => r.outcome)).toEqual(['handled', 'store_unavailable', 'handled']);
     });
+
+    it('paused mid-delivery (after the claim, while the handler runs): answered 200 within the time-outs, the problem reported, a copy after it resumes not run again', async () => {
+      const reports: WebhookDeliveryReport[] = [];
+      const handled: string[] = [];
+      const receiver = createWebhookHandler({
+        signingKey,
+        store: store({ commandTimeoutMs: 300 }),
+        leaseMs: 900,
+        inProgressWaitMs: 0,
+        onDelivery: (r) => reports.push(r),
+        on: {
+          'appointment.confirmed': async (event) => {
+            handled.push(event.id);
+            process.kill(redis.pid, 'SIGSTOP');
+            await sleep(400);
+          },
+        },
+      });
+      closers.push(() => receiver.close());
+      const delivery = signDelivery(confirmedBody('mid'), signingKey);
+      let first: Awaited<ReturnType<typeof timed<Response>>>;
+      try {
+        first = await timed(() => receiver.fetch(deliveryRequest(delivery)));
+      } finally {
+        process.kill(redis.pid, 'SIGCONT');
+      }
+      expect(first.result?.status).toBe(200);
+      // The handler's 400 ms, a renewal and the done marker each bounded by 300 ms.
+      expect(first.ms).toBeLessThan(1_500);
+      expect(reports[0]).toMatchObject({ outcome: 'handled', problems: expect.arrayContaining(['done_marker_failed']) });
+      await sleep(50);
+      // The done marker that timed out was still queued on the connection: Redis wrote it on resuming,
+      // so a copy now is a duplicate and the handler is not run again.
+      const copy = await receiver.fetch(deliveryRequest(delivery));
+      expect(copy.status).toBe(200);
+      expect(reports[1]).toMatchObject({ outcome: 'duplicate' });
+      expect(handled).toEqual(['mid']);
+    });
   });
 });
 
@@ -208,5 +246,24 @@ describe('Redis webhook store: when Redis cannot be reached', () => {
     expect(() => createRedisWebhookStore({})).toThrow(/needs a `url` or a `client`/);
     expect(() => createRedisWebhookStore({ url: 'localhost:6379' })).toThrow(/redis:\/\//);
     expect(() => createRedisWebhookStore({ url: 'redis://x', commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
+  });
+
+  // Node fires a longer timer after 1 ms: commandTimeoutMs 3e9 failed every command at once
+  // ("did not answer within 3000000000 ms"), so every delivery was answered 503.
+  it('refuses a commandTimeoutMs or connectTimeoutMs longer than a timer can wait, and takes the longest one', async () => {
+    expect(() => createRedisWebhookStore({ url: 'redis://x', commandTimeoutMs: 3_000_000_000 })).toThrow(HeroConfigError);
+    expect(() => createRedisWebhookStore({ url: 'redis://x', connectTimeoutMs: 3_000_000_000 })).toThrow(/connectTimeoutMs/);
+    const slow = (name: string) => () => new Promise((resolve) => setTimeout(() => resolve(name === 'heroWebhookClaim' ? 1 : 0), 20));
+    const client = {
+      status: 'ready',
+      defineCommand(this: Record<string, unknown>, name: string) {
+        this[name] = slow(name);
+      },
+      quit: async () => 'OK',
+      disconnect: () => {},
+      on: () => client,
+    };
+    const store = createRedisWebhookStore({ client, commandTimeoutMs: 2_147_483_647, connectTimeoutMs: 2_147_483_647 });
+    await expect(store.claim('k', 'p:1', 1000)).resolves.toBe('claimed');
   });
 });

@@ -57,9 +57,14 @@ interface Scripts {
   readonly release: Script;
 }
 
+// Node fires a longer timer after 1 ms: every command would fail at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new HeroConfigError(`createRedisWebhookStore: ${name} must be a positive number of milliseconds`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new HeroConfigError(`createRedisWebhookStore: ${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`);
+  }
   return value;
 }
 
@@ -127,7 +132,7 @@ export function createRedisWebhookStore(options: RedisWebhookStoreOptions): Webh
   async function run(step: Exclude<keyof Scripts, 'client'>, key: string, args: (string | number)[]): Promise<number> {
     if (closed) throw new Error('the webhook store is closed');
     connecting ??= connect();
-    const scripts = await withTimeout(connecting, connectTimeoutMs + commandTimeoutMs, 'connect');
+    const scripts = await withTimeout(connecting, Math.min(connectTimeoutMs + commandTimeoutMs, MAX_TIMER_MS), 'connect');
     if (options.client === undefined && scripts.client.status !== 'ready') throw new Error(`Redis is not connected (${scripts.client.status})`);
     return Number(await withTimeout(scripts[step](`${prefix}${key}`, ...args), commandTimeoutMs, step));
   }
