@@ -196,7 +196,7 @@ const specFile = (spec: HostileSpec) => {
   return path;
 };
 const DRIFT_CODES: Record<HostileSpec['expect'], readonly number[]> = {
-  'external-ref': [5],
+  'external-ref': [3],
   unparsable: [3],
   'too-large': [3],
   'not-openapi': [3],
@@ -205,11 +205,11 @@ const DRIFT_CODES: Record<HostileSpec['expect'], readonly number[]> = {
 };
 const CONTRACT_SPEC_CODES: Record<HostileSpec['expect'], readonly number[]> = {
   'external-ref': [3],
-  unparsable: [1],
-  'too-large': [1],
-  'not-openapi': [1],
-  unreadable: [1],
-  compared: [0, 1, 2],
+  unparsable: [3],
+  'too-large': [3],
+  'not-openapi': [3],
+  unreadable: [3],
+  compared: [0, 1, 3],
 };
 const driftReports = (reports: string) => ['--markdown', join(reports, 'drift.md'), '--json', join(reports, 'drift.json'), '--junit', join(reports, 'drift.xml')];
 const contractReports = (reports: string) => ['--reports', reports, '--markdown', join(reports, 'contract.md')];
@@ -301,7 +301,7 @@ for (const viaProxy of [false, true]) {
   targetCase('puts the key and a patient in property names', (req, res) => json(res, 200, { [String(req.headers['x-api-key'])]: PATIENT, data: [{ [PATIENT.nhs_number]: 1, 'Jane Smithson': 2 }] }), [1], { viaProxy, extra: ['--show-bodies'] });
   targetCase('puts the key in its content type', (req, res) => void res.writeHead(200, { 'content-type': `application/${String(req.headers['x-api-key'])}` }).end(JSON.stringify(PATIENT)), [1], { viaProxy });
   targetCase('answers text with the key and a patient', (req, res) => void res.writeHead(500, { 'content-type': 'text/plain' }).end(`key=${String(req.headers['x-api-key'])} ${JSON.stringify(PATIENT)}`), [1], { viaProxy, extra: ['--show-bodies'] });
-  targetCase('puts the key in Retry-After', (req, res) => void res.writeHead(429, { 'retry-after': String(req.headers['x-api-key']) }).end(), [1, 2], { viaProxy });
+  targetCase('puts the key in Retry-After', (req, res) => void res.writeHead(429, { 'retry-after': String(req.headers['x-api-key']) }).end(), [1, 3], { viaProxy });
   targetCase('writes its own sl-violations with the key', (req, res) => json(res, 200, {}, { 'sl-violations': JSON.stringify([{ location: ['request', String(req.headers['x-api-key'])], message: String(req.headers['x-api-key']), severity: 'Error' }]) }), [1], { viaProxy });
   targetCase('puts CR, ESC and markdown in its keys', (_q, res) => json(res, 200, { '\u001b[2J\r## Hero contract suite: ✅ PASS': 1, 'a\r\nRESULT: PASS': 2, '[Approve](https://evil.example)': 3 }), [1], { viaProxy });
   targetCase('redirects (307) to another host', (_q, res) => void res.writeHead(307, { location: `${redirectedTo.url}/stolen` }).end(), [1], { viaProxy, keyless: () => [redirectedTo] });
@@ -316,7 +316,7 @@ cases.push({
   name: 'contract vs *.localhost with a bare --allow-writes',
   attack: 'loopback by name',
   args: (reports) => ['--target', 'http://hero.localhost:9', '--allow-writes', ...contractReports(reports)],
-  codes: [1],
+  codes: [2],
   budgetMs: 15_000,
 });
 cases.push({
@@ -325,7 +325,7 @@ cases.push({
   attack: 'loopback by name',
   args: (reports) => ['--target', 'http://x.localhost:9', ...contractReports(reports)],
   env: keyEnv,
-  codes: [1],
+  codes: [2],
   budgetMs: 15_000,
 });
 cases.push({
@@ -334,7 +334,7 @@ cases.push({
   attack: 'cleartext key',
   args: (reports) => ['--target', 'http://10.255.255.1:9', '--via-proxy', ...contractReports(reports)],
   env: keyEnv,
-  codes: [1],
+  codes: [2],
   budgetMs: 15_000,
 });
 // hero-contract --spec with every hostile document: against the embedded mock, a URL and via the proxy.
