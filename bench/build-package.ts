@@ -7,6 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { versionDefine } from '../scripts/build/version-define.js';
 
 /** Repo root (the folder holding package.json and node_modules). */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +40,7 @@ export async function buildPackage(): Promise<BuiltPackage> {
     clean: true,
     silent: true,
     config: false,
+    define: { ...versionDefine },
   });
   return { entryPath: `${scratchBuildDir}index.js`, source: 'scratch build' };
 }
