@@ -31,7 +31,10 @@ const ALLOWED_WORDS: ReadonlySet<string> = new Set(
   register registered registration request requests required reserved resource retry scope sent server service should
   slot slots sms snomed spine status template temporarily temporary the this timeout to too try type unable unauthorised
   unauthorized unavailable unknown unprocessable url uuid valid validation value verification verify was webhook with
-  you your`
+  you your
+  acceptable allowed content created early entity expectation gone implemented insufficient large legal length locked
+  many media modified moved ok other payload permanent permanently precondition proxy range reasons see storage
+  supported unsupported upgrade version`
     .split(/\s+/)
     .filter((word) => word !== ''),
 );
