@@ -159,7 +159,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       redirect: 'manual',
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
-    { light: true },
+    { light: true, secrets: [connection.apiKey] },
   );
   // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
   const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;
