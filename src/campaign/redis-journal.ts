@@ -34,7 +34,9 @@ import { CAMPAIGN_SCRIPTS, type CampaignScriptName } from './redis-scripts.js';
 
 /** The part of an ioredis client the journal uses (pass your own as `client`). */
 export interface CampaignRedisClient {
+  /** ioredis's connection state (`ready`, `connecting`, `end`…). */
   readonly status: string;
+  /** ioredis's Lua command registration; the journal defines its claim and record scripts with it. */
   defineCommand(name: string, definition: { numberOfKeys: number; lua: string }): void;
 }
 
