@@ -18,6 +18,7 @@ import { createLinksResource, type LinksResource } from './resources/links.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
+import { createObserveCall } from './telemetry/observe-call.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
@@ -133,15 +134,17 @@ export interface HeroClient {
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   // Options and environment, read once (client-options.ts); every problem in one HeroConfigError.
-  const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch, headers } = resolveClientOptions(options);
+  const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch, headers, telemetry } = resolveClientOptions(options);
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
+  // Spans and metrics (telemetry/): @opentelemetry/api is loaded on the first call, never at import.
+  const observe = telemetry === false ? undefined : createObserveCall(telemetry);
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
   // Campaigns record an item as "sending" from the transport's onRequest hook, just before its request leaves.
   const sendingScope = createSendingScope(transport.hooks);
   const fetch = createTransportFetch(
     { ...transport, hooks: sendingScope.hooks },
-    customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
+    customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController, observe } : { baseUrl: connection.baseUrl, rateController, observe },
   );
   const close = async (): Promise<void> => {
     if (rateController) await rateController.close();
