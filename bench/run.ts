@@ -2,9 +2,11 @@
  * `npm run bench`: client overhead and related timings, printed as tables and written
  * to reports/bench.json.
  *
- * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package), GET
- *    (~1 KB JSON) and POST (JSON body), at concurrency 1 and 64, against a keep-alive
- *    node:http server in a child process. Contenders alternate over rounds, order rotated.
+ * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package, default options:
+ *    the OpenTelemetry API installed, no SDK), the facade also with `telemetry: false` and with
+ *    an in-memory SDK; GET (~1 KB JSON)
+ *    and POST (JSON body), at concurrency 1 and 64, against a keep-alive node:http server in
+ *    a child process. Contenders alternate over rounds, order rotated.
  * 2. Cold import of the package (built, and src/ under tsx).
  * 3. ajv validator throughput (src/contract/validate.ts).
  * 4. Wall time of the contract suite on Prism.
@@ -18,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPackage, removeScratchBuild, repoRoot, type BuiltPackage } from './build-package.js';
 import { measureColdImport, type ColdImportResult } from './cold-import.js';
-import { CONTENDER_NAMES, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
+import { assertOtelApiInstalled, CONTENDER_NAMES, createBenchTelemetry, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
 import { measureContractSuite, type ContractWallResult } from './contract-wall.js';
 import { describeMachine } from './machine.js';
 import { spawnServer } from '../test/helpers/spawn-server.js';
@@ -26,7 +28,7 @@ import { formatTable } from './table.js';
 import { runScenario, type ScenarioResult } from './throughput.js';
 import { measureValidator, type ValidatorResult } from './validator-throughput.js';
 
-/** The overhead target of issue 8: facade within 5% of raw fetch per request. */
+/** The overhead target of issue 8 (facade within 5% of raw fetch per request) and of issue 26 (facade, OTel API and no SDK, within 5% of `telemetry: false`). */
 const TARGET_RATIO = 1.05;
 
 const { values: flags } = parseArgs({
@@ -71,9 +73,11 @@ const built: BuiltPackage | undefined = flags.source ? undefined : await build()
 const facadeFrom = built ? `${built.source} (${built.entryPath.replace(repoRoot, '')})` : 'src/ under tsx';
 try {
   const { createHeroClient } = (await import(built ? built.entryPath : '../src/index.js')) as { createHeroClient: CreateHeroClient };
+  assertOtelApiInstalled(built ? built.entryPath : join(repoRoot, 'src', 'index.ts'));
 
   // 1. Throughput
   const scenarios: ScenarioResult[] = [];
+  const benchTelemetry = createBenchTelemetry();
   const server = await spawnServer(new URL('./bench-server.ts', import.meta.url).pathname);
   try {
     for (const kind of ['GET', 'POST'] as RequestKind[]) {
@@ -82,7 +86,7 @@ try {
         process.stdout.write(`${name}: `);
         const result = await runScenario({
           name,
-          contenders: await createContenders(server.url, kind, createHeroClient),
+          contenders: await createContenders(server.url, kind, createHeroClient, benchTelemetry),
           concurrency,
           requestsPerRound,
           rounds,
@@ -95,6 +99,7 @@ try {
     }
   } finally {
     await server.close();
+    await benchTelemetry.shutdown();
   }
   console.log(`\nThroughput: medians of ${rounds} rounds; facade = ${facadeFrom}\n`);
   console.log(
@@ -119,6 +124,23 @@ try {
         s.facadeToOpenapiFetchWallRatio,
         s.facadeToRawWallRatio <= TARGET_RATIO ? 'yes' : 'no',
         s.perRoundWallRatios.join(' '),
+      ]),
+    ),
+  );
+  console.log(
+    `\nOpenTelemetry overhead: median over rounds of per-round ratios to 'facade, telemetry: false' (target: facade, i.e. API and no SDK, <= ${TARGET_RATIO})\n`,
+  );
+  console.log(
+    formatTable(
+      ['scenario', 'no SDK / off wall', 'no SDK / off CPU', 'in-memory SDK / off wall', 'in-memory SDK / off CPU', 'target met', 'per-round no SDK / off'],
+      scenarios.map((s) => [
+        s.name,
+        s.otelNoSdkToOffWallRatio,
+        s.otelNoSdkToOffCpuRatio,
+        s.otelSdkToOffWallRatio,
+        s.otelSdkToOffCpuRatio,
+        s.otelNoSdkToOffWallRatio <= TARGET_RATIO ? 'yes' : 'no',
+        s.perRoundOtelNoSdkWallRatios.join(' '),
       ]),
     ),
   );

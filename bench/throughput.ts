@@ -33,6 +33,16 @@ export interface ScenarioResult {
   readonly facadeToOpenapiFetchWallRatio: number;
   /** Every round's ratio, to show the spread. */
   readonly perRoundWallRatios: readonly number[];
+  /** Median over rounds of (facade) / (facade, telemetry: false), wall µs/request: the OTel API with no SDK; target <= 1.05 (issue 26). */
+  readonly otelNoSdkToOffWallRatio: number;
+  /** Same, CPU µs/request. */
+  readonly otelNoSdkToOffCpuRatio: number;
+  /** Median over rounds of (facade + OTel in-memory SDK) / (facade, telemetry: false), wall µs/request. */
+  readonly otelSdkToOffWallRatio: number;
+  /** Same, CPU µs/request. */
+  readonly otelSdkToOffCpuRatio: number;
+  /** Every round's facade / (facade, telemetry: false) wall ratio. */
+  readonly perRoundOtelNoSdkWallRatios: readonly number[];
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -106,8 +116,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       cpuMicrosPerRequest: round(median(field(name, 'cpuMicrosPerRequest'))),
     };
   }
-  const ratios = (key: keyof BatchResult, base: ContenderName) => perRound.map((r) => r.facade![key] / r[base]![key]);
+  const ratiosOf = (key: keyof BatchResult, of: ContenderName, base: ContenderName) => perRound.map((r) => r[of]![key] / r[base]![key]);
+  const ratios = (key: keyof BatchResult, base: ContenderName) => ratiosOf(key, 'facade', base);
   const wallRatios = ratios('wallMicrosPerRequest', 'raw fetch');
+  const off = 'facade, telemetry: false';
+  const otelNoSdkWall = ratiosOf('wallMicrosPerRequest', 'facade', off);
   return {
     name: options.name,
     concurrency,
@@ -118,5 +131,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     facadeToRawCpuRatio: round(median(ratios('cpuMicrosPerRequest', 'raw fetch')), 3),
     facadeToOpenapiFetchWallRatio: round(median(ratios('wallMicrosPerRequest', 'openapi-fetch')), 3),
     perRoundWallRatios: wallRatios.map((r) => round(r, 3)),
+    otelNoSdkToOffWallRatio: round(median(otelNoSdkWall), 3),
+    otelNoSdkToOffCpuRatio: round(median(ratiosOf('cpuMicrosPerRequest', 'facade', off)), 3),
+    otelSdkToOffWallRatio: round(median(ratiosOf('wallMicrosPerRequest', 'facade + OTel in-memory SDK', off)), 3),
+    otelSdkToOffCpuRatio: round(median(ratiosOf('cpuMicrosPerRequest', 'facade + OTel in-memory SDK', off)), 3),
+    perRoundOtelNoSdkWallRatios: otelNoSdkWall.map((r) => round(r, 3)),
   };
 }

@@ -11,6 +11,8 @@ export interface InMemoryTelemetry {
   readonly meterProvider: MeterProvider;
   /** Spans finished so far. */
   spans(): ReadableSpan[];
+  /** Drops the spans kept so far. */
+  clear(): void;
   /** Collects the metrics now (cumulative since start). */
   metrics(): Promise<ResourceMetrics[]>;
   /** Every span name, status message, attribute (key and value), event and link, and every metric name, description and data point attribute, one entry each. */
@@ -34,6 +36,7 @@ export function createInMemoryTelemetry(): InMemoryTelemetry {
     tracerProvider,
     meterProvider,
     spans: () => spanExporter.getFinishedSpans(),
+    clear: () => spanExporter.reset(),
     metrics,
     async everything() {
       const out: string[] = [];
