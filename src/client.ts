@@ -21,7 +21,7 @@ import { createWebhooksResource, type WebhooksResource } from './resources/webho
 import { createObserveCall } from './telemetry/observe-call.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
-import { createRateController, type RateControllerSnapshot } from './transport/rate-controller.js';
+import { createRateController, type RateControllerSnapshot } from './rate-limit/controller.js';
 import type { RateLimitOptions } from './rate-limit/options.js';
 import { runBulk, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
 import type { CampaignReport } from './campaign/report.js';

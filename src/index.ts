@@ -33,7 +33,8 @@ export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-cli
 export type { RateLimitOptions } from './rate-limit/options.js';
 export type { RateLimitStore, KnownLimit } from './rate-limit/store.js';
 export { createRedisRateLimitStore, type RedisRateLimitStoreOptions, type RedisClientLike } from './rate-limit/redis-store.js';
-export type { RateControllerSnapshot } from './transport/rate-controller.js';
+export type { RateControllerSnapshot } from './rate-limit/controller.js';
+export { HeroClientClosedError } from './rate-limit/client-closed-error.js';
 export {
   runBulk,
   mayHaveBeenProcessed,

@@ -299,7 +299,7 @@ const INDEX: Record<string, Target | false | 'owned-elsewhere'> = {
   createMemoryWebhookStore: false,
   createRedisWebhookStore: { params: [{ valid: () => ({ url: 'redis://127.0.0.1:1' }), forbidden: fc.oneof(notAnObject, fc.constantFrom<unknown>({}, { url: 5 }, { client: 'x' })) }], call: (o) => index.createRedisWebhookStore(o as never) },
   isKnownWebhookEventType: { params: [{ valid: () => 'patient.created', forbidden: fc.oneof(notAString, fc.constant(Object.create(null))) }], call: (n) => index.isKnownWebhookEventType(n as never), documented: (r) => r === false },
-  // The rate-limit room owns the Redis store; see the it.fails below.
+  // Checked by its own test below (a key and a client together).
   createRedisRateLimitStore: 'owned-elsewhere',
   // Campaign journals (issue 28): nothing is opened until a campaign runs, so valid calls only build an object.
   createFileJournal: {
@@ -371,14 +371,14 @@ describe('the exports of src/index.ts refuse forbidden values', () => {
     });
   });
 
-  it.fails('createRedisRateLimitStore refuses forbidden options (owned by the rate-limit room: flip to it() once their fix is merged)', async () => {
+  it('createRedisRateLimitStore refuses forbidden options', async () => {
     await checkTarget('createRedisRateLimitStore', {
       params: [{ valid: () => ({ client: {} }), forbidden: fc.constantFrom<unknown>(undefined, null, 5, { client: {}, key: 5 }, { client: {}, key: null }) }],
       call: (o) => index.createRedisRateLimitStore(o as never),
     });
   });
 
-  it.fails('createHeroClient refuses `rateLimit: { store: null }` (owned by the rate-limit room: flip to it() once their fix is merged)', async () => {
+  it('createHeroClient refuses `rateLimit: { store: null }` and other non-stores', async () => {
     await checkTarget('createHeroClient({ rateLimit: { store: … } })', {
       params: [{ valid: connection, forbidden: fc.constantFrom<unknown>({ store: null }, { store: 5 }, { store: {} }).map((rateLimit) => ({ ...connection(), rateLimit })) }],
       call: (o) => createHeroClient(o as never),

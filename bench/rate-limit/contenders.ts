@@ -8,7 +8,7 @@ import { createHeroClient } from '../../src/index.js';
 import { sendMessageBody } from '../../test/helpers/fixtures.js';
 
 /** Names, in the order they are reported. */
-export const RATE_CONTENDERS = ['hero', 'naive retry loop', 'AWS adaptive', 'Bottleneck'] as const;
+export const RATE_CONTENDERS = ['hero', 'hero, pacing off', 'naive retry loop', 'AWS adaptive', 'Bottleneck'] as const;
 export type RateContenderName = (typeof RATE_CONTENDERS)[number];
 
 /** How a worker is set up. */
@@ -54,15 +54,15 @@ async function finish(response: Response): Promise<void> {
   await response.json();
 }
 
-/** The hero client, default options apart from what the scenario sets. */
-function hero(setup: ContenderSetup): RateContender {
+/** The hero client, default options apart from what the scenario sets; `paced: false` is `rateLimit: false`. */
+function hero(setup: ContenderSetup, paced = true): RateContender {
   const client = createHeroClient({
     apiKey: setup.apiKey,
     practiceGroupId: setup.practiceGroupId,
     baseUrl: setup.baseUrl,
     // Only the Redis URL, as the issue's scenario says: the key is derived.
     env: setup.redisUrl === undefined ? {} : { HERO_RATE_LIMIT_REDIS_URL: setup.redisUrl },
-    rateLimit: { maxInFlight: setup.maxInFlight, ...(setup.known ?? {}) },
+    rateLimit: paced ? { maxInFlight: setup.maxInFlight, ...(setup.known ?? {}) } : false,
   });
   // HERO_BENCH_TRACE=1 prints the controller's state every second (tuning aid).
   const t0 = performance.now();
@@ -93,6 +93,9 @@ function naive(setup: ContenderSetup): RateContender {
   return { send: (marker) => postWithRetry(...request(setup, marker)), close: async () => {} };
 }
 
+// What AWS SDK v3 retries (@smithy/core's retry module): 429 as THROTTLING, these as TRANSIENT.
+const AWS_TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
+
 /** AWS SDK v3's adaptive retry mode: one strategy (and its rate limiter) per process. */
 function aws(setup: ContenderSetup): RateContender {
   const strategy = new AdaptiveRetryStrategy(() => Promise.resolve(3));
@@ -102,17 +105,17 @@ function aws(setup: ContenderSetup): RateContender {
       let token = (await strategy.acquireInitialRetryToken('hero')) as Parameters<typeof strategy.recordSuccess>[0];
       for (;;) {
         const response = await fetch(...request(setup, marker));
-        if (response.status !== 429) {
+        if (response.status !== 429 && !AWS_TRANSIENT_STATUSES.has(response.status)) {
           await finish(response);
           strategy.recordSuccess(token);
           return;
         }
         await response.arrayBuffer();
-        const seconds = Number(response.headers.get('retry-after') ?? '1');
+        const retryAfter = response.headers.get('retry-after');
         // Throws "No retry token available" when attempts or capacity run out.
         token = (await strategy.refreshRetryTokenForRetry(token, {
-          errorType: 'THROTTLING',
-          retryAfterHint: new Date(Date.now() + seconds * 1000),
+          errorType: response.status === 429 ? 'THROTTLING' : 'TRANSIENT',
+          ...(retryAfter === null ? {} : { retryAfterHint: new Date(Date.now() + Number(retryAfter) * 1000) }),
         })) as typeof token;
       }
     },
@@ -149,6 +152,8 @@ export function createRateContender(name: RateContenderName, setup: ContenderSet
   switch (name) {
     case 'hero':
       return hero(setup);
+    case 'hero, pacing off':
+      return hero(setup, false);
     case 'naive retry loop':
       return naive(setup);
     case 'AWS adaptive':

@@ -26,6 +26,7 @@ export interface WorkerReport {
 }
 
 let job: WorkerJob | undefined;
+let finished = false;
 
 process.on('message', (message: { type: string; payload?: unknown }) => {
   if (message.type === 'job') {
@@ -36,6 +37,10 @@ process.on('message', (message: { type: string; payload?: unknown }) => {
   }
 });
 process.send?.({ type: 'started' });
+// The orchestrator went away (stopped with Ctrl-C): so does this worker, mid-job or not.
+process.once('disconnect', () => {
+  if (job !== undefined && !finished) process.exit(0);
+});
 
 async function run({ contender, setup, markers, concurrency }: WorkerJob): Promise<void> {
   const client = createRateContender(contender, setup);
@@ -62,6 +67,7 @@ async function run({ contender, setup, markers, concurrency }: WorkerJob): Promi
   await Promise.all(Array.from({ length: concurrency }, loop));
   const report: WorkerReport = { succeeded, failed: markers.length - succeeded, failures, latenciesMs, finishedAt };
   process.send?.({ type: 'report', payload: report });
+  finished = true;
   await client.close();
   process.disconnect();
 }

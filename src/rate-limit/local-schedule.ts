@@ -1,36 +1,35 @@
 /**
  * One process's sending schedule: a GCRA token bucket ("virtual scheduling", ITU-T
  * I.371) whose rate is either the partner's known limit or the learned rate of
- * learned-rate.ts, plus the hold a 429 puts on the whole client. Pure and synchronous:
- * time comes in as `now`, so it is unit-tested without timers.
+ * learned-rate.ts (unlimited until the first evidence of a limit). Pure and
+ * synchronous: time comes in as `now`, so it is unit-tested without timers.
  */
 import { cutKnownMargin, FULL_KNOWN_MARGIN, knownFactorAt, type KnownMargin } from './known-limit.js';
-import { createRecentSends } from './recent-sends.js';
-import { DEFAULT_LEARNED_RATE, initialLearnedRate, learnedRateAt, learnFromThrottle, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
+import { FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE, judgeThrottles, STRICT_EVIDENCE } from './evidence.js';
+import { createRecentSends, type SendsBetween } from './recent-sends.js';
+import { afterSend, DEFAULT_LEARNED_RATE, EMPTY_LEVEL, initialLearnedRate, learnedRate, learnFromEpisode, type LearnedRateParams, type LearnedRateState } from './learned-rate.js';
 
 /** The schedule one client (or, through a store, one fleet) sends on. */
 export interface RateSchedule {
   /**
-   * Takes a send at `now` if the bucket and any hold allow it and returns `undefined`;
-   * otherwise takes nothing and returns the earliest time worth asking again.
-   * Nothing is booked ahead, so a rate lowered meanwhile applies to every waiter.
-   * A call that already waited out a hold itself passes that hold's end as
-   * `ownHoldUntil`: for it the hold is over, and it is scheduled as if at its end.
+   * Takes a send at `now` if the bucket allows it and returns `undefined`; otherwise
+   * takes nothing and returns the earliest time worth asking again. Nothing is booked
+   * ahead, so a rate lowered meanwhile applies to every waiter. `roundTripMs` (how long
+   * Hero takes to answer) slows the learned rate's growth when Hero is far away.
    */
-  tryTake(now: number, ownHoldUntil?: number): number | undefined;
+  tryTake(now: number, roundTripMs?: number): number | undefined;
+  /** Number of the send the last successful {@link tryTake} took, for {@link refused}. */
+  readonly lastSend: number;
   /**
-   * Records a throttle (429, or 503 with Retry-After) of a request sent at `sentAt`:
-   * holds every send until `now + holdMs` and, once per episode, learns from it (unless
-   * `learn` is false: the send was not taken from this schedule, so its stretch here
-   * says nothing). `rateLimited` is false for a 503 with Retry-After: it holds and
-   * teaches the learned rate, but does not move the client under a known limit.
-   * Returns the time the hold ends.
+   * Send number `send` got a 429 at `now`. When the sends of the second before it show
+   * the client's own rate caused it (evidence.ts), learns from the episode (at a known
+   * limit, moves a little under it) and returns true; a stray 429 changes nothing.
    */
-  throttled(sentAt: number, holdMs: number, now: number, learn?: boolean, rateLimited?: boolean): number;
+  refused(send: number, now: number): boolean;
+  /** The same for a 429 known only by the time its request was sent (a fleet's, through a store): the nearest send not yet refused. */
+  refusedAt(sentAt: number, now: number): boolean;
   /** The rate in force at `now`, requests/s (`Infinity` when unlimited). */
   rateAt(now: number): number;
-  /** End of the current hold (ms), or 0. */
-  readonly holdUntil: number;
 }
 
 /** Settings of {@link createLocalSchedule}. */
@@ -43,21 +42,14 @@ export interface LocalScheduleOptions {
   readonly learning?: LearnedRateParams | undefined;
 }
 
-// Back-to-back sends the learned schedule allows: a tenth of a second's worth. Until
-// the first throttle at least 5, so a handler's handful of parallel calls never
-// waits for the pacer; after it, processes that each learn alone must not all burst
-// at the end of their holds.
+// Back-to-back sends the learned schedule allows: a tenth of a second's worth, and no
+// more than half the bucket the server showed.
 export const LEARNED_BURST_SECONDS = 0.1;
-export const START_BURST = 5;
-// No send for this long (or two intervals, if longer) and the server's bucket is taken
-// to be full again: a new stretch starts (and slow start, if nothing is learned yet).
-export const IDLE_RESET_MS = 1000;
 
 /**
  * Back-to-back sends the client allows itself at a known limit with burst `burst`:
  * half of it. Sending whole bursts exactly at the limit leaves nothing for jitter
- * (a send delayed in the network or a stalled server lands on an empty bucket), and
- * every 429 then holds the whole client for its Retry-After.
+ * (a send delayed in the network or a stalled server lands on an empty bucket).
  */
 export function sendingBurst(burst: number): number {
   return Math.max(1, Math.ceil(burst / 2));
@@ -74,6 +66,18 @@ export function sharedSendingBurst(burst: number): number {
   return Math.max(1, Math.ceil(burst / 4));
 }
 
+/** Back-to-back sends at a learned `rate` against a bucket believed to hold `bucket`. */
+export function learnedBurst(rate: number, bucket: number): number {
+  return Math.max(1, Math.min(bucket / 2, rate * LEARNED_BURST_SECONDS));
+}
+
+/** The sends of `window` after `time` (those at or before it belong to an episode already acted on). */
+function afterTime(window: SendsBetween, time: number): SendsBetween {
+  let first = 0;
+  while (first < window.times.length && window.times[first]! <= time) first++;
+  return first === 0 ? window : { times: window.times.slice(first), refused: window.refused.slice(first), reached: window.reached };
+}
+
 /** Creates the schedule of one process, starting at `now`. */
 export function createLocalSchedule(options: LocalScheduleOptions, now: number): RateSchedule {
   const learning = options.learning ?? DEFAULT_LEARNED_RATE;
@@ -83,83 +87,83 @@ export function createLocalSchedule(options: LocalScheduleOptions, now: number):
   let knownMargin: KnownMargin = FULL_KNOWN_MARGIN;
   // GCRA: the theoretical arrival time of the next send.
   let tat = now;
-  let holdUntil = 0;
-  // Throttles of requests sent before this time belong to an episode already handled.
+  let lastSend = -1;
+  // The unpaced start's stretch, up to where it ran dry: once all its answers are in, its
+  // accepted sends count the bucket better than when it was judged (the network may
+  // reorder a wave's sends, and some answers were still on their way).
+  let startEpisode: { readonly from: number; readonly to: number } | undefined;
+  const sends = createRecentSends();
+  // Sends up to this time belong to an episode already acted on.
   let episodeAt = -Infinity;
-  // Sends taken in the current stretch, and when the last one was.
-  let stretchSent = 0;
-  let lastTakeAt = -Infinity;
-  // Only the learned rate reads the send times (as in the Lua script): none kept at a known limit.
-  const recentSends = known === undefined ? createRecentSends() : undefined;
-  const currentRate = (at: number): number => (known === undefined ? learnedRateAt(state, at, learning) : known * knownFactorAt(knownMargin, at));
+  const currentRate = (at: number): number => (known === undefined ? learnedRate(state, learning) : known * knownFactorAt(knownMargin, at));
+
+  const take = (now: number, roundTripMs: number): undefined => {
+    lastSend = sends.note(now);
+    if (known === undefined) state = afterSend(state, now, roundTripMs, learning);
+    return undefined;
+  };
 
   return {
-    get holdUntil() {
-      return holdUntil;
+    get lastSend() {
+      return lastSend;
     },
+
     rateAt: (at) => {
       const rate = currentRate(at);
       return rate >= learning.maxRps ? Infinity : rate;
     },
-    tryTake(now, ownHoldUntil = 0) {
-      let at = now;
-      if (holdUntil > now) {
-        if (ownHoldUntil < holdUntil) return holdUntil;
-        at = holdUntil;
-      }
-      // Idle (a hold is not idleness): the bucket has refilled, and whoever else was
-      // sending on the limit may have stopped.
-      let rate = currentRate(at);
-      if (known === undefined && at - Math.max(lastTakeAt, holdUntil) >= Math.max(IDLE_RESET_MS, 2000 / rate)) {
-        state = { ...state, epochAt: at, contended: false };
-        stretchSent = 0;
-        rate = currentRate(at);
-      }
+    tryTake(at, roundTripMs = 0) {
+      const rate = currentRate(at);
       if (rate >= learning.maxRps) {
         tat = at;
-        stretchSent++;
-        lastTakeAt = at;
-        // The real time, not `at` (a hold's end, possibly still ahead): the ring stays in order.
-        recentSends?.note(now);
-        return undefined;
+        return take(at, roundTripMs);
       }
       const interval = 1000 / rate;
-      const burst = known !== undefined ? knownBurst : Math.max(state.bound === 0 ? START_BURST : 1, rate * LEARNED_BURST_SECONDS);
+      const burst = known !== undefined ? knownBurst : learnedBurst(rate, state.bucket);
       // A send may run up to (burst - 1) intervals ahead of the schedule.
       const allowedAt = tat - (burst - 1) * interval;
       if (allowedAt > at) return allowedAt;
       tat = Math.max(tat, at) + interval;
-      stretchSent++;
-      lastTakeAt = at;
-      recentSends?.note(now);
-      return undefined;
+      return take(at, roundTripMs);
     },
-    throttled(sentAt, holdMs, at, learn = true, rateLimited = true) {
-      holdUntil = Math.max(holdUntil, at + holdMs);
-      if (known === undefined) {
-        // A request sent before the stretch began (a slow answer across an idle reset) is not in it.
-        if (learn && sentAt >= episodeAt && sentAt >= state.epochAt) {
-          episodeAt = at;
-          const rateBefore = currentRate(sentAt);
-          // Sends that left after the throttled one are not in its stretch (recent-sends.ts).
-          // Past the ring's reach (over a thousand sends in one round trip), estimated at the
-          // stretch's own pace (not the allowed rate, which may be far above it).
-          const pace = Math.min(rateBefore, (stretchSent * 1000) / Math.max(1, at - state.epochAt));
-          const after = recentSends?.countAfter(sentAt) ?? Math.round((pace * (at - sentAt)) / 1000);
-          const sentBefore = Math.max(0, stretchSent - after);
-          state = learnFromThrottle(state, sentAt - state.epochAt, sentBefore, rateBefore, holdUntil, learning);
-        } else {
-          state = { ...state, epochAt: Math.max(state.epochAt, holdUntil) };
-        }
-        stretchSent = 0;
-      } else if (learn && rateLimited && sentAt >= episodeAt) {
-        // Throttled at the known limit: stay a little further under it (known-limit.ts).
-        episodeAt = at;
-        knownMargin = cutKnownMargin(knownMargin, at);
+    refusedAt(sentAt, at) {
+      const send = sends.nearest(sentAt);
+      return send !== undefined && this.refused(send, at);
+    },
+    refused(send, at) {
+      const sentAt = sends.refuse(send);
+      if (sentAt === undefined || sentAt <= episodeAt) return false;
+      const rules = known === undefined && !state.unlimited && state.fitted ? [FITTED_EVIDENCE, FITTED_SLOW_EVIDENCE] : [STRICT_EVIDENCE];
+      let dryAt: number | undefined;
+      for (const rule of rules) {
+        dryAt ??= judgeThrottles(afterTime(sends.between(Math.max(sentAt - rule.windowMs, episodeAt), sentAt), episodeAt), rule);
       }
-      // Nothing queued before the hold may go out in a burst after it.
-      tat = Math.max(tat, holdUntil);
-      return holdUntil;
+      if (dryAt === undefined) return false;
+      episodeAt = at;
+      if (known !== undefined) {
+        // Throttled at the known limit: stay a little further under it (known-limit.ts).
+        knownMargin = cutKnownMargin(knownMargin, at);
+      } else {
+        // Up to this 429, refusals skipped: its sends after the bucket ran dry went at the
+        // limit, which is what pins the fit down.
+        const stretch = sends.between(state.emptyAt, sentAt);
+        let start: SendsBetween | undefined;
+        if (startEpisode !== undefined) {
+          const shown = sends.between(startEpisode.from, startEpisode.to);
+          if (shown.reached && shown.refused.some((r) => !r)) start = shown;
+          startEpisode = undefined;
+        }
+        if (state.unlimited) startEpisode = { from: state.emptyAt, to: at };
+        // Past the ring's reach the stretch starts at its oldest send, with the bucket taken
+        // as full (the cautious guess); else empty at the last 429 and refilled since (learned-rate.ts).
+        const startAt = stretch.reached ? state.emptyAt : (stretch.times[0] ?? dryAt);
+        const startLevel = stretch.reached ? EMPTY_LEVEL : Infinity;
+        state = learnFromEpisode(state, { ...stretch, startAt, startLevel }, dryAt, at, start, learning);
+      }
+      // No burst straight after: the server's bucket is empty.
+      const rate = currentRate(at);
+      if (rate < learning.maxRps) tat = Math.max(tat, at) + (1000 / rate) * ((known !== undefined ? knownBurst : learnedBurst(rate, state.bucket)) - 1);
+      return true;
     },
   };
 }

@@ -93,13 +93,24 @@ function positive(name: string, value: unknown, integer: boolean): number {
  */
 export function normalizeRateLimit(options: RateLimitOptions | false | undefined, context: RateLimitContext): NormalizedRateLimit | false {
   if (options === false) return false;
+  if (options !== undefined && options !== null && typeof options !== 'object') throw new HeroConfigError('rateLimit must be an object of options, or false to turn pacing off');
   const o = options ?? {};
   const requestsPerSecond = o.requestsPerSecond === undefined ? undefined : positive('requestsPerSecond', o.requestsPerSecond, false);
   const burst = o.burst === undefined ? 1 : positive('burst', o.burst, true);
   const maxInFlight = o.maxInFlight === undefined ? DEFAULT_MAX_IN_FLIGHT : positive('maxInFlight', o.maxInFlight, true);
   const maxWaitMs = o.maxWaitMs === undefined ? DEFAULT_RATE_LIMIT_MAX_WAIT_MS : positive('maxWaitMs', o.maxWaitMs, false);
-  if (o.store !== undefined && (typeof o.store !== 'object' || typeof o.store.take !== 'function' || typeof o.store.throttled !== 'function')) {
-    throw new HeroConfigError('rateLimit.store must have take() and throttled() methods (see createRedisRateLimitStore)');
+  const givenStore: unknown = o.store;
+  if (
+    givenStore !== undefined &&
+    (typeof givenStore !== 'object' ||
+      givenStore === null ||
+      typeof (givenStore as RateLimitStore).take !== 'function' ||
+      typeof (givenStore as RateLimitStore).throttled !== 'function')
+  ) {
+    throw new HeroConfigError('rateLimit.store must be a store with take() and throttled() methods (see createRedisRateLimitStore)');
+  }
+  for (const name of ['redisUrl', 'key'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'string') throw new HeroConfigError(`rateLimit.${name} must be a string (received a ${typeof o[name]})`);
   }
   let store = o.store;
   let ownsStore = false;

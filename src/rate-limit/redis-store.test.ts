@@ -2,18 +2,20 @@
  * The shared store against a real redis-server (started here on a free port, stopped by
  * PID). Skips loudly where redis-server is not installed; under CI it must run.
  */
-import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHeroClient } from '../index.js';
 import { findClosedPort, startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '../../test/helpers/redis-server.js';
+import { runScript } from '../../test/helpers/run-script.js';
 import { HeroConfigError } from '../errors.js';
 import { defaultRateLimitKey } from './options.js';
 import { cutKnownMargin, FULL_KNOWN_MARGIN } from './known-limit.js';
-import { initialLearnedRate, learnedRateAt, learnFromThrottle } from './learned-rate.js';
-import { clusterSlotPrefix, createRedisRateLimitStore } from './redis-store.js';
+import { DEFAULT_LEARNED_RATE, EMPTY_LEVEL, learnFromEpisode, START_BUCKETS_PER_SECOND, stepFor } from './learned-rate.js';
+import { RATE_LIMIT_SCRIPT, scriptParams } from './redis-script.js';
+import { createRedisRateLimitStore } from './redis-store.js';
+import { clusterSlotPrefix } from './redis-options.js';
 import type { RateLimitStore } from './store.js';
 
 const skipReason = redisUnavailableReason();
@@ -98,116 +100,125 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     expect(taken).toBe(20);
   });
 
-  it('holds every process when one reports a throttle, and keeps other keys apart', async () => {
-    const a = store('hold');
-    const b = store('hold');
-    const other = store('another-limit');
-    await a.take({ limit: undefined });
-    await a.throttled({ holdMs: 1000, sentAgoMs: 5, limit: undefined });
+  /** Takes `n` sends from `from` (waiting as told), reporting each as refused when `refuse(i)` says so; returns the 429 reports' answers. */
+  async function sendAs(from: RateLimitStore, n: number, refuse: (i: number) => boolean, limit?: { requestsPerSecond: number; burst: number }): Promise<void> {
+    for (let i = 0; i < n; ) {
+      const wait = await from.take({ limit });
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
+      const sentAt = performance.now();
+      await sleep(2);
+      if (refuse(i)) await from.throttled({ sentAgoMs: performance.now() - sentAt, limit });
+      i++;
+    }
+  }
 
-    const wait = await b.take({ limit: undefined });
-    expect(wait).toBeGreaterThan(900);
-    expect(wait).toBeLessThanOrEqual(1000);
+  it('shares nothing but the limit: a stray 429 changes nothing for the fleet, and other keys stay apart', async () => {
+    const a = store('stray');
+    const other = store('another-limit');
+    await sendAs(a, 40, (i) => i === 20);
+    const state = await inspect.hgetall('stray');
+    expect(state.unl).toBe('1');
+    expect(await a.take({ limit: undefined })).toBe(0);
     expect(await other.take({ limit: undefined })).toBe(0);
+    // The 429 is marked on the send it belongs to, nothing else.
+    expect((await inspect.lrange('{stray}:sent', 0, -1)).filter((t) => t.endsWith('!'))).toHaveLength(1);
   });
 
-  it('at a known limit, a throttle moves the fleet a few per cent under it once per episode, as known-limit.ts does', async () => {
+  it("judges 429s on the fleet's sends: most of one process's recent sends refused starts slow start for every process", async () => {
+    const a = store('fleet-evidence');
+    const b = store('fleet-evidence');
+    await sendAs(a, 10, () => false);
+    await sendAs(b, 8, () => true);
+    const state = await inspect.hgetall('fleet-evidence');
+    expect(state.unl).toBe('0');
+    // What got through before the bucket ran dry, unpaced: the bucket, and slow start from two of it a second.
+    expect(Number(state.bkt)).toBe(10);
+    const start = Math.min(DEFAULT_LEARNED_RATE.startRps, START_BUCKETS_PER_SECOND * 10);
+    // (Plus a step for each send taken after it: slow start grows by sending.)
+    expect(Number(state.rps)).toBeGreaterThanOrEqual(start);
+    expect(Number(state.rps)).toBeLessThan(start + 8 * stepFor(DEFAULT_LEARNED_RATE.startDoublingMs));
+    // Both processes are paced now.
+    const waits = [await a.take({ limit: undefined }), await b.take({ limit: undefined }), await a.take({ limit: undefined })];
+    expect(waits.some((w) => w > 0)).toBe(true);
+  });
+
+  /**
+   * Runs the script's 'throttle' op at a fixed `now` (the script reads Redis's clock
+   * otherwise) on a prepared state and list of sends, and returns the state it leaves.
+   */
+  async function throttleAt(key: string, state: Record<string, string>, sends: readonly string[], sentAt: number, now: number): Promise<Record<string, string>> {
+    await inspect.del(key, `{${key}}:sent`);
+    await inspect.hset(key, state);
+    await inspect.rpush(`{${key}}:sent`, ...sends);
+    const script = RATE_LIMIT_SCRIPT.replace('local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000', `local now = ${now}`);
+    await inspect.eval(script, 3, key, `{${key}}:waiting`, `{${key}}:sent`, 'throttle', '', 1, 3_600_000, ...scriptParams(), now - sentAt);
+    return inspect.hgetall(key);
+  }
+
+  it('learns as learned-rate.ts does from the same sends: the Lua script mirrors learnFromEpisode and fitLimit', async () => {
+    const t0 = 1_800_000_000_000;
+    // The unpaced start: 12 through, then refused; slow start from the evidence at +84.
+    const start = Array.from({ length: 20 }, (_, i) => t0 + i * 4);
+    const startList = start.map((t, i) => `${t}${i >= 12 ? '!' : ''}`);
+    // Slow start from +84: accepted every ~25 ms, then refusals from the 36th send on.
+    const slow = Array.from({ length: 40 }, (_, i) => t0 + 90 + i * 20 - i * i * 0.12);
+    const slowList = slow.map((t, i) => `${t}${i >= 35 && i < 39 ? '!' : ''}`);
+    const state = { tat: String(t0), ep: String(t0 + 84), unl: '0', fit: '0', rps: '120', dbl: '300', flat: String(t0 + 84), bkt: '12', empty: String(t0 + 84), sf: String(t0), st: String(t0 + 84), quiet: '8', kf: '1', kcut: '0' };
+    const now = slow[39]! + 3;
+    const lua = await throttleAt('mirror', state, [...startList, ...slowList], slow[39]!, now);
+
+    const learned = learnFromEpisode(
+      { unlimited: false, fitted: false, rps: 120, doublingMs: 300, flatUntil: t0 + 84, bucket: 12, emptyAt: t0 + 84, quietMs: 8 },
+      { times: slow, refused: slow.map((_, i) => i >= 35), startAt: t0 + 84, startLevel: EMPTY_LEVEL },
+      slow[35]!,
+      now,
+      { times: start, refused: start.map((_, i) => i >= 12) },
+    );
+    expect(lua.fit).toBe('1');
+    expect(Number(lua.rps)).toBeCloseTo(learned.rps, 6);
+    expect(Number(lua.bkt)).toBeCloseTo(learned.bucket, 6);
+    expect(Number(lua.quiet)).toBeCloseTo(learned.quietMs, 3);
+
+    // Fitted, then a short stretch with most sends refused: what got through since, and at least a tenth slower.
+    const fitted = { ...state, fit: '1', rps: String(learned.rps), bkt: String(learned.bucket), ep: String(now), empty: String(now), sf: '', st: '', quiet: String(learned.quietMs) };
+    const short = Array.from({ length: 12 }, (_, i) => now + 10 + i * 15);
+    const shortList = short.map((t, i) => `${t}${i >= 8 && i < 11 ? '!' : ''}`);
+    const later = short[11]! + 2;
+    const lua2 = await throttleAt('mirror', fitted, [...startList, ...slowList.map((v) => v.replace(/!$/, '')), ...shortList], short[11]!, later);
+    const learned2 = learnFromEpisode(
+      { ...learned },
+      { times: short, refused: short.map((_, i) => i >= 8), startAt: now, startLevel: EMPTY_LEVEL },
+      short[8]!,
+      later,
+    );
+    expect(Number(lua2.rps)).toBeCloseTo(learned2.rps, 6);
+    expect(Number(lua2.rps)).toBeLessThan(learned.rps);
+  });
+
+  it('at a known limit, evidence moves the fleet a few per cent under it once per episode, as known-limit.ts does', async () => {
     const a = store('known-margin');
     const b = store('known-margin');
-    const limit = { requestsPerSecond: 10, burst: 4 };
-    expect(await a.take({ limit })).toBe(0);
-    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit });
+    const limit = { requestsPerSecond: 50, burst: 8 };
+    await sendAs(a, 10, () => false, limit);
+    // One refusal: stray, nothing moves.
+    await sendAs(b, 10, (i) => i === 3, limit);
+    expect(Number((await inspect.hgetall('known-margin')).kf)).toBe(1);
+    await sendAs(b, 8, () => true, limit);
     const first = await inspect.hgetall('known-margin');
     expect(Number(first.kf)).toBeCloseTo(cutKnownMargin(FULL_KNOWN_MARGIN, 0).factor, 9);
-    // The other process's answer to a request sent before that throttle: same episode.
-    await b.throttled({ holdMs: 0, sentAgoMs: 1000, limit });
-    expect((await inspect.hgetall('known-margin')).kf).toBe(first.kf);
-    // A later episode cuts again, from where the margin had climbed back to.
-    await sleep(20);
-    await b.throttled({ holdMs: 0, sentAgoMs: 0, limit });
-    const second = await inspect.hgetall('known-margin');
-    const elapsed = Number(second.kcut) - Number(first.kcut);
-    const expected = cutKnownMargin({ factor: Number(first.kf), cutAt: 0 }, elapsed).factor;
-    expect(Number(second.kf)).toBeCloseTo(expected, 6);
-    expect(Number(second.kf)).toBeLessThan(Number(first.kf));
-    // Pacing follows it: each send moves the schedule on by 1000 / (10 × factor) ms, not 100.
-    await sleep(1000);
+    // Pacing follows it: each send moves the schedule on by 1000 / (50 × factor) ms, not 20
+    // (Redis keeps times to a tenth of a millisecond).
+    await sleep(300);
     expect(await a.take({ limit })).toBe(0);
     const tat1 = Number(await inspect.hget('known-margin', 'tat'));
     expect(await a.take({ limit })).toBe(0);
     const tat2 = Number(await inspect.hget('known-margin', 'tat'));
     const factor = Number((await inspect.hgetall('known-margin')).kf);
-    expect(tat2 - tat1).toBeGreaterThan(100 / factor - 1);
-    expect(tat2 - tat1).toBeLessThanOrEqual(100 / factor + 0.01);
-    // A 503 with Retry-After holds, but an outage is not a rate: the margin stays.
-    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit, rateLimited: false });
-    expect((await inspect.hgetall('known-margin')).kf).toBe(second.kf);
-  });
-
-  it("counts exactly the fleet's sends before the throttled one, not those of the answer's round trip (recent-sends.ts)", async () => {
-    const a = store('exact');
-    const b = store('exact');
-    let sentAt = 0;
-    for (let taken = 0; taken < 10; ) {
-      const wait = await (taken % 2 ? a : b).take({ limit: undefined });
-      if (wait > 0) await sleep(wait);
-      else if (++taken === 7) sentAt = Date.now();
-    }
-    await sleep(20);
-    // The 7th send was throttled; its answer comes now, after three more sends.
-    await a.throttled({ holdMs: 1000, sentAgoMs: Date.now() - sentAt, limit: undefined });
-    const state = await inspect.hgetall('exact');
-    expect(Number(state.psent)).toBe(7);
-  });
-
-  it('shares what is learned, with the formulas of learned-rate.ts: one 429 bounds the limit, two estimate it', async () => {
-    const a = store('learned');
-    const b = store('learned');
-    // 20 sends from the two processes, each waiting as told.
-    for (let taken = 0; taken < 20; ) {
-      const wait = await (taken % 2 ? a : b).take({ limit: undefined });
-      if (wait > 0) await sleep(wait);
-      else taken++;
-    }
-    await sleep(600);
-    await b.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
-
-    const first = await inspect.hgetall('learned');
-    expect(Number(first.psent)).toBe(20);
-    const stretchMs = Number(first.pms);
-    expect(stretchMs).toBeGreaterThan(600);
-    // The bound learned-rate.ts takes from that stretch (sent at slow start's rate then).
-    const local = learnFromThrottle(initialLearnedRate(0), stretchMs, 20, learnedRateAt(initialLearnedRate(0), stretchMs), 0);
-    expect(Number(first.bound)).toBeCloseTo(local.bound, 6);
-    expect(Number(first.est)).toBe(0);
-
-    // A second report of the same episode (sent before it) changes nothing.
-    await a.throttled({ holdMs: 0, sentAgoMs: 1000, limit: undefined });
-    const learned = ({ bound, est, pms, psent, cont, episode }: Record<string, string>) => ({ bound, est, pms, psent, cont, episode });
-    expect(learned(await inspect.hgetall('learned'))).toEqual(learned(first));
-
-    // A longer second stretch: the Lua script's estimate is learnFromThrottle's.
-    for (let taken = 0; taken < 60; ) {
-      const wait = await a.take({ limit: undefined });
-      if (wait > 0) await sleep(wait);
-      else taken++;
-    }
-    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
-    const second = await inspect.hgetall('learned');
-    const sent = Number(second.psent);
-    const expected = learnFromThrottle(local, Number(second.pms), sent, learnedRateAt(local, Number(second.pms)), 0);
-    expect(Number(second.pms)).toBeGreaterThan(stretchMs + 1000);
-    expect(Number(second.est)).toBeGreaterThan(0);
-    expect(Number(second.est)).toBeCloseTo(expected.estimate, 6);
-    expect(Number(second.bound)).toBeCloseTo(expected.bound, 6);
-
-    // A 429 on the first send after the hold (the bucket did not refill: someone else is sending): AIMD, as in learned-rate.ts.
-    for (let wait = await a.take({ limit: undefined }); wait > 0; wait = await a.take({ limit: undefined })) await sleep(wait);
-    await a.throttled({ holdMs: 0, sentAgoMs: 0, limit: undefined });
-    const third = await inspect.hgetall('learned');
-    expect(third.cont).toBe('1');
-    expect(Number(third.est)).toBe(0);
-    expect(learnFromThrottle(expected, 1, 1, Number(third.bound), 0).contended).toBe(true);
+    expect(tat2 - tat1).toBeGreaterThan(20 / factor - 0.15);
+    expect(tat2 - tat1).toBeLessThanOrEqual(20 / factor + 0.15);
   });
 
   it('keys the shared limit by practice group and a fingerprint of the API key, never the key itself', async () => {
@@ -242,13 +253,13 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
     await sleep(150);
     const keys = (await inspect.keys('*')).sort();
     const fingerprinted = defaultRateLimitKey(API_KEY, '4242');
-    // At a known limit the times of recent sends are not kept (nothing is learned from them).
-    expect(keys).toEqual([fingerprinted, `{${fingerprinted}}:waiting`].sort());
+    // The schedule, the fleet queue and the times of recent sends: numbers and a random process id.
+    expect(keys).toEqual([fingerprinted, `{${fingerprinted}}:sent`, `{${fingerprinted}}:waiting`].sort());
     const waiting = await inspect.hgetall(`{${fingerprinted}}:waiting`);
     const [entry] = Object.entries(waiting);
     expect(entry?.[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(entry?.[1]).toMatch(/^[0-9.]+:[0-9.]+$/);
-    const everything = JSON.stringify([keys, waiting, await inspect.hgetall(fingerprinted)]);
+    const everything = JSON.stringify([keys, waiting, await inspect.hgetall(fingerprinted), await inspect.lrange(`{${fingerprinted}}:sent`, 0, -1)]);
     for (const secret of [API_KEY, API_KEY.slice(0, 12), 'private words', '9434765919']) expect(everything).not.toContain(secret);
     await Promise.allSettled(calls);
     await hero.close();
@@ -299,23 +310,7 @@ describe.skipIf(skipReason !== undefined)('Redis rate-limit store (real redis-se
       if (hero.rateLimitSnapshot()?.mode !== 'shared') throw new Error('not shared');
       await hero.close();
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, API_URL: api.url, REDIS_URL: redis.url },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 15_000);
-      child.once('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
-      });
-    });
+    const { code, stderr } = await runScript(script, { API_URL: api.url, REDIS_URL: redis.url });
 
     expect(stderr).toBe('');
     expect(code).toBe(0);

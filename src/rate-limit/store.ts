@@ -22,6 +22,8 @@ export interface TakeRequest {
    * calls wait far longer than their share.
    */
   readonly waitedMs?: number;
+  /** How long Hero takes to answer this process, ms: the learned rate grows no faster than doubling every two of them. */
+  readonly roundTripMs?: number;
 }
 
 /**
@@ -32,23 +34,17 @@ export interface TakeRequest {
 export interface RateLimitStore {
   /**
    * Takes one send from the shared schedule. Resolves `0` when taken, or the number
-   * of milliseconds to wait before asking again (a hold, or an empty bucket).
-   * `limit` is the known limit, or `undefined` to use the rate learned from 429s.
+   * of milliseconds to wait before asking again. `limit` is the known limit, or
+   * `undefined` to use the rate learned from 429s.
    */
   take(request: TakeRequest): Promise<number>;
   /**
-   * Reports a throttle (429, or 503 with Retry-After): holds every process for
-   * `holdMs` and, once per episode, lowers the shared learned rate. `sentAgoMs` is
-   * how long ago the throttled request was sent, so late answers of one episode
-   * lower the rate once.
+   * Reports a 429 of a request sent `sentAgoMs` ago. The store judges it with the
+   * fleet's other sends (evidence.ts): a stray one changes nothing; an episode the
+   * fleet's rate caused lowers the shared learned rate once (or, at a known limit,
+   * moves the fleet a little under it).
    */
-  throttled(report: {
-    readonly holdMs: number;
-    readonly sentAgoMs: number;
-    readonly limit: KnownLimit | undefined;
-    /** False for a 503 with Retry-After: hold, but do not move under a known limit. @default true */
-    readonly rateLimited?: boolean;
-  }): Promise<void>;
+  throttled(report: { readonly sentAgoMs: number; readonly limit: KnownLimit | undefined }): Promise<void>;
   /** Releases the connection. */
   close(): Promise<void>;
 }

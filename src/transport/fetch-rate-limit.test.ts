@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HeroRateLimitError, HeroServerError } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
+import { createRateController } from '../rate-limit/controller.js';
 import { startFaultServer, type FaultServer } from '../../test/helpers/fault-server.js';
 import { call, createHarness } from '../../test/helpers/transport-harness.js';
-import { createRateController } from './rate-controller.js';
 
 let server: FaultServer;
 beforeAll(async () => {
@@ -54,18 +54,21 @@ describe('throttles under the rate controller', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('holds the whole client on a 503 with Retry-After', async () => {
-    server.enqueue({ type: 'respond', status: 503, headers: { 'retry-after': '30' } }, { type: 'respond', status: 200 });
+  it('waits out a 503 Retry-After within maxAttempts, as any retry: a call that keeps getting 503s gives up after its attempts', async () => {
+    const unavailable = { type: 'respond', status: 503, headers: { 'retry-after': '30' } } as const;
+    server.enqueue(unavailable, unavailable, unavailable, { type: 'respond', status: 200 });
     const controller = createRateController(DEFAULT_RATE_LIMIT);
-    const { fetch } = createHarness({}, { rateController: controller });
+    const { fetch, sleeps } = createHarness({}, { rateController: controller });
 
-    await call(fetch, server.url, 'POST', SEND, { body });
-
-    expect(controller.snapshot().holding).toBe(true);
+    await expect(call(fetch, server.url, 'POST', SEND, { body })).rejects.toBeInstanceOf(HeroServerError);
+    expect(server.requests).toHaveLength(3);
+    expect(sleeps).toEqual([30_000, 30_000]);
+    // An outage is not a rate: nothing learned, nobody else held.
+    expect(controller.snapshot().requestsPerSecond).toBe(Infinity);
     await controller.close();
   });
 
-  it('does not retry a 429 when maxAttempts is 1 (retries off), but still holds the client', async () => {
+  it('does not retry a 429 when maxAttempts is 1 (retries off)', async () => {
     server.enqueue(limited, { type: 'respond', status: 200 });
     const controller = createRateController(DEFAULT_RATE_LIMIT);
     const { fetch } = createHarness({ retry: { maxAttempts: 1 } }, { rateController: controller });

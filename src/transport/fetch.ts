@@ -15,7 +15,8 @@ import { decideRetry, failureMayHaveBeenProcessed } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
 import { sleep as abortableSleep } from './sleep.js';
 import type { AttemptObserver, CallObserver, NormalizedTransportOptions, ObserveCall, TransportFetch } from './types.js';
-import { createRateController, startPacedCall, type RateController } from './rate-controller.js';
+import { createRateController, type RateController } from '../rate-limit/controller.js';
+import { startPacedCall } from '../rate-limit/paced-call.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
 
 /** Replaceable collaborators of {@link createTransportFetch}, for tests and custom stacks. */
@@ -68,7 +69,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const logFormat = options.logFormat ?? 'pino';
   const observe = deps.observe;
   const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
-  // Rate limit: one controller per client (rate-controller.ts).
+  // Rate limit: one controller per client (src/rate-limit/controller.ts).
   const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
   const inScope = deps.baseUrl === undefined ? undefined : createUrlScope(deps.baseUrl);
   const prepareContext = { options, now, inScope, paced: rate !== undefined };
@@ -102,7 +103,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
 
     try {
       for (let attempt = 1; ; attempt++) {
-        if (paced && !(await paced.acquire())) throw lastError ?? call.timeoutError('deadline', paced.waitLimitMs, lastError);
+        if (paced) {
+          // A permit free now comes back as `true`, not a promise: no extra turn of the event loop.
+          const permitted = paced.acquire();
+          if (!(permitted === true || (permitted !== false && (await permitted)))) throw lastError ?? call.timeoutError('deadline', paced.waitLimitMs, lastError);
+        }
         const startedAt = now();
         attempts = attempt;
         const attemptObserver: AttemptObserver | undefined = observer?.attempt(attempt);
