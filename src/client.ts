@@ -19,6 +19,7 @@ import { createMessagesResource, type MessagesResource } from './resources/messa
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
 import { createObserveCall } from './telemetry/observe-call.js';
+import { observeRateController } from './telemetry/rate-limit-metrics.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './rate-limit/controller.js';
@@ -137,7 +138,13 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch, headers, telemetry } = resolveClientOptions(options);
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
   // Spans and metrics (telemetry/): @opentelemetry/api is loaded on the first call, never at import.
-  const observe = telemetry === false ? undefined : createObserveCall(telemetry);
+  // The controller's rate, queue and in-flight gauges join the client's meter once the API is loaded, until close().
+  let closed = false;
+  let stopRateMetrics: (() => void) | undefined;
+  const observe =
+    telemetry === false
+      ? undefined
+      : createObserveCall(telemetry, rateController ? { onMeter: (api, meter) => void (closed || (stopRateMetrics = observeRateController(api, meter, rateController))) } : {});
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
   // Campaigns record an item as "sending" from the transport's onRequest hook, just before its request leaves.
@@ -147,6 +154,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController, observe } : { baseUrl: connection.baseUrl, rateController, observe },
   );
   const close = async (): Promise<void> => {
+    closed = true;
+    stopRateMetrics?.();
     if (rateController) await rateController.close();
   };
   const tagged = tagCalls(

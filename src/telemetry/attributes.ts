@@ -22,6 +22,9 @@ export const ATTR_HERO_ATTEMPTS = 'hero.attempts';
 /** Why a failed attempt is retried (attempt spans, the retry counter). */
 export const ATTR_HERO_RETRY_REASON = 'hero.retry.reason';
 
+/** Why an attempt was held back by rate limiting (the holds counter): `pacing` or `retry_after`. */
+export const ATTR_HERO_HOLD_REASON = 'hero.rate_limit.hold_reason';
+
 /** Attribute values: strings and numbers only. */
 export type Attributes = Record<string, string | number>;
 

@@ -1,7 +1,8 @@
 /**
  * The client's metric instruments, created once per meter provider and shared by every client
  * on it. Names: semconv's `http.client.request.duration` for each HTTP request sent (an attempt,
- * as the conventions count them), and this SDK's `hero.client.*` for whole calls, retries and 429s.
+ * as the conventions count them), and this SDK's `hero.client.*` for whole calls, retries, 429s and
+ * rate-limit holds (the controller's gauges are in rate-limit-metrics.ts).
  */
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { OtelApi } from './load-api.js';
@@ -15,6 +16,8 @@ export interface HeroInstruments {
   readonly retries: Counter;
   /** `hero.client.rate_limited`: 429 responses received. */
   readonly rateLimited: Counter;
+  /** `hero.client.rate_limit.holds`: attempts held back by rate limiting, by reason (`pacing`: queued for a permit; `retry_after`: a 429's wait). */
+  readonly holds: Counter;
 }
 
 // Semconv's advised boundaries for http.client.request.duration, in seconds.
@@ -43,6 +46,11 @@ export function instrumentsFor(api: OtelApi, meter: Meter): HeroInstruments {
       }),
       retries: meter.createCounter('hero.client.retries', { description: 'Failed attempts the client retried.', unit: '{retry}', valueType: api.ValueType.INT }),
       rateLimited: meter.createCounter('hero.client.rate_limited', { description: '429 Too Many Requests responses received.', unit: '{response}', valueType: api.ValueType.INT }),
+      holds: meter.createCounter('hero.client.rate_limit.holds', {
+        description: 'Attempts held back by rate limiting: queued for a permit (pacing) or waiting out a 429 (retry_after).',
+        unit: '{hold}',
+        valueType: api.ValueType.INT,
+      }),
     };
     byMeter.set(meter, instruments);
   }

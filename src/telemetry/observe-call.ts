@@ -12,6 +12,7 @@ import type { AttemptObserver, CallObserver, ObserveCall, ObservedCall, Observed
 import {
   ATTR_ERROR_TYPE,
   ATTR_HERO_ATTEMPTS,
+  ATTR_HERO_HOLD_REASON,
   ATTR_HERO_RETRY_REASON,
   ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -106,6 +107,10 @@ class CallTelemetry implements CallObserver {
     return new AttemptTelemetry(this, attempt);
   }
 
+  held(): void {
+    this.scope.instruments.holds.add(1, { ...this.attributes, [ATTR_HERO_HOLD_REASON]: 'pacing' });
+  }
+
   end(outcome: ObservedOutcome, attempts: number): void {
     const { span, scope, attributes } = this;
     const type = errorType(outcome.status, outcome.error);
@@ -164,6 +169,7 @@ class AttemptTelemetry implements AttemptObserver {
     const { instruments } = scope;
     instruments.requestDuration.record((performance.now() - this.startedAt) / 1000, withOutcome(attributes, outcome.status, type));
     if (outcome.status === 429) instruments.rateLimited.add(1, attributes);
+    if (outcome.retry === 'rate-limited') instruments.holds.add(1, { ...attributes, [ATTR_HERO_HOLD_REASON]: 'retry_after' });
     if (outcome.retry !== undefined) instruments.retries.add(1, { ...attributes, [ATTR_HERO_RETRY_REASON]: outcome.retry });
   }
 }

@@ -106,6 +106,7 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         if (paced) {
           // A permit free now comes back as `true`, not a promise: no extra turn of the event loop.
           const permitted = paced.acquire();
+          if (permitted instanceof Promise) observer?.held();
           if (!(permitted === true || (permitted !== false && (await permitted)))) throw lastError ?? call.timeoutError('deadline', paced.waitLimitMs, lastError);
         }
         const startedAt = now();

@@ -312,6 +312,8 @@ export interface AttemptObserver {
 export interface CallObserver {
   /** Attempt number `attempt` (1 for the first try) starts. */
   attempt(attempt: number): AttemptObserver;
+  /** The next attempt waits for a permit from the rate controller (it was not free at once). */
+  held(): void;
   /** The call ended after `attempts` attempts. */
   end(outcome: ObservedOutcome, attempts: number): void;
 }
