@@ -7,11 +7,13 @@ import { isOptionsObject, typeName } from '../validation/type-name.js';
 
 /** An OpenTelemetry `TracerProvider` (from `@opentelemetry/api`): what the client uses of one. */
 export interface HeroTracerProvider {
+  /** The tracer for instrumentation scope `name` (this package's name) at `version`. */
   getTracer(name: string, version?: string): object;
 }
 
 /** An OpenTelemetry `MeterProvider` (from `@opentelemetry/api`): what the client uses of one. */
 export interface HeroMeterProvider {
+  /** The meter for instrumentation scope `name` (this package's name) at `version`. */
   getMeter(name: string, version?: string): object;
 }
 

@@ -49,7 +49,7 @@ export interface AcquireOptions {
   readonly maxWaitMs: number;
 }
 
-/** What {@link RateController.snapshot} reports. */
+/** The rate controller's state, as `hero.rateLimitSnapshot()` and the controller's `snapshot()` report it. */
 export interface RateControllerSnapshot {
   /** Rate in force, requests/s (`Infinity` until a limit is known or learned). */
   readonly requestsPerSecond: number;
