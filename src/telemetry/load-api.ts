@@ -7,7 +7,8 @@ import type * as OpenTelemetryApi from '@opentelemetry/api';
 import { HeroConfigError } from '../errors.js';
 
 /** The parts of `@opentelemetry/api` the client uses. */
-export type OtelApi = Pick<typeof OpenTelemetryApi, 'trace' | 'metrics' | 'context' | 'propagation' | 'SpanKind' | 'SpanStatusCode' | 'ValueType'>;
+export type OtelApi = Pick<typeof OpenTelemetryApi, 'trace' | 'metrics' | 'context' | 'propagation' | 'SpanKind' | 'SpanStatusCode' | 'ValueType' | 'isSpanContextValid'> &
+  Partial<Pick<typeof OpenTelemetryApi, 'createNoopMeter'>>;
 
 /** Loads the API module; tests pass one that fails. Must stay the literal `import()` so bundlers see the specifier. */
 export type LoadOtelApi = () => Promise<unknown>;
@@ -32,7 +33,7 @@ export async function loadOtelApi(required: boolean, load: LoadOtelApi = loadOte
   }
   // The CommonJS build may see the namespace under `default`.
   const api = module.trace !== undefined ? module : module.default;
-  if (api?.trace === undefined || api.metrics === undefined || api.context === undefined || api.propagation === undefined) {
+  if (api?.trace === undefined || api.metrics === undefined || api.context === undefined || api.propagation === undefined || api.isSpanContextValid === undefined) {
     if (!required) return undefined;
     throw new HeroConfigError('`telemetry`: the installed @opentelemetry/api is too old (1.4 or later is needed)');
   }

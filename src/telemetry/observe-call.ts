@@ -2,8 +2,9 @@
  * The transport's telemetry (its `observe` dependency): a span per call, a CLIENT span per
  * attempt under it carrying `traceparent` on the wire, and the metrics of instruments.ts.
  * `@opentelemetry/api` is loaded on the first call (load-api.ts); absent, every later call
- * costs one function call. With the API but no SDK, its no-op tracer and meter do the work
- * and nothing here builds what a non-recording span would drop.
+ * costs one function call. With the API but no SDK (the default when the package is merely
+ * installed), a call starts one no-op span to learn that nothing records it, and then builds
+ * no attempt spans, contexts or metric attributes: nothing a no-op tracer and meter would drop.
  */
 import type { Context, Meter, Span, Tracer } from '@opentelemetry/api';
 import type { NormalizedTelemetry } from '../observability/telemetry-options.js';
@@ -39,7 +40,8 @@ export interface ObserveCallOptions {
 interface Scope {
   readonly api: OtelApi;
   readonly tracer: Tracer;
-  readonly instruments: HeroInstruments;
+  /** `undefined` when the meter is the API's no-op meter (no SDK registered): nothing is measured. */
+  readonly instruments: HeroInstruments | undefined;
 }
 
 /**
@@ -56,7 +58,9 @@ export function createObserveCall(settings: Exclude<NormalizedTelemetry, false>,
     const tracer = (settings.tracerProvider ?? api.trace.getTracerProvider()).getTracer(TELEMETRY_SCOPE, version) as Tracer;
     const meter = (settings.meterProvider ?? api.metrics.getMeterProvider()).getMeter(TELEMETRY_SCOPE, version) as Meter;
     options.onMeter?.(api, meter);
-    const scope: Scope = { api, tracer, instruments: instrumentsFor(api, meter) };
+    // Without an SDK the global meter is the no-op one for good (metrics have no proxy): skip the measurements.
+    const noopMeter = api.createNoopMeter !== undefined && meter.constructor === api.createNoopMeter().constructor;
+    const scope: Scope = { api, tracer, instruments: noopMeter ? undefined : instrumentsFor(api, meter) };
     const attributesOf = createAttributeCache();
     return (call) => new CallTelemetry(scope, call, attributesOf(call));
   };
@@ -89,7 +93,8 @@ function createAttributeCache(): (call: ObservedCall) => Readonly<Attributes> {
 /** One call: its INTERNAL span and duration; attempts nest under it. */
 class CallTelemetry implements CallObserver {
   readonly span: Span;
-  readonly context: Context;
+  /** The call span's context, for its attempts; `undefined` when there is no trace to continue. */
+  readonly context: Context | undefined;
   readonly startedAt = performance.now();
 
   constructor(
@@ -100,15 +105,18 @@ class CallTelemetry implements CallObserver {
     const { api, tracer } = scope;
     const parent = api.context.active();
     this.span = tracer.startSpan(call.operationId === undefined ? spanName(call) : `hero.${call.operationId}`, { kind: api.SpanKind.INTERNAL, attributes }, parent);
-    this.context = api.trace.setSpan(parent, this.span);
+    // A span that records nothing and carries no valid trace (no SDK, or nothing sampled in and
+    // no trace to continue): its attempts would be the same, and a propagator writes nothing for it.
+    this.context = this.span.isRecording() || api.isSpanContextValid(this.span.spanContext()) ? api.trace.setSpan(parent, this.span) : undefined;
   }
 
   attempt(attempt: number): AttemptObserver {
-    return new AttemptTelemetry(this, attempt);
+    if (this.context !== undefined) return new AttemptTelemetry(this, this.context, attempt);
+    return this.scope.instruments === undefined ? UNTRACED_UNMEASURED_ATTEMPT : new MeasuredAttempt(this);
   }
 
   held(): void {
-    this.scope.instruments.holds.add(1, { ...this.attributes, [ATTR_HERO_HOLD_REASON]: 'pacing' });
+    this.scope.instruments?.holds.add(1, { ...this.attributes, [ATTR_HERO_HOLD_REASON]: 'pacing' });
   }
 
   end(outcome: ObservedOutcome, attempts: number): void {
@@ -124,7 +132,26 @@ class CallTelemetry implements CallObserver {
       }
     }
     span.end();
-    scope.instruments.callDuration.record((performance.now() - this.startedAt) / 1000, withOutcome(attributes, outcome.status, type));
+    scope.instruments?.callDuration.record((performance.now() - this.startedAt) / 1000, withOutcome(attributes, outcome.status, type));
+  }
+}
+
+/** An attempt with no trace to record or continue: nothing to do at all when nothing is measured either. */
+const UNTRACED_UNMEASURED_ATTEMPT: AttemptObserver = Object.freeze({ headers: undefined, run: <T>(send: () => T): T => send(), end: () => {} });
+
+/** An attempt with no trace but a real meter: its metrics only. */
+class MeasuredAttempt implements AttemptObserver {
+  readonly headers = undefined;
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly call: CallTelemetry) {}
+
+  run<T>(send: () => T): T {
+    return send();
+  }
+
+  end(outcome: ObservedOutcome): void {
+    recordAttempt(this.call, this.startedAt, outcome);
   }
 }
 
@@ -137,12 +164,13 @@ class AttemptTelemetry implements AttemptObserver {
 
   constructor(
     private readonly call: CallTelemetry,
+    parent: Context,
     attempt: number,
   ) {
     const { api, tracer } = call.scope;
     const attributes = attempt > 1 ? { ...call.attributes, [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 } : call.attributes;
-    this.span = tracer.startSpan(spanName(call.call), { kind: api.SpanKind.CLIENT, attributes }, call.context);
-    this.context = api.trace.setSpan(call.context, this.span);
+    this.span = tracer.startSpan(spanName(call.call), { kind: api.SpanKind.CLIENT, attributes }, parent);
+    this.context = api.trace.setSpan(parent, this.span);
     // traceparent (and whatever else the registered propagator writes), for this attempt's span.
     const carrier: Record<string, string> = {};
     api.propagation.inject(this.context, carrier);
@@ -155,7 +183,7 @@ class AttemptTelemetry implements AttemptObserver {
 
   end(outcome: ObservedOutcome): void {
     const { span } = this;
-    const { scope, attributes } = this.call;
+    const { scope } = this.call;
     const type = errorType(outcome.status, outcome.error);
     if (span.isRecording()) {
       if (outcome.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, outcome.status);
@@ -166,12 +194,19 @@ class AttemptTelemetry implements AttemptObserver {
       }
     }
     span.end();
-    const { instruments } = scope;
-    instruments.requestDuration.record((performance.now() - this.startedAt) / 1000, withOutcome(attributes, outcome.status, type));
-    if (outcome.status === 429) instruments.rateLimited.add(1, attributes);
-    if (outcome.retry === 'rate-limited') instruments.holds.add(1, { ...attributes, [ATTR_HERO_HOLD_REASON]: 'retry_after' });
-    if (outcome.retry !== undefined) instruments.retries.add(1, { ...attributes, [ATTR_HERO_RETRY_REASON]: outcome.retry });
+    recordAttempt(this.call, this.startedAt, outcome, type);
   }
+}
+
+/** An attempt's metrics: its duration, a 429, a retry and a Retry-After hold. */
+function recordAttempt(call: CallTelemetry, startedAt: number, outcome: ObservedOutcome, type = errorType(outcome.status, outcome.error)): void {
+  const { instruments } = call.scope;
+  if (instruments === undefined) return;
+  const { attributes } = call;
+  instruments.requestDuration.record((performance.now() - startedAt) / 1000, withOutcome(attributes, outcome.status, type));
+  if (outcome.status === 429) instruments.rateLimited.add(1, attributes);
+  if (outcome.retry === 'rate-limited') instruments.holds.add(1, { ...attributes, [ATTR_HERO_HOLD_REASON]: 'retry_after' });
+  if (outcome.retry !== undefined) instruments.retries.add(1, { ...attributes, [ATTR_HERO_RETRY_REASON]: outcome.retry });
 }
 
 function withOutcome(attributes: Readonly<Attributes>, status: number | undefined, type: string | undefined): Attributes {

@@ -109,6 +109,29 @@ describe('traces', () => {
     expect(spans.every((s) => !('url.template' in s.attributes))).toBe(true);
   });
 
+  it('the API with no SDK (global no-op tracer and meter): calls work, no traceparent although a propagator is registered', async () => {
+    server.enqueue({ type: 'respond', status: 503 }, { type: 'respond', status: 200, body: {} });
+    await hero({ telemetry: true }).booking.listLocations();
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests.map((r) => r.headers.traceparent)).toEqual([undefined, undefined]);
+  });
+
+  it('a meter provider without a tracer provider: every attempt measured, no spans, no traceparent', async () => {
+    server.enqueue({ type: 'respond', status: 503 }, { type: 'respond', status: 200, body: {} });
+    otel = createInMemoryTelemetry();
+    const metricsOnly = createHeroClient({ apiKey, practiceGroupId: '4242', baseUrl: server.url, env: {}, rateLimit: false, retry: { baseDelayMs: 1, maxDelayMs: 2 }, telemetry: { meterProvider: otel.meterProvider } });
+    await metricsOnly.booking.listLocations();
+    expect(otel.spans()).toEqual([]);
+    expect(server.requests.map((r) => r.headers.traceparent)).toEqual([undefined, undefined]);
+    const metrics = await otel.metrics();
+    expect(pointsOf(metrics, 'http.client.request.duration').map((p) => [p.attributes['http.response.status_code'], (p.value as { count: number }).count]).sort()).toEqual([
+      [200, 1],
+      [503, 1],
+    ]);
+    expect(pointsOf(metrics, 'hero.client.retries').map((p) => p.value)).toEqual([1]);
+    expect(pointsOf(metrics, 'hero.client.call.duration').map((p) => (p.value as { count: number }).count)).toEqual([1]);
+  });
+
   it('telemetry: false records nothing and sends no traceparent', async () => {
     await hero({ telemetry: false }).booking.listLocations();
     expect(otel.spans()).toEqual([]);
