@@ -31,7 +31,8 @@ export async function buildPackage(): Promise<BuiltPackage> {
   await build({
     entry: { index: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
     outDir: scratchBuildDir,
-    format: ['esm'],
+    // Both builds: the throughput bench loads the ESM one, the cold-import bench both (index.cjs beside it).
+    format: ['esm', 'cjs'],
     platform: 'node',
     target: 'node20',
     dts: false,
