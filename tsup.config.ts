@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { versionDefine } from './scripts/build/version-define.js';
 
 // The two builds below run in parallel; tsup's `clean` in either could delete the other's
 // output, so dist/ is emptied once here, before both start.
@@ -17,6 +18,8 @@ const shared = {
   // Keep `node:` specifiers as written; every supported Node version understands them.
   removeNodeProtocol: false,
   sourcemap: false,
+  // The version in the User-Agent, baked in (src/observability/sdk-version.ts).
+  define: versionDefine,
 } as const;
 
 export default defineConfig([

@@ -7,6 +7,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { versionDefine } from '../scripts/build/version-define.js';
 
 /** Repo root (the folder holding package.json and node_modules). */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -30,7 +31,8 @@ export async function buildPackage(): Promise<BuiltPackage> {
   await build({
     entry: { index: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
     outDir: scratchBuildDir,
-    format: ['esm'],
+    // Both builds: the throughput bench loads the ESM one, the cold-import bench both (index.cjs beside it).
+    format: ['esm', 'cjs'],
     platform: 'node',
     target: 'node20',
     dts: false,
@@ -39,6 +41,7 @@ export async function buildPackage(): Promise<BuiltPackage> {
     clean: true,
     silent: true,
     config: false,
+    define: { ...versionDefine },
   });
   return { entryPath: `${scratchBuildDir}index.js`, source: 'scratch build' };
 }

@@ -1,11 +1,16 @@
 /**
- * The three clients the throughput bench compares, each as "one complete call":
- * send, check the status, parse the JSON body. Same URL, headers and body for all.
+ * The clients the throughput bench compares, each as "one complete call": send, check the
+ * status, parse the JSON body. Same URL, headers and body for all. The facade runs three ways:
+ * `facade` with the default options (what users get; here `@opentelemetry/api` is installed, a dev
+ * dependency, and no SDK is registered, so the no-op tracer and meter do the work), `facade,
+ * telemetry: false` (as when the peer is absent), and with an SDK exporting to memory.
  */
+import { createRequire } from 'node:module';
 import createOpenapiClient from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
 import type { createHeroClient } from '../src/index.js';
 import { BENCH_CREDENTIALS, sendMessageBody } from '../test/helpers/fixtures.js';
+import { createInMemoryTelemetry } from '../test/helpers/otel.js';
 
 /** Which request a scenario sends. */
 export type RequestKind = 'GET' | 'POST';
@@ -20,22 +25,47 @@ export interface Contender {
 }
 
 /** Names, in the order they are reported. */
-export const CONTENDER_NAMES = ['raw fetch', 'openapi-fetch', 'facade'] as const;
+export const CONTENDER_NAMES = ['raw fetch', 'openapi-fetch', 'facade', 'facade, telemetry: false', 'facade + OTel in-memory SDK'] as const;
 /** One of {@link CONTENDER_NAMES}. */
 export type ContenderName = (typeof CONTENDER_NAMES)[number];
 
 /** The package's `createHeroClient`, from a build or from src/. */
 export type CreateHeroClient = typeof createHeroClient;
 
+/** An OpenTelemetry SDK for the in-memory contender: its providers, and a way to drop what it kept. */
+export interface BenchTelemetry {
+  readonly tracerProvider: { getTracer(name: string, version?: string): object };
+  readonly meterProvider: { getMeter(name: string, version?: string): object };
+  /** Spans kept so far; {@link BenchTelemetry.clear} drops them. */
+  spanCount(): number;
+  clear(): void;
+  shutdown(): Promise<void>;
+}
+
+/** An OpenTelemetry SDK exporting to memory (test/helpers/otel.ts), for the in-memory contender. */
+export function createBenchTelemetry(): BenchTelemetry {
+  const sdk = createInMemoryTelemetry();
+  return { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, spanCount: () => sdk.spans().length, clear: sdk.clear, shutdown: sdk.shutdown };
+}
+
 /**
  * Builds the contenders for `kind` against `baseUrl`, the facade from `createClient`
  * (the built package's, see build-package.ts). Every contender is checked once before use.
  */
-export async function createContenders(baseUrl: string, kind: RequestKind, createClient: CreateHeroClient): Promise<Contender[]> {
+export async function createContenders(
+  baseUrl: string,
+  kind: RequestKind,
+  createClient: CreateHeroClient,
+  sdk: BenchTelemetry,
+  options: { telemetryContenders: boolean } = { telemetryContenders: true },
+): Promise<Contender[]> {
   const headers = { 'x-api-key': BENCH_CREDENTIALS.apiKey, 'x-practice-group-id': BENCH_CREDENTIALS.practiceGroupId };
   const postHeaders = { ...headers, 'content-type': 'application/json' };
   const bare = createOpenapiClient<paths>({ baseUrl, headers });
+  // The default options: telemetry on when the API resolves (checked by assertOtelApiInstalled), through the global no-op providers.
   const hero = createClient({ ...BENCH_CREDENTIALS, baseUrl, env: {} });
+  const heroTelemetryOff = createClient({ ...BENCH_CREDENTIALS, baseUrl, env: {}, telemetry: false });
+  const heroOtelSdk = createClient({ ...BENCH_CREDENTIALS, baseUrl, env: {}, telemetry: { tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider } });
   let sequence = 0;
   const nextBody = () => sendMessageBody(`bench-${++sequence}`);
 
@@ -65,17 +95,42 @@ export async function createContenders(baseUrl: string, kind: RequestKind, creat
           return data;
         };
 
-  const facade: Call = kind === 'GET' ? () => hero.booking.getAppointment('1') : () => hero.messages.send(nextBody());
+  const facadeOf =
+    (client: ReturnType<CreateHeroClient>): Call =>
+    () =>
+      kind === 'GET' ? client.booking.getAppointment('1') : client.messages.send(nextBody());
+  const facadeOtelSdk = facadeOf(heroOtelSdk);
 
   const contenders: Contender[] = [
     { name: 'raw fetch', call: raw },
     { name: 'openapi-fetch', call: openapiFetch },
-    { name: 'facade', call: facade },
+    { name: 'facade', call: facadeOf(hero) },
   ];
+  if (options.telemetryContenders) {
+    contenders.push(
+      { name: 'facade, telemetry: false', call: facadeOf(heroTelemetryOff) },
+      // Spans are dropped now and then, so memory does not grow over the rounds.
+      { name: 'facade + OTel in-memory SDK', call: () => (sdk.spanCount() > 20_000 && sdk.clear(), facadeOtelSdk()) },
+    );
+  }
   for (const contender of contenders) {
     const body = (await contender.call()) as Record<string, unknown>;
     const expectedKey = kind === 'GET' ? 'booking_confirmed_at' : 'message_id';
     if (!(expectedKey in body)) throw new Error(`${contender.name} returned an unexpected body for ${kind}`);
   }
+  // The SDK contender must really be recording (two spans per call: the call and its attempt).
+  if (options.telemetryContenders && sdk.spanCount() < 2) throw new Error('facade + OTel in-memory SDK recorded no spans');
   return contenders;
+}
+
+/**
+ * Throws unless `@opentelemetry/api` resolves from the built package at `entryPath`: without
+ * it the `facade` contender would measure the peer-absent case and the OTel ratio nothing.
+ */
+export function assertOtelApiInstalled(entryPath: string): void {
+  try {
+    createRequire(entryPath).resolve('@opentelemetry/api');
+  } catch {
+    throw new Error(`@opentelemetry/api does not resolve from ${entryPath}: the facade contender would run without telemetry (npm install)`);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Wall time of the contract suite against Prism (`npx tsx scripts/contract.ts`), start-up
+ * Wall time of the contract suite against Prism (`hero-contract` from source, as `npm start` runs it), start-up
  * of Prism included. Its own table goes to a log file; only time and exit code are kept.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { round } from './stats.js';
 /** One run of the suite. */
 export interface ContractWallResult {
   readonly wallSeconds: number;
-  /** 0 pass, 1 fail, 2 target unreachable (see scripts/contract.ts). */
+  /** The CLI's exit code: 0 when every case passed (README "Commands and exit codes"). */
   readonly exitCode: number | null;
   /** Where its output went. */
   readonly logPath: string;
@@ -19,7 +19,8 @@ export interface ContractWallResult {
 export function measureContractSuite(repoRoot: string, logPath: string): Promise<ContractWallResult> {
   const log = createWriteStream(logPath);
   const startedAt = performance.now();
-  const child = spawn('npx', ['tsx', 'scripts/contract.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  // scripts/contract.ts became the hero-contract CLI (src/contract/bin.ts); its default target is the embedded Prism.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/contract/bin.ts'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   return new Promise((resolve, reject) => {

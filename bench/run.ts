@@ -2,23 +2,26 @@
  * `npm run bench`: client overhead and related timings, printed as tables and written
  * to reports/bench.json.
  *
- * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package), GET
- *    (~1 KB JSON) and POST (JSON body), at concurrency 1 and 64, against a keep-alive
- *    node:http server in a child process. Contenders alternate over rounds, order rotated.
+ * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package, default options:
+ *    the OpenTelemetry API installed, no SDK); GET (~1 KB JSON) and POST (JSON body), at
+ *    concurrency 1 and 64, against a keep-alive node:http server in a child process.
+ *    Contenders alternate over rounds, order rotated. At concurrency 1 (and at 64 with
+ *    --otel-c64) the facade also runs with `telemetry: false` and with an in-memory SDK.
  * 2. Cold import of the package (built, and src/ under tsx).
  * 3. ajv validator throughput (src/contract/validate.ts).
  * 4. Wall time of the contract suite on Prism.
  *
  * Options: --rounds N (7), --requests-c1 N (2000), --requests-c64 N (6000), --warmup N (1000),
  * --import-samples N (11), --source (bench src/ under tsx instead of the build),
- * --skip-import, --skip-validator, --skip-contract, --out <file> (reports/bench.json).
+ * --skip-import, --skip-validator, --skip-contract, --otel-c64 (the telemetry contenders at
+ * concurrency 64 too: about 2 min more), --out <file> (reports/bench.json).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPackage, removeScratchBuild, repoRoot, type BuiltPackage } from './build-package.js';
 import { measureColdImport, type ColdImportResult } from './cold-import.js';
-import { CONTENDER_NAMES, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
+import { assertOtelApiInstalled, CONTENDER_NAMES, createBenchTelemetry, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
 import { measureContractSuite, type ContractWallResult } from './contract-wall.js';
 import { describeMachine } from './machine.js';
 import { spawnServer } from '../test/helpers/spawn-server.js';
@@ -26,7 +29,7 @@ import { formatTable } from './table.js';
 import { runScenario, type ScenarioResult } from './throughput.js';
 import { measureValidator, type ValidatorResult } from './validator-throughput.js';
 
-/** The overhead target of issue 8: facade within 5% of raw fetch per request. */
+/** The overhead target of issue 8 (facade within 5% of raw fetch per request) and of issue 26 (facade, OTel API and no SDK, within 5% of `telemetry: false`). */
 const TARGET_RATIO = 1.05;
 
 const { values: flags } = parseArgs({
@@ -40,6 +43,7 @@ const { values: flags } = parseArgs({
     'skip-import': { type: 'boolean', default: false },
     'skip-validator': { type: 'boolean', default: false },
     'skip-contract': { type: 'boolean', default: false },
+    'otel-c64': { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench.json') },
   },
 });
@@ -71,9 +75,11 @@ const built: BuiltPackage | undefined = flags.source ? undefined : await build()
 const facadeFrom = built ? `${built.source} (${built.entryPath.replace(repoRoot, '')})` : 'src/ under tsx';
 try {
   const { createHeroClient } = (await import(built ? built.entryPath : '../src/index.js')) as { createHeroClient: CreateHeroClient };
+  assertOtelApiInstalled(built ? built.entryPath : join(repoRoot, 'src', 'index.ts'));
 
   // 1. Throughput
   const scenarios: ScenarioResult[] = [];
+  const benchTelemetry = createBenchTelemetry();
   const server = await spawnServer(new URL('./bench-server.ts', import.meta.url).pathname);
   try {
     for (const kind of ['GET', 'POST'] as RequestKind[]) {
@@ -82,7 +88,8 @@ try {
         process.stdout.write(`${name}: `);
         const result = await runScenario({
           name,
-          contenders: await createContenders(server.url, kind, createHeroClient),
+          // The OTel overhead is a per-call cost, read at concurrency 1; at 64 only on request (bench wall).
+          contenders: await createContenders(server.url, kind, createHeroClient, benchTelemetry, { telemetryContenders: concurrency === 1 || flags['otel-c64'] }),
           concurrency,
           requestsPerRound,
           rounds,
@@ -95,15 +102,16 @@ try {
     }
   } finally {
     await server.close();
+    await benchTelemetry.shutdown();
   }
   console.log(`\nThroughput: medians of ${rounds} rounds; facade = ${facadeFrom}\n`);
   console.log(
     formatTable(
       ['scenario', 'client', 'req/s', 'µs/req (wall)', 'p50 µs', 'p99 µs', 'CPU µs/req'],
       scenarios.flatMap((s) =>
-        CONTENDER_NAMES.map((name) => {
+        CONTENDER_NAMES.flatMap((name) => {
           const c = s.contenders[name];
-          return [s.name, name, c.requestsPerSecond, c.wallMicrosPerRequest, c.p50Micros, c.p99Micros, c.cpuMicrosPerRequest];
+          return c === undefined ? [] : [[s.name, name, c.requestsPerSecond, c.wallMicrosPerRequest, c.p50Micros, c.p99Micros, c.cpuMicrosPerRequest]];
         }),
       ),
     ),
@@ -120,6 +128,29 @@ try {
         s.facadeToRawWallRatio <= TARGET_RATIO ? 'yes' : 'no',
         s.perRoundWallRatios.join(' '),
       ]),
+    ),
+  );
+  console.log(
+    `\nOpenTelemetry overhead: median over rounds of per-round ratios to 'facade, telemetry: false' (target: facade, i.e. API and no SDK, <= ${TARGET_RATIO})\n`,
+  );
+  console.log(
+    formatTable(
+      ['scenario', 'no SDK / off wall', 'no SDK / off CPU', 'in-memory SDK / off wall', 'in-memory SDK / off CPU', 'target met', 'per-round no SDK / off'],
+      scenarios.flatMap(({ name, otel }) =>
+        otel === undefined
+          ? []
+          : [
+              [
+                name,
+                otel.noSdkToOffWallRatio,
+                otel.noSdkToOffCpuRatio,
+                otel.sdkToOffWallRatio,
+                otel.sdkToOffCpuRatio,
+                otel.noSdkToOffWallRatio <= TARGET_RATIO ? 'yes' : 'no',
+                otel.perRoundNoSdkWallRatios.join(' '),
+              ],
+            ],
+      ),
     ),
   );
 

@@ -32,7 +32,12 @@ export function configuredClient(baseUrl: string) {
       store: undefined, // default: built from redisUrl, else this process only
     },
     checkPatientIdentifiers: true, // default: NHS numbers, dates of birth and postcodes are checked before sending
-    logger: undefined, // default: none, or stderr with HERO_DEBUG=1; console or a pino logger logs each attempt
+    // What the client tells Hero and you about itself (README "Observability").
+    appInfo: { name: 'acme-recall', version: '2.3.1', url: 'https://acme.example' }, // default: none; appended to the User-Agent
+    defaultHeaders: {}, // default; sent with every request under per-call headers (never x-api-key, x-practice-group-id or user-agent)
+    logger: undefined, // default: none, or stderr with HERO_DEBUG=1; console, pino or winston logs one line per attempt
+    logFormat: undefined, // default: 'line' for console, 'winston' for winston, else 'pino' (fields, message)
+    telemetry: undefined, // default: on when @opentelemetry/api is installed (global providers); { tracerProvider, meterProvider } for yours; false for off
     hooks: {
       // Hooks get redacted copies (x-api-key masked), so logging them is safe. Default: none.
       onRequest: ({ request, attempt }) => console.debug(`sending ${request.method} ${request.path} (attempt ${attempt})`),

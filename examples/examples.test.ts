@@ -2,7 +2,7 @@
  * Runs the README's examples against the local mock (Prism on the bundled spec), so the
  * documentation cannot drift from what the package does.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from '@hero-sdk/hero-health';
 import { startHeroMock, type HeroMock } from '@hero-sdk/hero-health/testing';
 import { reserveFirstSlot } from './book-appointment.js';
@@ -13,6 +13,8 @@ import { practiceLocations } from './per-call-options.js';
 import { registerPatient } from './register-patient.js';
 import { sendResultsReady } from './send-message.js';
 import { messageEveryPatient } from './message-every-patient.js';
+import { tracedCalls } from './opentelemetry.js';
+import { appointmentWithResponse } from './with-response.js';
 
 let mock: HeroMock;
 beforeAll(async () => {
@@ -120,6 +122,27 @@ describe('README examples', () => {
     const lines: string[] = [];
     const record = (_fields: unknown, message: string) => void lines.push(message);
     await loggingClient(mock.url, { debug: record, info: record, warn: record, error: record }).patients.get('12345');
-    expect(lines).toEqual([expect.stringMatching(/^hero GET \/v1\/patients\/\{id\} 200 in \d+ ms \(attempt 1\)$/)]);
+    expect(lines).toEqual([expect.stringMatching(/^hero getPatientById GET \/v1\/patients\/\{id\}: 200 in \d+ ms \(attempt 1\)$/)]);
+  });
+
+  it('appointmentWithResponse: data with status, attempts and time; a 404 with Hero\'s message', async () => {
+    expect(await appointmentWithResponse(heroPreferring(), '1')).toMatch(/^\S+: 200 in \d+(\.\d+)? ms after 1 attempt\(s\), request id none$/);
+    expect(await appointmentWithResponse(heroPreferring('code=404'), '1')).toMatch(/^not found: .+ \(request id none\)$/);
+  });
+
+  it('tracedCalls prints the call and attempt spans and the metrics to the console', async () => {
+    const printed: unknown[] = [];
+    const spies = (['log', 'dir'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(...args)));
+    try {
+      expect(await tracedCalls(mock.url)).toBeTypeOf('object');
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const text = JSON.stringify(printed);
+    expect(text).toContain('"name":"hero.listLocations"');
+    expect(text).toContain('"name":"GET /v1/locations"');
+    expect(text).toContain('"url.template":"/v1/locations"');
+    expect(text).toContain('hero.client.call.duration');
+    expect(printed).toContainEqual(expect.stringMatching(/^200 in \d+(\.\d+)? ms, 1 attempt\(s\), request id none$/));
   });
 });

@@ -5,6 +5,8 @@
 import createClient from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
 import { resolveClientOptions } from './client-options.js';
+import type { HeroAppInfo } from './observability/identity.js';
+import type { HeroTelemetryOptions } from './observability/telemetry-options.js';
 import type { HeroConnectionOptions } from './config.js';
 // For the {@link HeroConfigError} in createHeroClient's documentation.
 import type { HeroConfigError } from './errors.js';
@@ -16,6 +18,8 @@ import { createLinksResource, type LinksResource } from './resources/links.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
+import { createObserveCall } from './telemetry/observe-call.js';
+import { observeRateController } from './telemetry/rate-limit-metrics.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
 import { createRateController, type RateControllerSnapshot } from './rate-limit/controller.js';
@@ -49,6 +53,29 @@ export interface HeroClientOptions extends HeroConnectionOptions, TransportOptio
    * @default true
    */
   checkPatientIdentifiers?: boolean;
+  /**
+   * Your application, appended to the User-Agent (`hero-health-ts/0.1.0 node/22.11.0 acme-recall/2.3.1
+   * (https://acme.example)`) so Hero can tell your traffic apart. Control characters are refused.
+   * @default none
+   */
+  appInfo?: HeroAppInfo;
+  /**
+   * Headers sent with every request (a tenant tag, a proxy's routing header). Per-call `headers`
+   * win over them; `x-api-key`, `x-practice-group-id`, `user-agent` (use `appInfo`) and headers
+   * the HTTP client manages cannot be set here, and control characters are refused.
+   * @default {}
+   */
+  defaultHeaders?: Readonly<Record<string, string>>;
+  /**
+   * OpenTelemetry traces and metrics: a span per call and per attempt, call and attempt
+   * durations, retries, 429s and the rate controller's state, never a URL with ids, a body
+   * or a key. Needs `@opentelemetry/api` (an optional peer, loaded on the first call). Left
+   * unset, telemetry is on when that package is installed and goes to the global providers
+   * your SDK registered; `true` requires the package; pass providers to keep this client's
+   * telemetry apart; `false` turns it off. See README "Observability".
+   * @default on when @opentelemetry/api is installed
+   */
+  telemetry?: boolean | HeroTelemetryOptions;
 }
 
 /** The client returned by {@link createHeroClient}. */
@@ -110,24 +137,35 @@ export interface HeroClient {
  */
 export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
   // Options and environment, read once (client-options.ts); every problem in one HeroConfigError.
-  const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch } = resolveClientOptions(options);
+  const { connection, transport, rateLimit, checkPatientIdentifiers, fetch: customFetch, headers, telemetry } = resolveClientOptions(options);
   const rateController = rateLimit === false ? false : createRateController(rateLimit);
+  // Spans and metrics (telemetry/): @opentelemetry/api is loaded on the first call, never at import.
+  // The controller's rate, queue and in-flight gauges join the client's meter once the API is loaded, until close().
+  let closed = false;
+  let stopRateMetrics: (() => void) | undefined;
+  const observe =
+    telemetry === false
+      ? undefined
+      : createObserveCall(telemetry, rateController ? { onMeter: (api, meter) => void (closed || (stopRateMetrics = observeRateController(api, meter, rateController))) } : {});
   // One transport per client: its retry budget and rate controller are shared by every call of this client.
   // The transport refuses any URL that is not under baseUrl (origin and path): the last check before sending.
   // Campaigns record an item as "sending" from the transport's onRequest hook, just before its request leaves.
   const sendingScope = createSendingScope(transport.hooks);
   const fetch = createTransportFetch(
     { ...transport, hooks: sendingScope.hooks },
-    customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController } : { baseUrl: connection.baseUrl, rateController },
+    customFetch ? { fetch: customFetch, baseUrl: connection.baseUrl, rateController, observe } : { baseUrl: connection.baseUrl, rateController, observe },
   );
   const close = async (): Promise<void> => {
+    closed = true;
+    stopRateMetrics?.();
     if (rateController) await rateController.close();
   };
   const tagged = tagCalls(
     createClient<paths>({
       baseUrl: connection.baseUrl,
       fetch,
-      headers: { 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
+      // User-Agent and defaultHeaders first, so nothing can replace the credentials; per-call headers go over all of it.
+      headers: { ...headers, 'x-api-key': connection.apiKey, 'x-practice-group-id': connection.practiceGroupId },
       // Every path parameter is checked and encoded as one segment, every query key as one parameter.
       pathSerializer: createPathSerializer(connection.baseUrl),
       querySerializer: buildQuery,
@@ -135,7 +173,7 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
       redirect: 'manual',
     }),
     // Our transport is the fetch, so openapi-fetch may hand it the cheaper LightRequest.
-    { light: true },
+    { light: true, secrets: [connection.apiKey] },
   );
   // Patient identifiers are checked outermost, so nothing invalid reaches tagging or the wire.
   const raw = checkPatientIdentifiers ? guardPatientIdentifiers(tagged) : tagged;

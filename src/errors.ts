@@ -72,6 +72,13 @@ export interface HeroApiErrorInit {
   /** Replaces the generated message. Must not contain secrets or response data. */
   message?: string | undefined;
   /**
+   * Hero's own message from the body, already redacted (transport/free-text-redaction.ts):
+   * added to the generated message.
+   */
+  serverMessage?: string | undefined;
+  /** A 400's issues, already redacted; parsed from `body` when absent. */
+  issues?: readonly HeroValidationIssue[] | undefined;
+  /**
    * Request violations a Prism mock or validation proxy reported in its `sl-violations`
    * header. When present they are the real problems, and a 400's canned example body is not.
    */
@@ -105,6 +112,11 @@ function describeCall(init: Pick<HeroApiErrorInit, 'method' | 'path' | 'operatio
 
 function describeStatus(init: Pick<HeroApiErrorInit, 'status' | 'statusText'>): string {
   return init.statusText ? `${init.status} ${init.statusText}` : String(init.status);
+}
+
+/** `: <Hero's message>` for a generated message, when the body had one. */
+function said(init: Pick<HeroApiErrorInit, 'serverMessage'>): string {
+  return init.serverMessage === undefined ? '' : `: ${init.serverMessage}`;
 }
 
 /** Summary of a `cause` that is safe to log: name, message and error code only. */
@@ -141,10 +153,16 @@ export class HeroApiError extends HeroError {
   readonly retryAfterMs: number | undefined;
   /** Request id from `x-request-id`, `x-amzn-requestid` or `x-correlation-id`; Hero documents none. */
   readonly requestId: string | undefined;
+  /**
+   * Hero's own message (a 404's "Patient not found"), redacted: the key, every value the request
+   * carried and any word that could identify a patient read `[REDACTED]`. Also in `message`.
+   * `undefined` when the body had none. The body itself is in {@link body}.
+   */
+  readonly serverMessage: string | undefined;
 
   constructor(init: HeroApiErrorInit) {
     const mock = init.violations?.length ? ` (mock request violations: ${init.violations.map((v) => v.message ?? v.path.join('.')).join('; ')})` : '';
-    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${mock}`, { cause: init.cause });
+    super(init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${said(init)}${mock}`, { cause: init.cause });
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -153,6 +171,7 @@ export class HeroApiError extends HeroError {
     this.headers = init.headers ?? {};
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
+    this.serverMessage = init.serverMessage;
     if (init.mayHaveBeenProcessed !== undefined) withProcessedVerdict(this, init.mayHaveBeenProcessed);
   }
 
@@ -171,6 +190,7 @@ export class HeroApiError extends HeroError {
       path: this.path,
       operationId: this.operationId,
       requestId: this.requestId,
+      serverMessage: this.serverMessage,
       retryAfterMs: this.retryAfterMs,
       mayHaveBeenProcessed: this.mayHaveBeenProcessed,
       cause: summarizeCause(this.cause),
@@ -212,7 +232,7 @@ export class HeroValidationError extends HeroApiError {
 
   constructor(init: HeroApiErrorInit) {
     const fromMock = init.violations !== undefined && init.violations.length > 0;
-    const issues = fromMock ? [...init.violations!] : parseValidationIssues(init.body);
+    const issues = fromMock ? [...init.violations!] : init.issues !== undefined ? [...init.issues] : parseValidationIssues(init.body);
     // Field paths only from Hero (values could be patient data and messages end up in logs);
     // Prism's messages name the rule broken, never the value.
     const where =
@@ -221,7 +241,7 @@ export class HeroValidationError extends HeroApiError {
         : fromMock
           ? ` (mock request violations: ${issues.map((i) => i.message ?? i.path.join('.')).join('; ')})`
           : ` (${issues.length} issue(s) at ${issues.map((i) => i.path.join('.') || '(root)').join(', ')})`;
-    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${where}` });
+    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${said(init)}${where}` });
     this.issues = issues;
   }
 
@@ -252,7 +272,7 @@ export class HeroRateLimitError extends HeroApiError {
 
   constructor(init: HeroApiErrorInit) {
     const wait = init.retryAfterMs === undefined ? '' : ` (retry after ${init.retryAfterMs} ms)`;
-    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${wait}` });
+    super({ ...init, message: init.message ?? `${describeCall(init)} failed with ${describeStatus(init)}${said(init)}${wait}` });
   }
 }
 

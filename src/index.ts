@@ -24,7 +24,10 @@ export {
 } from './errors.js';
 export type { RetryOptions, RetryBudgetOptions, TransportOptions, TransportHooks, RequestHookEvent, ResponseHookEvent, RetryHookEvent, RedactedRequest, RedactedResponse } from './transport/types.js';
 export type { RetryReason, StopReason } from './transport/types.js';
-export type { HeroLogger, HeroLogFn, HeroAttemptLogFields } from './transport/types.js';
+export type { HeroLogger, HeroLogFn, HeroLogFormat, HeroAttemptLogFields } from './transport/types.js';
+export type { HeroPromise, HeroResponseMeta, HeroWithResponse } from './observability/hero-promise.js';
+export type { HeroAppInfo } from './observability/identity.js';
+export type { HeroTelemetryOptions, HeroTracerProvider, HeroMeterProvider } from './observability/telemetry-options.js';
 export type { HeroCallOptions, HeroMutationCallOptions, CallRetryOptions } from './transport/call-options.js';
 export type { HeroRawClient, HeroRawMethod, HeroRawCallOptions } from './raw-client-types.js';
 export type { RateLimitOptions } from './rate-limit/options.js';

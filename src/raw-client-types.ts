@@ -7,6 +7,7 @@
  */
 import type { FetchResponse, MaybeOptionalInit, Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
+import type { HeroPromise } from './observability/hero-promise.js';
 import type { HeroMutationCallOptions } from './transport/call-options.js';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
@@ -35,11 +36,15 @@ type HeroInitParam<Init> =
 // FetchResponse wants an object; `paths[Path][Method]` is one for every Path that has Method.
 type Operation<T> = T extends Record<string | number, any> ? T : never;
 
-// openapi-fetch's ClientMethod, with HeroInitParam.
+// What a call resolves to: openapi-fetch's FetchResponse; `.withResponse()` gives its `data` with the metadata.
+type RawResult<Path extends keyof paths, Method extends HttpMethod, Init> = FetchResponse<Operation<paths[Path][Method]>, Init, MediaType>;
+type RawPromise<Path extends keyof paths, Method extends HttpMethod, Init> = HeroPromise<RawResult<Path, Method, Init>, RawResult<Path, Method, Init>['data']>;
+
+// openapi-fetch's ClientMethod, with HeroInitParam and a HeroPromise.
 type RawMethod<Method extends HttpMethod> = <Path extends PathsWithMethod<paths, Method>, Init extends MaybeOptionalInit<paths[Path], Method>>(
   url: Path,
   ...init: HeroInitParam<Init>
-) => Promise<FetchResponse<Operation<paths[Path][Method]>, Init, MediaType>>;
+) => RawPromise<Path, Method, Init>;
 
 type RawRequestMethod = <
   Method extends HttpMethod,
@@ -49,12 +54,17 @@ type RawRequestMethod = <
   method: Method,
   url: Path,
   ...init: HeroInitParam<Init>
-) => Promise<FetchResponse<Operation<paths[Path][Method]>, Init, MediaType>>;
+) => RawPromise<Path, Method, Init>;
 
 /** One method of `hero.raw` (`GET`, `POST`…). */
 export type HeroRawMethod<Method extends HttpMethod> = RawMethod<Method>;
 
-/** `hero.raw`: every operation of the spec, typed, with per-call options. */
+/**
+ * `hero.raw`: every operation of the spec, typed, with per-call options. Each call resolves to
+ * openapi-fetch's `{ data, error, response }` (non-2xx answers throw, so `error` is never set);
+ * `.withResponse()` resolves to `{ data, response }`, `response` being the redacted metadata
+ * (status, headers, request id, attempts, elapsed time) rather than the `Response`.
+ */
 export interface HeroRawClient {
   /** Any method: `hero.raw.request('get', '/v1/me')`. */
   request: RawRequestMethod;

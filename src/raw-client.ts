@@ -7,6 +7,8 @@
 import type { Client } from 'openapi-fetch';
 import type { paths } from '../generated/hero-api.js';
 import { errorFromAbort, HeroError, HeroInputError, HeroResponseParseError } from './errors.js';
+import { HeroPromise, rejectedHeroPromise } from './observability/hero-promise.js';
+import { responseMeta } from './observability/response-meta.js';
 import { operationIdsFor } from './operation-index.js';
 import type { HeroRawClient } from './raw-client-types.js';
 import { hasCallOptions, normalizeCallInit } from './transport/call-options.js';
@@ -23,7 +25,8 @@ import { assertDeclaredQuery } from './url/query-builder.js';
  */
 export const kFacadeCall: unique symbol = Symbol('heroFacadeCall');
 
-type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promise<{ data?: unknown; response: Response }>;
+type RawResult = { data?: unknown; error?: unknown; response: Response };
+type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promise<RawResult>;
 
 /**
  * Wraps an openapi-fetch client: same API and types, plus call tagging, and a 2xx body
@@ -34,8 +37,13 @@ type AnyCall = (path: string, init?: Record<string | symbol, unknown>) => Promis
  * {@link LightRequest}), openapi-fetch builds a {@link LightRequest} instead of an undici
  * `Request`, but only while nothing else could see it: no middleware added with `use()`,
  * and no per-call `fetch`, `Request` or `middleware`. Those get a real `Request`, as before.
+ *
+ * Every call returns a {@link HeroPromise}: awaited, openapi-fetch's `{ data, error, response }`;
+ * `.withResponse()`, `{ data, response }` with the response's metadata. `secrets` (the API key)
+ * are scrubbed from that metadata's headers when the transport kept no record of the call.
  */
-export function tagCalls(client: Client<paths>, options: { light?: boolean } = {}): HeroRawClient {
+export function tagCalls(client: Client<paths>, options: { light?: boolean; secrets?: readonly string[] } = {}): HeroRawClient {
+  const secrets = options.secrets ?? [];
   const tagged: Record<string, unknown> = { ...client };
   // Once middleware is added it may read, clone or replace the request: real Requests from then on.
   let light = options.light === true;
@@ -51,7 +59,7 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
   for (const method of RAW_METHODS) {
     const call = client[method] as unknown as AnyCall;
     const operationIdByPath = operationIdsFor(method);
-    tagged[method] = async (path: string, init?: Record<string | symbol, unknown>) => {
+    const send = async (path: string, init: Record<string | symbol, unknown> | undefined): Promise<RawResult> => {
       const operationId = operationIdByPath.get(path);
       // undici cannot send TRACE (a raw TypeError), and Hero's API has no TRACE operation.
       if (method === 'TRACE') throw new HeroInputError([{ field: 'method', message: "TRACE cannot be sent: fetch refuses it, and Hero's API has no TRACE operation" }], 'hero.raw.TRACE call');
@@ -79,6 +87,16 @@ export function tagCalls(client: Client<paths>, options: { light?: boolean } = {
         }
         throw error;
       }
+    };
+    // Not async: the HeroPromise is the one promise the caller gets (see observability/hero-promise.ts).
+    tagged[method] = (path: string, init?: Record<string | symbol, unknown>) => {
+      const startedAt = performance.now();
+      return new HeroPromise(
+        send(path, init).then((result) => {
+          const elapsedMs = performance.now() - startedAt;
+          return { value: result, data: result.data, meta: () => responseMeta(result.response, elapsedMs, secrets) };
+        }),
+      );
     };
   }
   return finishTagged(tagged);
@@ -142,7 +160,15 @@ function withCallOptions(init: Record<string | symbol, unknown>): Record<string 
 }
 
 function finishTagged(tagged: Record<string, unknown>): HeroRawClient {
-  // `request(method, path, init)` is the same call with the method as an argument.
-  tagged.request = async (method: string, path: string, init?: Record<string | symbol, unknown>) => (tagged[rawMethod(method)] as AnyCall)(path, init);
+  // `request(method, path, init)` is the same call with the method as an argument; a bad method rejects.
+  tagged.request = (method: string, path: string, init?: Record<string | symbol, unknown>) => {
+    let own: AnyCall;
+    try {
+      own = tagged[rawMethod(method)] as AnyCall;
+    } catch (error) {
+      return rejectedHeroPromise(error);
+    }
+    return own(path, init);
+  };
   return tagged as unknown as HeroRawClient;
 }

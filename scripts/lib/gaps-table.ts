@@ -83,7 +83,7 @@ function collect(document: OpenApiDocument, schema: unknown, at: string, where: 
 
 /**
  * Facade methods by operationId, read from src/resources/*.ts: each `expectData('<operationId>', …)`
- * sits in a method `name: async (…)` of `hero.<resource>` (or of a nested group such as `batches`).
+ * sits in a method `name: (…) =>` or `name: async (…)` of `hero.<resource>` (or of a nested group such as `batches`).
  */
 export function facadeMethods(resourcesDir: string): Map<string, string> {
   const methods = new Map<string, string>();
@@ -97,7 +97,8 @@ export function facadeMethods(resourcesDir: string): Map<string, string> {
       const opened = /^ {4}(\w+): \{$/.exec(line);
       if (opened) group = opened[1];
       else if (/^ {4}\},?$/.test(line)) group = undefined;
-      const named = /^\s+(\w+): async\b/.exec(line) ?? /^\s+async (\w+)\(/.exec(line);
+      // Methods return a HeroPromise since `.withResponse()` (issue 26), so most are no longer `async`.
+      const named = /^\s+(\w+): (?:async\b|\()/.exec(line) ?? /^\s+async (\w+)\(/.exec(line);
       if (named) method = named[1];
       const call = /expectData\('(\w+)'/.exec(line);
       if (call && method !== undefined && !methods.has(call[1]!)) {

@@ -49,7 +49,7 @@ export interface AcquireOptions {
   readonly maxWaitMs: number;
 }
 
-/** What `hero.rateLimitSnapshot()` reports: the client rate controller's state now. */
+/** The rate controller's state, as `hero.rateLimitSnapshot()` and the controller's `snapshot()` report it. */
 export interface RateControllerSnapshot {
   /** Rate in force, requests/s (`Infinity` until a limit is known or learned). */
   readonly requestsPerSecond: number;

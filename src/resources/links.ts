@@ -4,28 +4,29 @@
  * (see openapi/README.md), so it is not offered yet.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
+import type { HeroPromise } from '../observability/hero-promise.js';
 import { callInit, expectData, wireQuery, type CallOptions, type MutationOptions } from './request.js';
 import type { QueryParams, RequestBody, SuccessBody } from './types.js';
 
 /** `hero.links`. */
 export interface LinksResource {
   /** One booking link, with its use counts. */
-  getBookingLink(id: string, options?: CallOptions): Promise<SuccessBody<'getBookingLink'>>;
+  getBookingLink(id: string, options?: CallOptions): HeroPromise<SuccessBody<'getBookingLink'>>;
   /** Changes a booking link. Not retried on 5xx unless marked idempotent. */
-  updateBookingLink(id: string, body: RequestBody<'updateBookingLink'>, options?: MutationOptions): Promise<SuccessBody<'updateBookingLink'>>;
+  updateBookingLink(id: string, body: RequestBody<'updateBookingLink'>, options?: MutationOptions): HeroPromise<SuccessBody<'updateBookingLink'>>;
   /** Creates a link to a patient's EHR attachment. */
-  createAttachmentLink(body: RequestBody<'createAttachmentLink'>, options?: MutationOptions): Promise<SuccessBody<'createAttachmentLink'>>;
+  createAttachmentLink(body: RequestBody<'createAttachmentLink'>, options?: MutationOptions): HeroPromise<SuccessBody<'createAttachmentLink'>>;
   /** Status of a short link (unused, used, …). */
-  getStatus(query: QueryParams<'getLinkStatus'>, options?: CallOptions): Promise<SuccessBody<'getLinkStatus'>>;
+  getStatus(query: QueryParams<'getLinkStatus'>, options?: CallOptions): HeroPromise<SuccessBody<'getLinkStatus'>>;
 }
 
 /** Builds `hero.links` over the typed client. */
 export function createLinksResource(raw: HeroRawClient): LinksResource {
   return {
-    getBookingLink: async (id, options) => expectData('getBookingLink', raw.GET('/v1/booking_links/{id}', { params: { path: { id } }, ...callInit(options) })),
-    updateBookingLink: async (id, body, options) =>
-      expectData('updateBookingLink', raw.PATCH('/v1/booking_links/{id}', { params: { path: { id } }, body, ...callInit(options) })),
-    createAttachmentLink: async (body, options) => expectData('createAttachmentLink', raw.POST('/v1/attachment_links', { body, ...callInit(options) })),
-    getStatus: async (query, options) => expectData('getLinkStatus', raw.GET('/v1/links/status', { params: { query: wireQuery(query, true) }, ...callInit(options) })),
+    getBookingLink: (id, options) => expectData('getBookingLink', () => raw.GET('/v1/booking_links/{id}', { params: { path: { id } }, ...callInit(options) })),
+    updateBookingLink: (id, body, options) =>
+      expectData('updateBookingLink', () => raw.PATCH('/v1/booking_links/{id}', { params: { path: { id } }, body, ...callInit(options) })),
+    createAttachmentLink: (body, options) => expectData('createAttachmentLink', () => raw.POST('/v1/attachment_links', { body, ...callInit(options) })),
+    getStatus: (query, options) => expectData('getLinkStatus', () => raw.GET('/v1/links/status', { params: { query: wireQuery(query, true) }, ...callInit(options) })),
   };
 }

@@ -6,6 +6,7 @@ import { HeroInputError, HeroResponseParseError } from '../errors.js';
 import { isOptionsObject, typeName } from '../validation/type-name.js';
 import { unknownKeyProblems } from '../validation/unknown-keys.js';
 import { describeOperation } from '../operation-index.js';
+import { mapHeroPromise, type HeroPromise } from '../observability/hero-promise.js';
 import { kFacadeCall } from '../raw-client.js';
 import { CALL_OPTION_KEYS, type HeroCallOptions, type HeroMutationCallOptions } from '../transport/call-options.js';
 import type { OperationName } from './types.js';
@@ -80,22 +81,23 @@ export function wireQuery(query: unknown, required = false): never {
 }
 
 /**
- * Awaits an openapi-fetch call and returns its parsed body. Non-2xx answers were already
- * thrown as typed errors by the transport, and non-JSON 2xx bodies by `hero.raw`; what is
- * left is a 2xx with no body where the spec promises JSON, reported with the operation's name.
+ * Runs a `hero.raw` call and resolves to its parsed body, as a {@link HeroPromise} (so the
+ * facade method has `.withResponse()` too). Non-2xx answers were already thrown as typed errors
+ * by the transport, and non-JSON 2xx bodies by `hero.raw`; what is left is a 2xx with no body
+ * where the spec promises JSON, reported with the operation's name. `send` may throw (argument
+ * checks): the promise rejects.
  */
-export async function expectData<T>(
-  operationId: OperationName,
-  pending: Promise<{ data?: T; response: Response }>,
-): Promise<T> {
-  const result = await pending;
-  if (result.data === undefined) {
-    const op = describeOperation(operationId);
-    throw new HeroResponseParseError({
-      ...op,
-      status: result.response.status,
-      message: `${op.method} ${op.path} (${operationId}) answered ${result.response.status} with an empty body; the API describes a JSON body`,
-    });
-  }
-  return result.data;
+export function expectData<T>(operationId: OperationName, send: () => HeroPromise<{ data?: T; response: Response }, unknown>): HeroPromise<T> {
+  return mapHeroPromise(send, (settled) => {
+    const { data, response } = settled.value;
+    if (data === undefined) {
+      const op = describeOperation(operationId);
+      throw new HeroResponseParseError({
+        ...op,
+        status: response.status,
+        message: `${op.method} ${op.path} (${operationId}) answered ${response.status} with an empty body; the API describes a JSON body`,
+      });
+    }
+    return { value: data, data, meta: settled.meta };
+  });
 }

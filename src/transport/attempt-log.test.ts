@@ -40,7 +40,7 @@ describe('logger option', () => {
 
     expect(lines.map((l) => l.level)).toEqual(['info', 'debug']);
     expect(lines[0]?.fields).toMatchObject({ method: 'GET', path: '/v1/patients/{id}', operationId: 'getPatientById', status: 503, attempt: 1, retryReason: 'service-unavailable' });
-    expect(lines[0]?.message).toMatch(/^hero GET \/v1\/patients\/\{id\} 503 in \d+ ms \(attempt 1\); retrying in \d+ ms \(service-unavailable\)$/);
+    expect(lines[0]?.message).toMatch(/^hero getPatientById GET \/v1\/patients\/\{id\}: 503 in \d+ ms \(attempt 1\); retrying in \d+ ms \(service-unavailable\)$/);
     expect(lines[1]?.fields).toMatchObject({ status: 200, attempt: 2 });
     expect(lines[1]?.fields.durationMs).toEqual(expect.any(Number));
   });
@@ -79,7 +79,7 @@ describe('logger option', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.[0]).toBe('pino-like');
     expect(calls[0]?.[1]).toMatchObject({ method: 'GET', path: '/v1/locations', status: 200 });
-    expect(calls[0]?.[2]).toEqual(expect.stringMatching(/^hero GET \/v1\/locations 200/));
+    expect(calls[0]?.[2]).toEqual(expect.stringMatching(/^hero listLocations GET \/v1\/locations: 200/));
   });
 
   it('ignores a logger that throws', async () => {
@@ -95,12 +95,56 @@ describe('logger option', () => {
   });
 });
 
+describe('log formats', () => {
+  it('gives console one line per attempt, with the request id, and no object', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+    server.enqueue({ type: 'respond', status: 503, headers: { 'x-request-id': 'req-503' } }, { type: 'respond', body: { id: patientId }, headers: { 'x-request-id': 'req-ok' } });
+    await hero({ logger: console }).patients.get(patientId);
+    expect(info.mock.calls).toEqual([[expect.stringMatching(/^hero getPatientById GET \/v1\/patients\/\{id\}: 503 in \d+ ms \(attempt 1, request-id req-503\); retrying in \d+ ms \(service-unavailable\)$/)]]);
+    expect(debug.mock.calls).toEqual([[expect.stringMatching(/^hero getPatientById GET \/v1\/patients\/\{id\}: 200 in \d+ ms \(attempt 2, request-id req-ok\)$/)]]);
+  });
+
+  it('calls winston-style loggers as (message, fields), detected or asked for', async () => {
+    const calls: unknown[][] = [];
+    const record = (...args: unknown[]) => void calls.push(args);
+    const winstonLike = { transports: [], add() {}, debug: record, info: record, warn: record, error: record };
+    server.setFallback({ type: 'respond', body: {}, headers: { 'x-request-id': 'req-w' } });
+    await hero({ logger: winstonLike }).booking.listLocations();
+    await hero({ logger: { debug: record, info: record, warn: record, error: record }, logFormat: 'winston' }).booking.listLocations();
+    expect(calls).toHaveLength(2);
+    for (const call of calls) {
+      expect(call[0]).toMatch(/^hero listLocations GET \/v1\/locations: 200 in \d+ ms \(attempt 1, request-id req-w\)$/);
+      expect(call[1]).toMatchObject({ method: 'GET', path: '/v1/locations', operationId: 'listLocations', status: 200, requestId: 'req-w' });
+    }
+  });
+
+  it("logFormat: 'line' hands a pino-style logger the line alone", async () => {
+    const { logger, lines } = recordingLogger();
+    await hero({ logger, logFormat: 'line' }).booking.listLocations();
+    expect(lines[0]?.fields).toEqual(expect.stringMatching(/^hero listLocations GET \/v1\/locations: 200/));
+    expect(lines[0]?.message).toBeUndefined();
+  });
+
+  it('leaves out a request id that is not a short run of visible ASCII', async () => {
+    const { logger, lines } = recordingLogger();
+    server.setFallback({ type: 'respond', body: {}, headers: { 'x-request-id': 'has spaces in it' } });
+    await hero({ logger }).booking.listLocations();
+    expect(lines[0]?.fields.requestId).toBeUndefined();
+    expect(lines[0]?.message).not.toContain('request-id');
+  });
+
+  it('refuses an unknown logFormat', () => {
+    expect(() => hero({ logger: console, logFormat: 'json' as never })).toThrow(/logFormat must be 'line', 'pino' or 'winston'/);
+  });
+});
+
 describe('HERO_DEBUG', () => {
   it('logs each attempt to console.error when HERO_DEBUG=1', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     await hero({ env: { HERO_DEBUG: '1' } }).patients.get(patientId);
     expect(spy).toHaveBeenCalledTimes(1);
-    expect(spy.mock.calls[0]?.[0]).toMatch(/^hero GET \/v1\/patients\/\{id\} 200 in \d+ ms \(attempt 1\)$/);
+    expect(spy.mock.calls[0]?.[0]).toMatch(/^hero getPatientById GET \/v1\/patients\/\{id\}: 200 in \d+ ms \(attempt 1\)$/);
   });
 
   it('stays quiet without HERO_DEBUG, and with logger: false', async () => {

@@ -1,11 +1,12 @@
 /**
  * One log line per attempt, for the `logger` option and `HERO_DEBUG=1`. Lines name the
- * method, the path TEMPLATE (`/v1/patients/{id}`, never the filled path or the query:
- * ids and search terms can be patient data), status or error code, duration, attempt
- * number and what happens next (retry and why, or why not). Never headers or bodies.
+ * method, the operation and path TEMPLATE (`/v1/patients/{id}`, never the filled path or the
+ * query: ids and search terms can be patient data), status or error code, duration, attempt
+ * number, the response's request id and what happens next (retry and why, or why not). Never
+ * headers or bodies. `console` gets the line alone; pino, bunyan and winston get the fields too.
  */
 import { HeroConfigError, HeroNetworkError, HeroTimeoutError, type HeroApiError } from '../errors.js';
-import type { HeroAttemptLogFields, HeroLogFn, HeroLogger, RetryDecision, RetryReason, StopReason } from './types.js';
+import type { HeroAttemptLogFields, HeroLogFn, HeroLogFormat, HeroLogger, RetryDecision, RetryReason, StopReason } from './types.js';
 
 /** What the transport reports about one finished attempt. */
 export interface AttemptRecord {
@@ -22,10 +23,12 @@ export interface AttemptRecord {
   readonly retry?: { readonly reason: RetryReason; readonly delayMs: number } | undefined;
   /** Set when the failure ends the call. */
   readonly stop?: StopReason | 'deadline' | 'retry-budget' | undefined;
+  /** The response's request id, as request-id.ts reads it. */
+  readonly requestId?: string | undefined;
 }
 
-/** Writes one attempt's line to `logger`. Logging never fails a call: a throwing logger is ignored. */
-export function logAttempt(logger: HeroLogger, record: AttemptRecord): void {
+/** Writes one attempt's line to `logger` in `format`. Logging never fails a call: a throwing logger is ignored. */
+export function logAttempt(logger: HeroLogger, format: HeroLogFormat, record: AttemptRecord): void {
   const fields: { -readonly [K in keyof HeroAttemptLogFields]: HeroAttemptLogFields[K] } = {
     method: record.method,
     path: record.path,
@@ -43,7 +46,10 @@ export function logAttempt(logger: HeroLogger, record: AttemptRecord): void {
     if (record.error instanceof HeroNetworkError && record.error.host !== undefined) fields.host = record.error.host;
     outcome = fields.host === undefined ? `failed (${fields.code})` : `failed (${fields.code}) to ${fields.host}`;
   }
-  let message = `hero ${record.method} ${record.path} ${outcome} in ${fields.durationMs} ms (attempt ${record.attempt})`;
+  if (record.requestId !== undefined) fields.requestId = record.requestId;
+  const operation = record.operationId === undefined ? '' : `${record.operationId} `;
+  const requestId = record.requestId === undefined ? '' : `, request-id ${record.requestId}`;
+  let message = `hero ${operation}${record.method} ${record.path}: ${outcome} in ${fields.durationMs} ms (attempt ${record.attempt}${requestId})`;
   let level: keyof HeroLogger = 'debug';
   if (record.retry !== undefined) {
     fields.retryReason = record.retry.reason;
@@ -58,7 +64,9 @@ export function logAttempt(logger: HeroLogger, record: AttemptRecord): void {
     level = 'warn';
   }
   try {
-    logger[level](fields, message);
+    if (format === 'line') (logger[level] as unknown as (message: string) => void)(message);
+    else if (format === 'winston') (logger[level] as unknown as (message: string, fields: HeroAttemptLogFields) => void)(message, fields);
+    else logger[level](fields, message);
   } catch {
     // A broken logger must not turn a successful call into a failure.
   }
@@ -71,11 +79,30 @@ function codeOf(error: unknown): string {
   return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : 'error';
 }
 
-/** Writes the message alone to stderr (`console.error`), as `HERO_DEBUG=1` asks. */
-const stderrLog: HeroLogFn = (_fields, message) => console.error(message);
+/** Writes the line to stderr (`console.error`), as `HERO_DEBUG=1` asks; called in the `'line'` format. */
+const stderrLog = ((message: string) => console.error(message)) as unknown as HeroLogFn;
 
 /** The logger `HERO_DEBUG=1` turns on: every line to `console.error`. */
 export const stderrLogger: HeroLogger = Object.freeze({ debug: stderrLog, info: stderrLog, warn: stderrLog, error: stderrLog });
+
+const LOG_FORMATS: ReadonlySet<unknown> = new Set<HeroLogFormat>(['line', 'pino', 'winston']);
+
+/**
+ * The format for `logger`: the `logFormat` option when given (checked), else detected:
+ * `'line'` for console (and the HERO_DEBUG logger), `'winston'` for a winston logger
+ * (it has `transports` and `add`), `'pino'` for anything else.
+ */
+export function normalizeLogFormat(option: unknown, logger: HeroLogger | undefined): HeroLogFormat {
+  if (option !== undefined) {
+    if (LOG_FORMATS.has(option)) return option as HeroLogFormat;
+    throw new HeroConfigError(`logFormat must be 'line', 'pino' or 'winston' (received ${typeof option === 'string' ? 'another string' : `a ${option === null ? 'null' : typeof option}`})`);
+  }
+  if (logger === undefined) return 'pino';
+  const candidate = logger as unknown as Record<string, unknown>;
+  if (logger === stderrLogger || logger === console || (typeof candidate.table === 'function' && typeof candidate.dir === 'function' && typeof candidate.group === 'function')) return 'line';
+  if ('transports' in candidate && typeof candidate.add === 'function') return 'winston';
+  return 'pino';
+}
 
 const DEBUG_ON = new Set(['1', 'true', 'yes', 'on']);
 

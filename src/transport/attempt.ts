@@ -10,7 +10,7 @@ import { collectErrorCodes, isNetworkFailure, primaryErrorCode } from './network
 import type { PreparedCall } from './prepare.js';
 import { redactedResponse } from './redacted-response.js';
 import { secretsOf } from './redaction.js';
-import type { AttemptFailure, NormalizedTransportHooks, TransportFetch } from './types.js';
+import type { AttemptFailure, AttemptObserver, NormalizedTransportHooks, TransportFetch } from './types.js';
 
 /** What one failed attempt produced: the error to throw and what the retry policy needs. */
 export interface AttemptOutcome {
@@ -67,7 +67,15 @@ export interface AttemptState {
  * deadline); resolves to the 2xx response or the failure. Throws what ends the call at once:
  * the caller's abort (its reason), a deadline, a hook's error, a fetch that returned no Response.
  */
-export async function attemptOnce(call: PreparedCall, context: AttemptContext, state: AttemptState, attempt: number, startedAt: number, lastError: HeroApiError | undefined): Promise<Response | AttemptOutcome> {
+export async function attemptOnce(
+  call: PreparedCall,
+  context: AttemptContext,
+  state: AttemptState,
+  attempt: number,
+  startedAt: number,
+  lastError: HeroApiError | undefined,
+  observer?: AttemptObserver,
+): Promise<Response | AttemptOutcome> {
   const { method, url, callerSignal, deadlineAt } = call;
   const { timeoutMs } = call.settings;
   const { now, hooks } = context;
@@ -108,7 +116,8 @@ export async function attemptOnce(call: PreparedCall, context: AttemptContext, s
   let response: Response;
   try {
     state.sent = true;
-    const sending = context.send(call.target, call.attemptInit(signal));
+    const init = call.attemptInit(signal, observer?.headers);
+    const sending = observer === undefined ? context.send(call.target, init) : observer.run(() => context.send(call.target, init));
     state.inFlight = { controller: attemptController, keepAlive: sending.keepAlive };
     response = await sending.response;
   } catch (thrown) {
@@ -153,6 +162,7 @@ export async function attemptOnce(call: PreparedCall, context: AttemptContext, s
       secrets: secretsOf(call.headers),
       nowMs: now(),
       url,
+      echoes: call.echoes,
     });
     clearTimeout(timer);
     return { error, failure: { kind: 'status', status: response.status, retryAfterMs: error.retryAfterMs } };

@@ -26,8 +26,8 @@ export interface HeroCallOptions {
    * Extra request headers for this call (e.g. a trace id). `x-api-key` and
    * `x-practice-group-id` cannot be set here (use another client, or `practiceGroupId`),
    * nor can headers the HTTP client manages (`host`, `content-length`…); on `hero.raw`,
-   * `null` removes a header (openapi-fetch's rule), these included. Values may hold
-   * tab, space, visible ASCII and U+0080–U+00FF only (no CR, LF, NUL or other controls).
+   * `null` removes a header (openapi-fetch's rule), these included. Values must not
+   * contain control characters (CR, LF, NUL…) or characters above U+00FF.
    */
   headers?: Readonly<Record<string, string>>;
   /** Practice group this call acts for, sent as `x-practice-group-id` (a PCN hub acting for several practices). @default the client's */
@@ -85,10 +85,10 @@ const MANAGED_HEADERS: ReadonlySet<string> = new Set([
 ]);
 // RFC 9110 §5.6.2 token.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// A header value is a ByteString fetch can send: tab, space, visible ASCII and U+0080–U+00FF.
-// CR, LF and NUL would split or truncate the header block; other controls undici refuses only
-// after the call counts as sent, and anything above U+00FF makes Headers throw a bare TypeError.
-const FORBIDDEN_VALUE_CHARS = /[^\t\x20-\x7e\x80-\xff]/;
+// CR, LF and NUL would split or truncate the header block (response splitting); other control
+// characters and anything above U+00FF make undici throw a raw TypeError, or reach the wire mangled.
+const FORBIDDEN_VALUE_CHARS = /[^\t\u0020-\u007e\u0080-\u00ff]/;
+const FORBIDDEN_VALUE_MESSAGE = 'must not contain control characters (CR, LF, NUL…) or characters above U+00FF';
 
 type Issues = HeroInputIssue[];
 
@@ -153,7 +153,7 @@ function checkHeader(issues: Issues, name: string, value: unknown): void {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       issues.push({ field, message: `must be a string (received ${describeReceived(v)})` });
     } else if (typeof v === 'string' && FORBIDDEN_VALUE_CHARS.test(v)) {
-      issues.push({ field, message: 'must contain only tab, space, visible ASCII and U+0080–U+00FF (no control characters)' });
+      issues.push({ field, message: FORBIDDEN_VALUE_MESSAGE });
     }
   }
 }
@@ -226,7 +226,7 @@ export function normalizeCallInit(init: Record<string, unknown>): NormalizedCall
     if (typeof practiceGroupId !== 'string' || practiceGroupId.trim() === '') {
       issues.push({ field: 'practiceGroupId', message: 'must be a non-empty string' });
     } else if (FORBIDDEN_VALUE_CHARS.test(practiceGroupId)) {
-      issues.push({ field: 'practiceGroupId', message: 'must contain only tab, space, visible ASCII and U+0080–U+00FF (no control characters)' });
+      issues.push({ field: 'practiceGroupId', message: FORBIDDEN_VALUE_MESSAGE });
     } else {
       groupHeader = practiceGroupId.trim();
     }

@@ -1,19 +1,16 @@
 /**
  * Turns a non-2xx response into its typed error: the body read (and scrubbed of the
- * caller's key), headers redacted, `Retry-After`, a request id and a mock's violations parsed.
+ * caller's key), headers redacted, `Retry-After`, a request id and a mock's violations parsed,
+ * and Hero's own message and 400 issues redacted for the message and logs.
  */
-import { errorFromStatus, type HeroApiError } from '../errors.js';
+import { errorFromStatus, parseValidationIssues, type HeroApiError } from '../errors.js';
+import { redactIssue, serverMessageOf, type FreeTextContext } from './free-text-redaction.js';
 import { parseMockViolations } from './mock-violations.js';
 import { redactResponseHeaders, redactSecrets } from './redaction.js';
+import { requestIdOf } from './request-id.js';
 import { parseRetryAfterMs } from './retry-after.js';
 
-/**
- * Response headers that may carry a request id, checked in this order.
- * Hero documents no request-id header (reference guides §3 found none), so this is
- * a short list of common ones: a generic proxy id, AWS API Gateway's, and a
- * correlation id. Kept in one place so adding Hero's real header is a one-line change.
- */
-export const REQUEST_ID_HEADERS: readonly string[] = ['x-request-id', 'x-amzn-requestid', 'x-correlation-id'];
+export { REQUEST_ID_HEADERS } from './request-id.js';
 
 /** Call details {@link errorFromResponse} cannot read from the response. */
 export interface ErrorResponseContext {
@@ -29,6 +26,8 @@ export interface ErrorResponseContext {
   nowMs?: number | undefined;
   /** The request URL, to resolve a relative `Location`. @default the response URL */
   url?: string | undefined;
+  /** The values the request carried (see prepare.ts), cut out of Hero's message wherever echoed. @default none */
+  echoes?: (() => readonly string[]) | undefined;
 }
 
 
@@ -52,20 +51,23 @@ export async function errorFromResponse(response: Response, context: ErrorRespon
   const text = redactSecrets(await response.text(), secrets);
   const headers = redactResponseHeaders(response.headers, secrets, context.url ?? response.url);
   const retryAfter = headers['retry-after'];
-  let requestId: string | undefined;
-  for (const name of REQUEST_ID_HEADERS) {
-    requestId = headers[name];
-    if (requestId !== undefined) break;
-  }
+  const requestId = requestIdOf((name) => headers[name]);
   const violations = parseMockViolations(headers['sl-violations']);
+  const body = parseErrorBody(text);
+  // Echoes are worked out once, and only if there is text to cut them from.
+  let echoes: readonly string[] | undefined;
+  const freeText: FreeTextContext = { secrets, echoes: context.echoes && (() => (echoes ??= context.echoes!())) };
+  const issues = parseValidationIssues(body);
   return errorFromStatus({
     ...(violations.length > 0 && { violations }),
+    ...(issues.length > 0 && { issues: issues.map((issue) => redactIssue(issue, freeText)) }),
+    serverMessage: serverMessageOf(body, freeText),
     status: response.status,
     statusText: response.statusText,
     method: context.method,
     path: context.path,
     operationId: context.operationId,
-    body: parseErrorBody(text),
+    body,
     headers,
     retryAfterMs: retryAfter === undefined ? undefined : parseRetryAfterMs(retryAfter, context.nowMs ?? Date.now()),
     requestId,

@@ -4,15 +4,17 @@
  * asks the rate controller for a permit, judges each failure (retry policy, deadline, retry
  * budget), calls the hooks, logs each attempt and waits between them.
  */
-import { errorFromAbort, HeroError, withProcessedVerdict, type HeroApiError } from '../errors.js';
+import { errorFromAbort, HeroApiError, HeroError, withProcessedVerdict } from '../errors.js';
 import { createUrlScope } from '../url/url-scope.js';
 import { attemptOnce, isFailure, sendWith, type AttemptOutcome, type AttemptState } from './attempt.js';
 import { logAttempt, type AttemptRecord } from './attempt-log.js';
+import { recordCall } from './call-record.js';
 import { prepareCall, type PreparedCall } from './prepare.js';
+import { requestIdOf } from './request-id.js';
 import { decideRetry, failureMayHaveBeenProcessed } from './retry.js';
 import { createRetryBudget } from './retry-budget.js';
 import { sleep as abortableSleep } from './sleep.js';
-import type { NormalizedTransportOptions, TransportFetch } from './types.js';
+import type { AttemptObserver, CallObserver, NormalizedTransportOptions, ObserveCall, TransportFetch } from './types.js';
 import { createRateController, type RateController } from '../rate-limit/controller.js';
 import { startPacedCall } from '../rate-limit/paced-call.js';
 import { DEFAULT_RATE_LIMIT } from '../rate-limit/options.js';
@@ -37,6 +39,8 @@ export interface TransportFetchDeps {
    * path prefix) is refused with `HeroInputError` and never sent. @default no check
    */
   baseUrl?: string | undefined;
+  /** Telemetry per call (observability/telemetry.ts): spans and metrics. @default none */
+  observe?: ObserveCall | undefined;
 }
 
 /**
@@ -62,6 +66,8 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   const { hooks, logger } = options;
+  const logFormat = options.logFormat ?? 'pino';
+  const observe = deps.observe;
   const budget = options.retry.budget === false ? undefined : createRetryBudget(options.retry.budget);
   // Rate limit: one controller per client (src/rate-limit/controller.ts).
   const rate = deps.rateController === undefined ? createRateController(DEFAULT_RATE_LIMIT) : deps.rateController || undefined;
@@ -73,6 +79,13 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
     const { method, callerSignal, deadlineAt } = call;
     const { retry, deadlineMs } = call.settings;
     const state: AttemptState = { sent: false, inFlight: undefined };
+    // Telemetry, when on: a promise only while the OpenTelemetry API loads (a client's first calls).
+    let observer: CallObserver | undefined;
+    if (observe !== undefined) {
+      const started = observe({ method, template: call.meta?.operationId === undefined ? undefined : call.path(), operationId: call.meta?.operationId, url: call.url });
+      observer = started instanceof Promise ? await started : started;
+    }
+    let attempts = 0;
     // Forward the caller's cancel to the attempt in flight. Left attached after
     // success, so a cancel still stops the body download; it dies with `request`.
     const forwardAbort = (): void => state.inFlight?.controller.abort(callerSignal?.reason);
@@ -93,22 +106,32 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
         if (paced) {
           // A permit free now comes back as `true`, not a promise: no extra turn of the event loop.
           const permitted = paced.acquire();
+          if (permitted instanceof Promise) observer?.held();
           if (!(permitted === true || (permitted !== false && (await permitted)))) throw lastError ?? call.timeoutError('deadline', paced.waitLimitMs, lastError);
         }
         const startedAt = now();
+        attempts = attempt;
+        const attemptObserver: AttemptObserver | undefined = observer?.attempt(attempt);
         let result: Response | AttemptOutcome | undefined;
         try {
           if (hooks.onRequest) await hooks.onRequest({ request: call.redacted(), attempt });
-          result = await attemptOnce(call, attemptContext, state, attempt, startedAt, lastError);
+          result = await attemptOnce(call, attemptContext, state, attempt, startedAt, lastError, attemptObserver);
         } catch (thrown) {
-          if (logger !== undefined) logAttempt(logger, attemptRecord(call, attempt, startedAt, now, { error: thrown }));
+          if (logger !== undefined) logAttempt(logger, logFormat, attemptRecord(call, attempt, startedAt, now, { error: thrown }));
+          attemptObserver?.end({ error: thrown });
           throw thrown;
         } finally {
           paced?.settle(result !== undefined && isFailure(result) ? result.failure : undefined);
         }
         if (!isFailure(result)) {
-          if (logger !== undefined) logAttempt(logger, attemptRecord(call, attempt, startedAt, now, { status: result.status }));
-          return result;
+          const response = result;
+          if (logger !== undefined) {
+            logAttempt(logger, logFormat, attemptRecord(call, attempt, startedAt, now, { status: response.status, requestId: requestIdOf((name) => response.headers.get(name)) }));
+          }
+          attemptObserver?.end({ status: response.status });
+          observer?.end({ status: response.status }, attempt);
+          recordCall(response, { attempts: attempt, requestHeaders: call.headers, url: call.url });
+          return response;
         }
         acted ||= failureMayHaveBeenProcessed(result.failure, method);
         state.sent = false;
@@ -134,9 +157,11 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
           else lastRetryCost = cost;
         }
         const durationMs = now() - startedAt;
+        const retried = decision.retry && stop === undefined ? decision : undefined;
         if (logger !== undefined) {
-          logAttempt(logger, attemptRecord(call, attempt, startedAt, now, { error: result.error, stop, retry: decision.retry && stop === undefined ? decision : undefined }));
+          logAttempt(logger, logFormat, attemptRecord(call, attempt, startedAt, now, { error: result.error, stop, retry: retried, requestId: result.error.requestId }));
         }
+        attemptObserver?.end({ status: result.error.status || undefined, error: result.error, retry: retried?.reason });
         if (!decision.retry || stop !== undefined) throw result.error;
         lastError = result.error;
 
@@ -155,7 +180,9 @@ export function createTransportFetch(options: NormalizedTransportOptions, deps: 
       }
     } catch (thrown) {
       callerSignal?.removeEventListener('abort', forwardAbort);
-      throw endedWith(call, thrown, acted || state.sent);
+      const ended = endedWith(call, thrown, acted || state.sent);
+      observer?.end({ status: ended instanceof HeroApiError && ended.status > 0 ? ended.status : undefined, error: ended }, attempts);
+      throw ended;
     }
   };
 }
@@ -175,7 +202,7 @@ function attemptRecord(
   attempt: number,
   startedAt: number,
   now: () => number,
-  outcome: Pick<AttemptRecord, 'status' | 'error' | 'retry' | 'stop'>,
+  outcome: Pick<AttemptRecord, 'status' | 'error' | 'retry' | 'stop' | 'requestId'>,
 ): AttemptRecord {
   return { method: call.method, path: call.path(), operationId: call.meta?.operationId, attempt, durationMs: now() - startedAt, ...outcome };
 }

@@ -10,6 +10,7 @@ describe('normalizeTransportOptions', () => {
       timeoutMs: 30_000,
       deadlineMs: Infinity,
       hooks: { onRequest: undefined, onResponse: undefined, onRetry: undefined },
+      logFormat: 'pino',
     });
   });
 

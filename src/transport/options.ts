@@ -1,5 +1,5 @@
 import { HeroConfigError } from '../errors.js';
-import { normalizeLogger } from './attempt-log.js';
+import { normalizeLogFormat, normalizeLogger } from './attempt-log.js';
 import type { NormalizedRetryBudgetOptions, NormalizedRetryOptions, NormalizedTransportOptions, RetryBudgetOptions, RetryOptions, TransportOptions } from './types.js';
 
 /** Defaults of {@link RetryOptions}; the AWS standard retry mode's numbers for the budget. */
@@ -112,6 +112,7 @@ export function normalizeTransportOptions(
   checkHook('onRequest', hooks.onRequest);
   checkHook('onResponse', hooks.onResponse);
   checkHook('onRetry', hooks.onRetry);
+  const logger = normalizeLogger(options.logger, env);
   return Object.freeze({
     retry: normalizeRetry(options.retry),
     timeoutMs:
@@ -121,6 +122,7 @@ export function normalizeTransportOptions(
     deadlineMs:
       options.deadlineMs === undefined ? Infinity : checkNumber('deadlineMs', options.deadlineMs, { min: 0, exclusiveMin: true }),
     hooks: Object.freeze({ onRequest: hooks.onRequest, onResponse: hooks.onResponse, onRetry: hooks.onRetry }),
-    logger: normalizeLogger(options.logger, env),
+    logger,
+    logFormat: normalizeLogFormat(options.logFormat, logger),
   });
 }

@@ -30,12 +30,21 @@ export interface PreparedCall {
   readonly callerSignal: AbortSignal | undefined;
   /** How openapi-fetch will read a 2xx body (`heroParseAs`), for the body guard. */
   readonly parseAs: unknown;
-  /** One attempt's init: its own signal, the body (buffered once), no redirects. */
-  attemptInit(signal: AbortSignal): RequestInit;
+  /**
+   * One attempt's init: its own signal, the body (buffered once), no redirects, and `extraHeaders`
+   * (trace context) over the request's own when given.
+   */
+  attemptInit(signal: AbortSignal, extraHeaders?: Readonly<Record<string, string>>): RequestInit;
   /** The path template (the URL pathname when unknown); computed on first use. */
   path(): string;
   /** The request as hooks see it, secrets masked; computed on first use. */
   redacted(): RedactedRequest;
+  /**
+   * The values this request carried (path segments, query values, JSON body values), to cut out
+   * of a server's message that echoes them. Failure path only; the body is known when it is a
+   * string (light requests) or was buffered for retries.
+   */
+  echoes(): string[];
   /** The time-out error of this call; a deadline's `cause` is the last attempt's failure. */
   timeoutError(kind: 'attempt' | 'deadline', limitMs?: number, lastError?: unknown): HeroTimeoutError;
 }
@@ -104,9 +113,18 @@ export async function prepareCall(input: Request, context: PrepareContext): Prom
     parseAs: (input as { heroParseAs?: unknown }).heroParseAs,
     // `{ signal, ...baseInit }` (literal first) is far cheaper for V8 than `{ ...baseInit, signal }`;
     // baseInit has no signal then (the light path requires none), so ours is the one sent.
-    attemptInit: (signal) =>
-      baseInit !== undefined ? { signal, ...baseInit } : body === undefined ? { signal, redirect: NO_REDIRECTS } : { signal, redirect: NO_REDIRECTS, body },
+    attemptInit: (signal, extraHeaders) => {
+      const init: RequestInit =
+        baseInit !== undefined ? { signal, ...baseInit } : body === undefined ? { signal, redirect: NO_REDIRECTS } : { signal, redirect: NO_REDIRECTS, body };
+      if (extraHeaders === undefined) return init;
+      // A copy per attempt: each attempt carries its own span's trace context; the request's headers stay as they were.
+      const attemptHeaders = new Headers(headers);
+      for (const name in extraHeaders) attemptHeaders.set(name, extraHeaders[name]!);
+      init.headers = attemptHeaders;
+      return init;
+    },
     path: pathOf,
+    echoes: () => requestEchoes(url, typeof baseInit?.body === 'string' ? baseInit.body : body),
     redacted: () => (view ??= Object.freeze({ method, url, path: pathOf(), headers: Object.freeze(redactHeaders(headers)) })),
     timeoutError: (kind, limitMs, lastError) =>
       new HeroTimeoutError({
@@ -122,6 +140,36 @@ export async function prepareCall(input: Request, context: PrepareContext): Prom
 
 function pathnameOf(url: string): string {
   return new URL(url).pathname;
+}
+
+/** Every value a request carried: decoded path segments, query values, and the JSON body's strings and numbers. */
+function requestEchoes(url: string, body: string | ArrayBuffer | undefined): string[] {
+  const parsed = new URL(url);
+  const values: string[] = [];
+  for (const segment of parsed.pathname.split('/')) {
+    try {
+      values.push(decodeURIComponent(segment));
+    } catch {
+      values.push(segment);
+    }
+  }
+  parsed.searchParams.forEach((value) => values.push(value));
+  if (body !== undefined) {
+    try {
+      collectLeaves(JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as unknown, values, 0);
+    } catch {
+      // Not JSON: nothing to collect (Hero's bodies are JSON).
+    }
+  }
+  return values;
+}
+
+function collectLeaves(value: unknown, into: string[], depth: number): void {
+  if (typeof value === 'string') into.push(value);
+  else if (typeof value === 'number') into.push(String(value));
+  else if (typeof value === 'object' && value !== null && depth < 32) {
+    for (const item of Object.values(value)) collectLeaves(item, into, depth + 1);
+  }
 }
 
 function outOfScopeError(method: string, meta: RequestMeta | undefined): HeroInputError {

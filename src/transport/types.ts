@@ -137,13 +137,26 @@ export interface TransportOptions {
   /** Observers of requests, responses and retries. @default {} */
   hooks?: TransportHooks;
   /**
-   * Logs one redacted line per attempt (method, path template, status, duration, attempt,
-   * retry reason): `console`, a pino logger, or any object with `debug`/`info`/`warn`/`error`.
-   * `false` turns logging off even when `HERO_DEBUG` is set.
+   * Logs one redacted line per attempt (method, operation and path template, status, duration,
+   * attempt, request id, retry reason): `console`, a pino, bunyan or winston logger, or any
+   * object with `debug`/`info`/`warn`/`error`. `false` turns logging off even when `HERO_DEBUG` is set.
    * @default console.error when HERO_DEBUG=1, else none
    */
   logger?: HeroLogger | false;
+  /**
+   * How each attempt is handed to `logger` (see {@link HeroLogFormat}).
+   * @default detected: `'line'` for `console` (or anything with console's `table`/`dir`/`group`), `'winston'` for a winston logger, else `'pino'`
+   */
+  logFormat?: HeroLogFormat;
 }
+
+/**
+ * How an attempt is handed to the logger:
+ * - `'line'`: the one-line message alone, `logger.debug(message)`: for `console` and plain-text sinks;
+ * - `'pino'`: `logger.debug(fields, message)`, the order pino and bunyan take;
+ * - `'winston'`: `logger.debug(message, fields)`, the order winston takes.
+ */
+export type HeroLogFormat = 'line' | 'pino' | 'winston';
 
 /** {@link RetryBudgetOptions} with every field set. */
 export type NormalizedRetryBudgetOptions = Readonly<Required<RetryBudgetOptions>>;
@@ -167,6 +180,8 @@ export interface NormalizedTransportOptions {
   readonly hooks: NormalizedTransportHooks;
   /** Where attempts are logged; `undefined` for nowhere. */
   readonly logger?: HeroLogger | undefined;
+  /** How attempts are handed to `logger`. @default 'pino' */
+  readonly logFormat?: HeroLogFormat | undefined;
 }
 
 /** {@link TransportHooks} with every key present (a missing hook is `undefined`). */
@@ -214,7 +229,11 @@ export type RetryDecision =
   | { readonly retry: true; readonly reason: RetryReason; readonly delayMs: number }
   | { readonly retry: false; readonly reason: StopReason };
 
-/** A log method, called as `logger.debug(fields, message)`: pino's and bunyan's order; console prints both. */
+/**
+ * A log method, typed in pino's and bunyan's order, `(fields, message)`. The client calls it so
+ * unless {@link HeroLogFormat} says otherwise: `(message)` alone for `'line'` (console),
+ * `(message, fields)` for `'winston'`.
+ */
 export type HeroLogFn = (fields: HeroAttemptLogFields, message: string) => void;
 
 /**
@@ -247,6 +266,8 @@ export interface HeroAttemptLogFields {
   readonly code?: string;
   /** Host the call went to, for failures without a response (never the path or query). */
   readonly host?: string;
+  /** The response's request id (`x-request-id` and similar), when it has one. */
+  readonly requestId?: string;
   /** Why the failed attempt is retried. */
   readonly retryReason?: RetryReason;
   /** Wait before the retry. */
@@ -254,3 +275,51 @@ export interface HeroAttemptLogFields {
   /** Why a failed attempt is not retried. */
   readonly stopReason?: StopReason | 'deadline' | 'retry-budget';
 }
+
+/** A call as telemetry sees it: never the filled URL, only its template and host. */
+export interface ObservedCall {
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** The spec's path template, or `undefined` when the call is not a spec operation (its path could hold ids). */
+  readonly template: string | undefined;
+  /** Spec operationId, when known. */
+  readonly operationId: string | undefined;
+  /** The request URL, for the host and port only. */
+  readonly url: string;
+}
+
+/** How an attempt or a call ended, for telemetry. */
+export interface ObservedOutcome {
+  /** The response status, when one arrived. */
+  readonly status?: number | undefined;
+  /** The failure, when it failed. */
+  readonly error?: unknown;
+  /** Set when this failed attempt is retried. */
+  readonly retry?: RetryReason | undefined;
+}
+
+/** Telemetry of one attempt (observability/telemetry.ts builds it). */
+export interface AttemptObserver {
+  /** Headers this attempt sends besides the request's own (`traceparent`), or `undefined`. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  /** Runs `send` in this attempt's trace context, so spans of an instrumented fetch nest under it. */
+  run<T>(send: () => T): T;
+  /** The attempt ended. */
+  end(outcome: ObservedOutcome): void;
+}
+
+/** Telemetry of one call: a span around its attempts, and its metrics. */
+export interface CallObserver {
+  /** Attempt number `attempt` (1 for the first try) starts. */
+  attempt(attempt: number): AttemptObserver;
+  /** The next attempt waits for a permit from the rate controller (it was not free at once). */
+  held(): void;
+  /** The call ended after `attempts` attempts. */
+  end(outcome: ObservedOutcome, attempts: number): void;
+}
+
+/**
+ * Starts a call's telemetry, or returns `undefined` when there is none. A promise only while
+ * the OpenTelemetry API is still loading (the client's first calls).
+ */
+export type ObserveCall = (call: ObservedCall) => CallObserver | undefined | Promise<CallObserver | undefined>;

@@ -4,6 +4,7 @@
  * and postcodes the same way, before anything is sent.
  */
 import type { HeroRawClient } from '../raw-client-types.js';
+import { rejectedHeroPromise } from '../observability/hero-promise.js';
 import { operationIdsFor } from '../operation-index.js';
 import { carriesPatientIdentifiers, checkPatientIdentifiers, type CheckedRequest } from './patient-identifiers.js';
 
@@ -33,7 +34,8 @@ export function guardPatientIdentifiers(client: HeroRawClient): HeroRawClient {
       try {
         checked = checkPatientIdentifiers(operationIdByPath.get(path)!, init.body, params?.query);
       } catch (error) {
-        return Promise.reject(error);
+        // A HeroPromise like every other call's, so `.withResponse()` exists on the refusal too.
+        return rejectedHeroPromise(error);
       }
       if (checked.body === init.body && checked.query === params?.query) return call(path, init);
       return call(path, {
