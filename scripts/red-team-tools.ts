@@ -275,7 +275,7 @@ hostileUrl('trickles its body', (_q, r) => {
 hostileUrl('declares 1 GB', (_q, r) => void r.writeHead(200, { 'content-length': String(1024 ** 3) }).write('openapi: 3.0.3\n'), [3]);
 hostileUrl('sends a gzip bomb', (_q, r) => void r.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(200 * 1024 * 1024))), [3]);
 hostileUrl('redirects to a file: URL', (_q, r) => void r.writeHead(302, { location: `file://${secretFile}` }).end(), [3]);
-hostileUrl('serves a spec with a relative $ref', (_q, r) => void r.end(baseSpecText().replace("$ref: '#/components/schemas/Widget'", "$ref: './secret/config.yaml'")), [5]);
+hostileUrl('serves a spec with a relative $ref', (_q, r) => void r.end(baseSpecText().replace("$ref: '#/components/schemas/Widget'", "$ref: './secret/config.yaml'")), [3]);
 
 // hero-contract: targets that echo, smuggle, redirect or stall; direct and through Prism's proxy.
 const OPS = ['--operation', 'getPatientById', '--operation', 'listPatientsV3'];
