@@ -201,7 +201,7 @@ const DRIFT_CODES: Record<HostileSpec['expect'], readonly number[]> = {
   'too-large': [3],
   'not-openapi': [3],
   unreadable: [3],
-  compared: [0, 1, 3],
+  compared: [0, 1, 2, 3],
 };
 const CONTRACT_SPEC_CODES: Record<HostileSpec['expect'], readonly number[]> = {
   'external-ref': [3],
@@ -209,7 +209,7 @@ const CONTRACT_SPEC_CODES: Record<HostileSpec['expect'], readonly number[]> = {
   'too-large': [3],
   'not-openapi': [3],
   unreadable: [3],
-  compared: [0, 1, 3],
+  compared: [0, 1, 2, 3],
 };
 const driftReports = (reports: string) => ['--markdown', join(reports, 'drift.md'), '--json', join(reports, 'drift.json'), '--junit', join(reports, 'drift.xml')];
 const contractReports = (reports: string) => ['--reports', reports, '--markdown', join(reports, 'contract.md')];
