@@ -27,8 +27,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
-          // Tests of the packed tarball run with `npm run test:package` (vitest.package.config.ts).
-          exclude: ['**/node_modules/**', '**/*.package.test.ts'],
+          // Tests of the packed tarball run with `npm run test:package` (vitest.package.config.ts),
+          // the CPU-heavy drift checks with `npm run test:slow` (vitest.slow.config.ts); CI runs both.
+          exclude: ['**/node_modules/**', '**/*.package.test.ts', '**/*.slow.test.ts'],
         },
       },
       {

@@ -3,7 +3,7 @@
  * the live answer (a mock for an upstream 501, its own error for an invalid response), so
  * the suite records the upstream's real answer and checks that with ajv.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatJUnit, formatJson, formatConsoleReport } from '../src/contract/report.js';
 import { formatMarkdown } from '../src/contract/report-markdown.js';
 import { createSuiteContext, runSuite, type SuiteReport } from '../src/contract/run.js';
@@ -12,23 +12,26 @@ import { openTarget, parseTargetChoice } from '../src/contract/targets.js';
 import { startFaultServer, type FaultScript, type FaultServer } from '../test/helpers/fault-server.js';
 import { appointmentsSpecPath, startAppointmentsServer, type AppointmentsServer, type Drift } from './fixtures/appointments-server.js';
 
-let server: AppointmentsServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function runViaProxy(drift: Drift): Promise<SuiteReport> {
-  server = await startAppointmentsServer(drift);
+// One stand-in and one Prism proxy in front of it for the drift cases (a Prism start costs
+// about 2 s of CPU); each case sets the drift its requests meet.
+let server: AppointmentsServer;
+let proxied: { spec: Awaited<ReturnType<typeof loadSpec>>; target: Extract<Awaited<ReturnType<typeof openTarget>>, { ok: true }>['target']; close(): Promise<void> };
+beforeAll(async () => {
+  server = await startAppointmentsServer('none');
   const spec = await loadSpec(appointmentsSpecPath);
   const opened = await openTarget(parseTargetChoice({ target: server.url, viaProxy: true }), spec, { env: {} });
   if (!opened.ok) throw new Error(opened.reason);
-  try {
-    expect(opened.target.baseUrl).not.toBe(server.url);
-    return await runSuite(createSuiteContext(spec, opened.target), { selfChecks: false });
-  } finally {
-    await opened.close();
-  }
+  proxied = { spec, target: opened.target, close: opened.close };
+}, 60_000);
+afterAll(async () => {
+  await proxied?.close();
+  await server?.close();
+});
+
+async function runViaProxy(drift: Drift): Promise<SuiteReport> {
+  server.setDrift(drift);
+  expect(proxied.target.baseUrl).not.toBe(server.url);
+  return runSuite(createSuiteContext(proxied.spec, proxied.target), { selfChecks: false });
 }
 
 const find = (report: SuiteReport, id: string) => report.results.find((r) => r.id === id)!;
