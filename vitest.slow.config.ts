@@ -2,10 +2,11 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 /**
- * `npm run test:slow`: end-to-end checks that are mostly CPU (`src/**\/*.slow.test.ts`: hero-drift
- * compiling what ships against regenerated types, and scoring the whole breaking-change corpus).
- * About 20 s of CPU, which on a 2-core machine is a sixth of `npm test`; .ci/run runs them
- * after it. Run them when you change src/drift/.
+ * `npm run test:slow`: end-to-end checks that cost a sixth of `npm test` on a 2-core machine
+ * (`src/**\/*.slow.test.ts`): hero-drift compiling what ships against regenerated types and
+ * scoring the whole breaking-change corpus, and the small campaign crash and fleet runs
+ * (SIGKILLed worker processes; `npm run test:crash` runs them full size). .ci/run runs both.
+ * Run them when you change src/drift/ or src/campaign/.
  */
 export default defineConfig({
   resolve: base.resolve,

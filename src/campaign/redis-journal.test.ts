@@ -2,7 +2,7 @@
  * Campaigns on a Redis journal against a real redis-server (started here on a free port,
  * stopped by PID) and a server on 127.0.0.1 that reads the journal as each request arrives.
  * Workers that die are played by the journal's own scripts called with a worker id that
- * then goes silent; whole processes are killed in fleet.test.ts.
+ * then goes silent; whole processes are killed in fleet.slow.test.ts.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';

@@ -5,7 +5,7 @@
  * than those the journal held `sending` at the kills, which is at most the concurrency per kill;
  * the final run's report covers every item.
  *
- * `npm test` runs a small version (500 items, 5 kills, 500/s). `npm run test:crash` runs the
+ * `npm run test:slow` runs a small version (500 items, 5 kills, 500/s). `npm run test:crash` runs the
  * full one (HERO_CAMPAIGN_CRASH=full: 5,000 items, 20 kills, 200/s, at least 25 s of sending).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -7,7 +7,7 @@
  * limit): the target (≥ 0.90) is measured by `npm run test:crash` and `npm run bench:journal`,
  * not asserted here, where a loaded machine would make it flaky.
  *
- * `npm test`: 600 items at 300/s. HERO_CAMPAIGN_CRASH=full (`npm run test:crash`): 3,000 items at 200/s.
+ * `npm run test:slow`: 600 items at 300/s. HERO_CAMPAIGN_CRASH=full (`npm run test:crash`): 3,000 items at 200/s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisUnavailableReason, startRedisServer, type RedisServer } from '../../test/helpers/redis-server.js';
