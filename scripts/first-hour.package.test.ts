@@ -38,7 +38,7 @@ beforeAll(async () => {
   // What the README's blocks import, and the drift peers its install table lists; the versions
   // this repository tests with, so the install is served from the npm cache. Prism comes later.
   const extra = await Promise.all(
-    ['typescript', 'openapi-diff', 'openapi-typescript', '@types/node', 'express', '@types/express', 'fastify', 'vitest'].map(
+    ['typescript', 'openapi-diff', 'openapi-typescript', '@types/node', 'express', '@types/express', 'fastify', 'vitest', '@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-metrics'].map(
       async (name) => `${name}@${await installedVersion(name)}`,
     ),
   );
