@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { ESBUILD_CHUNK_DIR, rechunkLibrary } from './scripts/build/rechunk-library.js';
 import { versionDefine } from './scripts/build/version-define.js';
 
 // The two builds below run in parallel; tsup's `clean` in either could delete the other's
@@ -38,11 +39,12 @@ export default defineConfig([
     // index.cjs and testing.cjs would each carry their own HeroError class, and
     // `instanceof HeroError` would fail for errors thrown by the testing helpers.
     splitting: true,
-    esbuildOptions(options, { format }) {
-      if (format !== 'cjs') return;
-      options.define = { ...options.define, 'import.meta.url': 'importMetaUrl' };
-      options.inject = [...(options.inject ?? []), 'scripts/build/cjs-import-meta-url.ts'];
+    // esbuild's JavaScript is an intermediate: Rollup re-chunks the ESM build and writes both
+    // formats (scripts/build/rechunk-library.ts), so the entry loads two files, not ten.
+    esbuildOptions(options) {
+      options.chunkNames = `${ESBUILD_CHUNK_DIR}/[name]-[hash]`;
     },
+    onSuccess: () => rechunkLibrary('dist'),
   },
   {
     ...shared,
@@ -55,5 +57,9 @@ export default defineConfig([
       'campaign/bin': 'src/campaign/bin.ts',
     },
     format: ['esm'],
+    // Apart from the library's chunks, which the library build re-chunks (and checks none is left at the top).
+    esbuildOptions(options) {
+      options.chunkNames = 'tools/[name]-[hash]';
+    },
   },
 ]);

@@ -1,12 +1,13 @@
 /**
- * Builds the package entry (src/index.ts) the way a release would (tsup: esbuild, ESM,
- * dependencies left external) into a scratch folder, so the bench measures the code
- * users run. Running src/ under tsx is not the same: tsx compiles with esbuild's
- * `keepNames`, which wraps every function created per call in a `__name()` call,
- * a cost shipped code does not have.
+ * Builds the package entry (src/index.ts) the way a release would (tsup: esbuild, then
+ * Rollup's re-chunking; ESM and CommonJS; dependencies left external) into a scratch
+ * folder, so the bench measures the code users run. Running src/ under tsx is not the
+ * same: tsx compiles with esbuild's `keepNames`, which wraps every function created per
+ * call in a `__name()` call, a cost shipped code does not have.
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { ESBUILD_CHUNK_DIR, rechunkLibrary } from '../scripts/build/rechunk-library.js';
 import { versionDefine } from '../scripts/build/version-define.js';
 
 /** Repo root (the folder holding package.json and node_modules). */
@@ -37,12 +38,17 @@ export async function buildPackage(): Promise<BuiltPackage> {
     target: 'node20',
     dts: false,
     sourcemap: false,
-    splitting: false,
+    // As tsup.config.ts builds the library: esbuild's chunks, then Rollup's re-chunking.
+    splitting: true,
+    esbuildOptions(options) {
+      options.chunkNames = `${ESBUILD_CHUNK_DIR}/[name]-[hash]`;
+    },
     clean: true,
     silent: true,
     config: false,
     define: { ...versionDefine },
   });
+  await rechunkLibrary(scratchBuildDir, ['index']);
   return { entryPath: `${scratchBuildDir}index.js`, source: 'scratch build' };
 }
 

@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HeroBulkInterruptedError, runBulk, type BulkItemResult, type BulkReport } from './bulk.js';
+import { HeroBulkInterruptedError, type BulkItemResult, type BulkReport } from './bulk.js';
+import { runBulk } from './run-bulk.js';
 import { createHeroClient, type HeroClient } from './client.js';
 import { HeroAbortError, HeroInputError, HeroNetworkError, HeroRedirectError, HeroTimeoutError, type HeroError } from './errors.js';
 import { findClosedPort, startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from '../test/helpers/fault-server.js';

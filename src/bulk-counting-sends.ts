@@ -5,7 +5,8 @@
  * calls each task sends through this client are counted (the campaign's sending scope,
  * marking nothing), and such an item is `outcome-unknown`, as a campaign records it.
  */
-import { mayHaveBeenProcessed, runBulkJudged, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
+import { mayHaveBeenProcessed, type BulkOptions, type BulkReport, type BulkTaskContext } from './bulk.js';
+import { startBulkJob } from './run-bulk.js';
 import { mayHaveActedBeforeFailure } from './campaign/outcome.js';
 import type { SendingScope } from './campaign/sending-scope.js';
 import { HeroError } from './errors.js';
@@ -20,7 +21,7 @@ export function runBulkCountingSends<I, T>(
   options: BulkOptions,
 ): Promise<BulkReport<I, T>> {
   // Not a function: refused there, before anything starts.
-  if (typeof task !== 'function') return runBulkJudged(items, task, options, undefined);
+  if (typeof task !== 'function') return startBulkJob(items, task, options, undefined);
   // Items that failed with "Hero did nothing" after an earlier call of theirs left; read once, by the helper.
   const actedBefore = new Set<number>();
   const counted = async (item: I, context: BulkTaskContext): Promise<T> => {
@@ -37,5 +38,5 @@ export function runBulkCountingSends<I, T>(
     }
   };
   const leave = scope.enter();
-  return runBulkJudged(items, counted, options, (index) => actedBefore.delete(index)).finally(leave);
+  return startBulkJob(items, counted, options, (index) => actedBefore.delete(index)).finally(leave);
 }

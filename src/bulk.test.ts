@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HeroBulkTaskError, mayHaveBeenProcessed, runBulk, type BulkProgress } from './bulk.js';
+import { HeroBulkTaskError, mayHaveBeenProcessed, type BulkProgress } from './bulk.js';
+import { runBulk } from './run-bulk.js';
 import { createHeroClient, type HeroClient } from './client.js';
 import { HeroAbortError, HeroError, HeroInputError, HeroNetworkError, HeroRedirectError, HeroServerError, HeroTimeoutError, HeroValidationError } from './errors.js';
 import { startFaultServer, type FaultAction, type FaultServer, type RecordedRequest } from '../test/helpers/fault-server.js';

@@ -18,7 +18,7 @@ import { createLinksResource, type LinksResource } from './resources/links.js';
 import { createMessagesResource, type MessagesResource } from './resources/messages.js';
 import { createPatientsResource, type PatientsResource } from './resources/patients.js';
 import { createWebhooksResource, type WebhooksResource } from './resources/webhooks.js';
-import { createObserveCall } from './telemetry/observe-call.js';
+import { createObserveCall } from './telemetry/observe.js';
 import { observeRateController } from './telemetry/rate-limit-metrics.js';
 import { createTransportFetch } from './transport/fetch.js';
 import { type TransportOptions } from './transport/types.js';
@@ -27,7 +27,7 @@ import type { RateLimitOptions } from './rate-limit/options.js';
 import type { BulkOptions, BulkReport, BulkTaskContext } from './bulk.js';
 import { runBulkCountingSends } from './bulk-counting-sends.js';
 import type { CampaignReport } from './campaign/report.js';
-import { isCampaignOptions, runCampaign, type CampaignOptions } from './campaign/run-campaign.js';
+import { isCampaignOptions, type CampaignOptions } from './campaign/options.js';
 import { createSendingScope } from './campaign/sending-scope.js';
 import { isOptionsObject } from './validation/type-name.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
@@ -192,7 +192,8 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     rateLimitSnapshot: () => (rateController ? rateController.snapshot() : undefined),
     bulk: ((items: Iterable<unknown> | AsyncIterable<unknown>, task: (item: unknown, context: BulkTaskContext) => Promise<unknown>, bulkOptions: unknown = {}) =>
       isCampaignOptions(bulkOptions)
-        ? runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing })
+        ? // The campaign runner loads with the first campaign: most clients never run one (cold start).
+          import('./campaign/run-campaign.js').then(({ runCampaign }) => runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing }))
         : // Anything but an options object reaches runBulk as it is, to be refused there.
           runBulkCountingSends(sendingScope, items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,

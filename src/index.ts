@@ -35,8 +35,8 @@ export type { RateLimitStore, KnownLimit } from './rate-limit/store.js';
 export { createRedisRateLimitStore, type RedisRateLimitStoreOptions, type RedisClientLike } from './rate-limit/redis-store.js';
 export type { RateControllerSnapshot } from './rate-limit/controller.js';
 export { HeroClientClosedError } from './rate-limit/client-closed-error.js';
+export { runBulk } from './run-bulk.js';
 export {
-  runBulk,
   mayHaveBeenProcessed,
   maxBulkConcurrency,
   HeroBulkTaskError,
@@ -51,7 +51,7 @@ export {
 export { createFileJournal, type FileJournalOptions } from './campaign/file-journal.js';
 export { createRedisJournal, type RedisJournalOptions, type CampaignRedisClient } from './campaign/redis-journal.js';
 export type { CampaignJournal, CampaignStatus, CampaignStatusItem, CampaignCounts, CampaignItemStatus } from './campaign/journal.js';
-export type { CampaignOptions } from './campaign/run-campaign.js';
+export type { CampaignOptions } from './campaign/options.js';
 export type { CampaignReport, CampaignItemResult, CampaignProgress, CampaignRunCounts } from './campaign/report.js';
 export {
   HeroCampaignError,

@@ -4,7 +4,7 @@
  * header stores a fingerprint of the campaign id and the ordered key list, never the items,
  * to refuse a journal written for another list.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { HeroInputError, type HeroInputIssue } from '../errors.js';
 import { typeName } from '../validation/type-name.js';
 import { HeroCampaignDuplicateKeyError } from './errors.js';
@@ -90,7 +90,7 @@ export function checkCampaignId(campaign: unknown, where: string): string {
  * share a fingerprint by moving a separator. Recorded instead of the keys' source items.
  */
 export function campaignFingerprint(campaign: string, keys: readonly string[]): string {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   hash.update(`hero-campaign/1\n${campaign.length}:${campaign}\n${keys.length}\n`);
   for (const key of keys) hash.update(`${key.length}:${key}\n`);
   return hash.digest('hex');

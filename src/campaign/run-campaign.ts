@@ -8,39 +8,20 @@
  * hands out through `runBulk`. Each item is recorded `sending` before its first request that
  * may change something leaves (sending-scope.ts), and settled when its task ends.
  */
-import { bulkFailureOf, checkBulkArguments, HeroBulkInterruptedError, type BulkItemResult, type BulkOptions, runBulk } from '../bulk.js';
+import { bulkFailureOf, checkBulkArguments, HeroBulkInterruptedError, type BulkItemResult } from '../bulk.js';
+import { runBulk } from '../run-bulk.js';
 import { HeroInputError, withProcessedVerdict, type HeroInputIssue } from '../errors.js';
-import { isOptionsObject, typeName } from '../validation/type-name.js';
+import { typeName } from '../validation/type-name.js';
 import type { BulkTaskContext } from '../bulk.js';
 import { HeroCampaignError, HeroCampaignInterruptedError, type CampaignInterruptionSource } from './errors.js';
-import { isCampaignJournal, openCampaign, type CampaignJournal, type ItemOutcome, type JournalInternals, type OpenCampaign } from './journal.js';
+import { isCampaignJournal, openCampaign, type ItemOutcome, type JournalInternals, type OpenCampaign } from './journal.js';
 import { campaignFingerprint, campaignKeys, maxCampaignItems } from './keys.js';
 import { failureOutcome, mayHaveActedBeforeFailure } from './outcome.js';
 import { buildCampaignReport, type CampaignProgress, type CampaignReport, type CampaignRunCounts } from './report.js';
 import { createFeedLimit } from './feed-limit.js';
 import { createSendGate, type Pacing } from './send-gate.js';
+import type { CampaignOptions } from './options.js';
 import type { SendingScope } from './sending-scope.js';
-
-/** Options of a campaign: `hero.bulk(items, task, { journal, key, … })`. */
-export interface CampaignOptions<I> extends Omit<BulkOptions, 'onProgress' | 'allowedPerSecond'> {
-  /** Where the campaign is recorded: `createFileJournal(path)` or `createRedisJournal({ … })`. */
-  journal: CampaignJournal;
-  /**
-   * The item's key in the journal: unique in the list, 1 to 256 printable characters, and
-   * the same for the same item on every run. The journal stores it as is: use an opaque id
-   * of yours (a row id), never an NHS number, a name or a phone number.
-   */
-  key: (item: I) => string;
-  /** Called at most every `progressIntervalMs`, and once at the end; throwing stops the run. */
-  onProgress?: (progress: CampaignProgress) => void;
-  /**
-   * When an item is recorded `sending`: `'before-request'`, just before its first request that may
-   * change something leaves through this client; `'before-task'`, before its task starts
-   * (needed when the task sends through anything but this client: another client, plain fetch).
-   * @default 'before-request'
-   */
-  markSending?: 'before-request' | 'before-task';
-}
 
 /** What the client gives a campaign. */
 export interface CampaignDeps {
@@ -49,11 +30,6 @@ export interface CampaignDeps {
   readonly scope?: SendingScope | undefined;
   /** The client's pace, to re-space sends a slow record held back (send-gate.ts). */
   readonly pacing?: Pacing | undefined;
-}
-
-/** True when bulk options ask for a campaign (they name a journal). */
-export function isCampaignOptions(options: unknown): options is CampaignOptions<unknown> {
-  return isOptionsObject(options) && options.journal !== undefined;
 }
 
 // Completions counted over this window for the rate and ETA.

@@ -3,9 +3,7 @@
  * (`__HERO_SDK_VERSION__`, tsup's define: scripts/build/version-define.ts), so the shipped
  * client reads no file for it; source runs (tsx, vitest) read package.json once, on first use.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../openapi/package-root.js';
+import { nodeFs } from '../lazy-builtins.js';
 
 declare const __HERO_SDK_VERSION__: string | undefined;
 
@@ -19,7 +17,8 @@ export function sdkVersion(): string {
 
 function readManifestVersion(): string {
   try {
-    const manifest = JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as { version?: unknown };
+    // Source runs only (builds bake the version in): this file is src/observability/sdk-version.ts.
+    const manifest = JSON.parse(nodeFs().readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     return typeof manifest.version === 'string' ? manifest.version : 'unknown';
   } catch {
     return 'unknown';

@@ -2,7 +2,7 @@
  * `rateLimit` options of the client and where their defaults come from: explicit
  * options, then HERO_RATE_LIMIT_REDIS_URL / HERO_RATE_LIMIT_KEY.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { HeroConfigError } from '../errors.js';
 import { createRedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
@@ -75,7 +75,7 @@ export interface RateLimitContext {
  * API key (never the key: Redis keys show up in monitoring tools and `KEYS *`).
  */
 export function defaultRateLimitKey(apiKey: string, practiceGroupId: string): string {
-  const fingerprint = createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+  const fingerprint = nodeCrypto().createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
   return `hero:rate:${practiceGroupId}:${fingerprint}`;
 }
 

@@ -9,7 +9,7 @@
 import type { Context, Meter, Span, Tracer } from '@opentelemetry/api';
 import type { NormalizedTelemetry } from '../observability/telemetry-options.js';
 import { sdkVersion } from '../observability/sdk-version.js';
-import type { AttemptObserver, CallObserver, ObserveCall, ObservedCall, ObservedOutcome } from '../transport/types.js';
+import type { AttemptObserver, CallObserver, ObservedCall, ObservedOutcome } from '../transport/types.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HERO_ATTEMPTS,
@@ -23,12 +23,12 @@ import {
   type Attributes,
 } from './attributes.js';
 import { instrumentsFor, type HeroInstruments } from './instruments.js';
-import { loadOtelApi, type LoadOtelApi, type OtelApi } from './load-api.js';
+import type { LoadOtelApi, OtelApi } from './load-api.js';
 
 /** The instrumentation scope name spans and metrics are reported under. */
 export const TELEMETRY_SCOPE = '@hero-sdk/hero-health';
 
-/** Options of {@link createObserveCall}. */
+/** Options of `createObserveCall` (observe.ts). */
 export interface ObserveCallOptions {
   /** Loads `@opentelemetry/api`; tests pass a failing one. @default the real dynamic import */
   load?: LoadOtelApi;
@@ -45,30 +45,19 @@ interface Scope {
 }
 
 /**
- * The `observe` function of one client. Returns a promise only until the API has loaded (or
- * failed to: a missing required API rejects every call with that HeroConfigError).
+ * The `observe` function of one client once `@opentelemetry/api` has loaded (observe.ts loads
+ * this file with it, on the first call).
  */
-export function createObserveCall(settings: Exclude<NormalizedTelemetry, false>, options: ObserveCallOptions = {}): ObserveCall {
-  let ready: ((call: ObservedCall) => CallObserver | undefined) | undefined;
-  let loading: Promise<(call: ObservedCall) => CallObserver | undefined> | undefined;
-  const start = async (): Promise<(call: ObservedCall) => CallObserver | undefined> => {
-    const api = await loadOtelApi(settings.required, options.load);
-    if (api === undefined) return () => undefined;
-    const version = sdkVersion();
-    const tracer = (settings.tracerProvider ?? api.trace.getTracerProvider()).getTracer(TELEMETRY_SCOPE, version) as Tracer;
-    const meter = (settings.meterProvider ?? api.metrics.getMeterProvider()).getMeter(TELEMETRY_SCOPE, version) as Meter;
-    options.onMeter?.(api, meter);
-    // Without an SDK the global meter is the no-op one for good (metrics have no proxy): skip the measurements.
-    const noopMeter = api.createNoopMeter !== undefined && meter.constructor === api.createNoopMeter().constructor;
-    const scope: Scope = { api, tracer, instruments: noopMeter ? undefined : instrumentsFor(api, meter) };
-    const attributesOf = createAttributeCache();
-    return (call) => new CallTelemetry(scope, call, attributesOf(call));
-  };
-  return (call) => {
-    if (ready !== undefined) return ready(call);
-    loading ??= start().then((observe) => (ready = observe));
-    return loading.then((observe) => observe(call));
-  };
+export function observeWith(api: OtelApi, settings: Exclude<NormalizedTelemetry, false>, options: ObserveCallOptions): (call: ObservedCall) => CallObserver | undefined {
+  const version = sdkVersion();
+  const tracer = (settings.tracerProvider ?? api.trace.getTracerProvider()).getTracer(TELEMETRY_SCOPE, version) as Tracer;
+  const meter = (settings.meterProvider ?? api.metrics.getMeterProvider()).getMeter(TELEMETRY_SCOPE, version) as Meter;
+  options.onMeter?.(api, meter);
+  // Without an SDK the global meter is the no-op one for good (metrics have no proxy): skip the measurements.
+  const noopMeter = api.createNoopMeter !== undefined && meter.constructor === api.createNoopMeter().constructor;
+  const scope: Scope = { api, tracer, instruments: noopMeter ? undefined : instrumentsFor(api, meter) };
+  const attributesOf = createAttributeCache();
+  return (call) => new CallTelemetry(scope, call, attributesOf(call));
 }
 
 /**

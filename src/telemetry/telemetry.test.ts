@@ -13,7 +13,7 @@ import { createHeroClient, type HeroClientOptions } from '../client.js';
 import { HeroConfigError, HeroNotFoundError } from '../errors.js';
 import { createInMemoryTelemetry, pointsOf, type InMemoryTelemetry } from '../../test/helpers/otel.js';
 import { useFaultServer } from '../../test/helpers/use-fault-server.js';
-import { createObserveCall } from './observe-call.js';
+import { createObserveCall } from './observe.js';
 
 const server = useFaultServer();
 const apiKey = 'hk_test_telemetry_9c8d7e6f';

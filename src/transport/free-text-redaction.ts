@@ -41,7 +41,8 @@ const ALLOWED_WORDS: ReadonlySet<string> = new Set(
 
 // A token: leading punctuation, the word, trailing punctuation.
 const TOKEN = /^([^\p{L}\p{N}@]*)(.*?)([^\p{L}\p{N}@]*)$/u;
-const LOWER_WORD = /^[\p{Ll}][\p{Ll}_'’-]*$/u;
+// \u2019 (’) escaped: one character outside Latin-1 makes V8 hold the whole bundle as a two-byte string.
+const LOWER_WORD = /^[\p{Ll}][\p{Ll}_'\u2019-]*$/u;
 const SHORT_NUMBER = /^\d{1,2}$/;
 const REDACTED_RUN = /\[REDACTED\](?:[\s,;:/.-]*\[REDACTED\])+/g;
 // Echoed values shorter than this are not searched for: "a" or "1" would cut up every message.

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { HeroError } from '../errors.js';
 import { formatSignature, formatTimestamp } from './signature-format.js';
 
@@ -28,7 +28,7 @@ export interface SignedWebhookPayload {
 
 /** HMAC-SHA256 of `"{timestamp}.{raw body}"`, as Hero's guide specifies. */
 export function computeWebhookDigest(rawBody: Uint8Array | string, signingKey: string | Uint8Array, timestamp: string): Buffer {
-  return createHmac('sha256', signingKey).update(`${timestamp}.`, 'utf8').update(rawBody).digest();
+  return nodeCrypto().createHmac('sha256', signingKey).update(`${timestamp}.`, 'utf8').update(rawBody).digest();
 }
 
 /**

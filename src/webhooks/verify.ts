@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { HeroError } from '../errors.js';
 import { validateWebhookEvent, type HeroWebhookEvent } from './events.js';
 import { computeWebhookDigest } from './sign.js';
@@ -116,6 +116,7 @@ export function verifyWebhook(options: VerifyWebhookOptions): HeroWebhookEvent {
   // Compare against every candidate without stopping early; each is exactly 32 bytes,
   // so timingSafeEqual never throws on length.
   let matched = false;
+  const { timingSafeEqual } = nodeCrypto();
   for (const candidate of candidates) matched = timingSafeEqual(candidate, expected) || matched;
   if (!matched) {
     throw new HeroWebhookVerificationError(

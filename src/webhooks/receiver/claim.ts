@@ -10,7 +10,7 @@
  * Hero's retry, so a handler cut off halfway must be safe to run again (as it must be in any
  * system without a transaction spanning the handler and the store).
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import type { WebhookDeliveryStore } from './delivery-store.js';
 import type { WebhookDeliveryProblem } from './options.js';
 
@@ -42,7 +42,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export async function acquireDelivery(store: WebhookDeliveryStore, key: string, leaseMs: number, waitMs: number): Promise<Acquired> {
   // Tokens start with "p:" so none can equal the store's "done" marker.
-  const token = `p:${randomUUID()}`;
+  const token = `p:${nodeCrypto().randomUUID()}`;
   const giveUpAt = Date.now() + waitMs;
   let delayMs = FIRST_POLL_MS;
   for (;;) {

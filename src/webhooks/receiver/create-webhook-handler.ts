@@ -3,7 +3,7 @@ import { createFetchHandler } from './fetch-adapter.js';
 import { createNodeListener } from './node-adapter.js';
 import type { NodeRequest, NodeResponse } from './node-shapes.js';
 import { normalizeWebhookHandlerOptions, type WebhookHandlerOptions } from './options.js';
-import { createReceiver } from './receive.js';
+import type { createReceiver, IncomingWebhookRequest, Reception } from './receive.js';
 
 /** What {@link createWebhookHandler} returns: one receiver, three ways to mount it. */
 export interface WebhookHandler {
@@ -46,13 +46,17 @@ export interface WebhookHandler {
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const normalized = normalizeWebhookHandlerOptions(options);
-  const receiver = createReceiver(normalized);
+  // The receiving core (verification, claims, leases: receive.ts) loads with the first delivery
+  // or close(): a service that only sends through the client never pays for it at import.
+  let receiver: Promise<ReturnType<typeof createReceiver>> | undefined;
+  const load = () => (receiver ??= import('./receive.js').then((module) => module.createReceiver(normalized)));
+  const receive = async (request: IncomingWebhookRequest): Promise<Reception> => (await load()).receive(request);
   return {
-    node: createNodeListener(receiver.receive),
-    fetch: createFetchHandler(receiver.receive),
-    fastify: createFastifyPlugin(receiver.receive),
+    node: createNodeListener(receive),
+    fetch: createFetchHandler(receive),
+    fastify: createFastifyPlugin(receive),
     async close() {
-      await receiver.close();
+      await (await load()).close();
       if (normalized.ownsStore) await normalized.store.close?.();
     },
   };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import { computeWebhookDigest } from '../sign.js';
 import { TIMESTAMP_HEADER } from '../signature-format.js';
 import { readHeader, type WebhookHeaders } from '../webhook-headers.js';
@@ -18,5 +18,5 @@ export function computeDeliveryKey(rawBody: Uint8Array, headers: WebhookHeaders,
   const timestamp = readHeader(headers, TIMESTAMP_HEADER);
   if (timestamp.kind !== 'one') throw new Error('computeDeliveryKey: call it only for a verified delivery');
   const digest = computeWebhookDigest(rawBody, signingKey, timestamp.value);
-  return createHash('sha256').update('hero-webhook-delivery:v1\n').update(timestamp.value).update('\n').update(digest).digest('hex').slice(0, 32);
+  return nodeCrypto().createHash('sha256').update('hero-webhook-delivery:v1\n').update(timestamp.value).update('\n').update(digest).digest('hex').slice(0, 32);
 }

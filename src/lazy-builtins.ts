@@ -1,0 +1,26 @@
+/**
+ * Node built-ins the client needs only on some paths, loaded on first use. Importing
+ * node:crypto costs ~3 ms of every partner's cold start, and an ES `import` of node:fs builds
+ * its whole namespace, which loads fs/promises and the streams (~2 ms more); `require` of a
+ * built-in is synchronous, so callers stay synchronous.
+ */
+import { createRequire } from 'node:module';
+
+type NodeCrypto = typeof import('node:crypto');
+type NodeFs = typeof import('node:fs');
+
+let requireBuiltin: NodeJS.Require | undefined;
+let crypto: NodeCrypto | undefined;
+let fs: NodeFs | undefined;
+
+const load = (name: string): unknown => (requireBuiltin ??= createRequire(import.meta.url))(name);
+
+/** node:crypto (hashing a Redis key, verifying a webhook, a campaign's key fingerprint). */
+export function nodeCrypto(): NodeCrypto {
+  return (crypto ??= load('node:crypto') as NodeCrypto);
+}
+
+/** node:fs (reading package.json when running from source). */
+export function nodeFs(): NodeFs {
+  return (fs ??= load('node:fs') as NodeFs);
+}
