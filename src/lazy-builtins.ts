@@ -5,6 +5,7 @@
  * built-in is synchronous, so callers stay synchronous.
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 type NodeCrypto = typeof import('node:crypto');
 type NodeFs = typeof import('node:fs');
@@ -13,7 +14,10 @@ let requireBuiltin: NodeJS.Require | undefined;
 let crypto: NodeCrypto | undefined;
 let fs: NodeFs | undefined;
 
-const load = (name: string): unknown => (requireBuiltin ??= createRequire(import.meta.url))(name);
+// A bundler that turns this module into CommonJS (esbuild --format=cjs, the usual Lambda build)
+// leaves import.meta empty; a built-in resolves the same from any absolute path.
+const anchor = (): string => (typeof import.meta.url === 'string' ? import.meta.url : join(process.cwd(), 'index.js'));
+const load = (name: string): unknown => (requireBuiltin ??= createRequire(anchor()))(name);
 
 /** node:crypto (hashing a Redis key, verifying a webhook, a campaign's key fingerprint). */
 export function nodeCrypto(): NodeCrypto {
