@@ -30,6 +30,7 @@ import type { CampaignReport } from './campaign/report.js';
 import { isCampaignOptions, type CampaignOptions } from './campaign/options.js';
 import { createSendingScope } from './campaign/sending-scope.js';
 import { isOptionsObject } from './validation/type-name.js';
+import { lazyLoadFailed } from './lazy-load.js';
 import { guardPatientIdentifiers } from './validation/patient-identifier-guard.js';
 import { createPathSerializer } from './url/path-builder.js';
 import { buildQuery } from './url/query-builder.js';
@@ -193,7 +194,9 @@ export function createHeroClient(options: HeroClientOptions = {}): HeroClient {
     bulk: ((items: Iterable<unknown> | AsyncIterable<unknown>, task: (item: unknown, context: BulkTaskContext) => Promise<unknown>, bulkOptions: unknown = {}) =>
       isCampaignOptions(bulkOptions)
         ? // The campaign runner loads with the first campaign: most clients never run one (cold start).
-          import('./campaign/run-campaign.js').then(({ runCampaign }) => runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing }))
+          import('./campaign/run-campaign.js')
+            .catch(lazyLoadFailed('the campaign runner'))
+            .then(({ runCampaign }) => runCampaign(items, task, bulkOptions, { allowedPerSecond, scope: sendingScope, pacing }))
         : // Anything but an options object reaches runBulk as it is, to be refused there.
           runBulkCountingSends(sendingScope, items, task, isOptionsObject(bulkOptions) ? { allowedPerSecond, ...bulkOptions } : (bulkOptions as BulkOptions))) as HeroClient['bulk'],
     close,

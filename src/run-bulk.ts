@@ -6,6 +6,7 @@
 // HeroBulkInterruptedError for the {@link} in runBulk's documentation.
 import type { BulkOptions, BulkReport, BulkTaskContext, HeroBulkInterruptedError } from './bulk.js';
 import type { HeroError } from './errors.js';
+import { lazyLoadFailed } from './lazy-load.js';
 
 /**
  * Runs `task` once per item, `concurrency` at a time, and reports every outcome.
@@ -32,5 +33,7 @@ export function startBulkJob<I, T>(
   options: BulkOptions,
   actedBeforeFailure: ((index: number, error: HeroError) => boolean) | undefined,
 ): Promise<BulkReport<I, T>> {
-  return import('./bulk-runner.js').then(({ runBulkJudged }) => runBulkJudged(items, task, options, actedBeforeFailure));
+  return import('./bulk-runner.js')
+    .catch(lazyLoadFailed('the bulk runner'))
+    .then(({ runBulkJudged }) => runBulkJudged(items, task, options, actedBeforeFailure));
 }

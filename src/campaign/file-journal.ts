@@ -11,6 +11,7 @@ import type { Durability } from './append-log.js';
 import type { FileJournalInternals } from './file-journal-files.js';
 import { openCampaign, type CampaignJournal, type JournalInternals } from './journal.js';
 import { checkCampaignId } from './keys.js';
+import { lazyLoadFailed } from '../lazy-load.js';
 
 /** Options of {@link createFileJournal}. */
 export interface FileJournalOptions {
@@ -34,7 +35,7 @@ function campaignIdFromPath(path: string): string {
   return name === '' ? 'campaign' : name.slice(0, 200);
 }
 
-const loadFiles = () => import('./file-journal-files.js');
+const loadFiles = () => import('./file-journal-files.js').catch(lazyLoadFailed('the file journal'));
 
 /**
  * A journal in a file on this machine: `hero.bulk(items, task, { journal: createFileJournal('flu-2024.journal'), key })`.

@@ -18,6 +18,7 @@ import { describeRedisUrl } from '../redis/connect.js';
 import { isOptionsObject, typeName } from '../validation/type-name.js';
 import { openCampaign, type CampaignJournal, type JournalInternals } from './journal.js';
 import { checkCampaignId } from './keys.js';
+import { lazyLoadFailed } from '../lazy-load.js';
 import type { CampaignRedisClient, RedisJournalSettings } from './redis-journal-store.js';
 
 export type { CampaignRedisClient } from './redis-journal-store.js';
@@ -47,7 +48,7 @@ export interface RedisJournalOptions {
   retentionMs?: number;
 }
 
-const loadStore = () => import('./redis-journal-store.js');
+const loadStore = () => import('./redis-journal-store.js').catch(lazyLoadFailed('the Redis journal'));
 
 const DEFAULT_LEASE_MS = 10_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;

@@ -7,6 +7,7 @@
 import type { NormalizedTelemetry } from '../observability/telemetry-options.js';
 import type { CallObserver, ObserveCall, ObservedCall } from '../transport/types.js';
 import { loadOtelApi } from './load-api.js';
+import { lazyLoadFailed } from '../lazy-load.js';
 import type { ObserveCallOptions } from './observe-call.js';
 
 /**
@@ -19,7 +20,11 @@ export function createObserveCall(settings: Exclude<NormalizedTelemetry, false>,
   const start = async (): Promise<(call: ObservedCall) => CallObserver | undefined> => {
     const api = await loadOtelApi(settings.required, options.load);
     if (api === undefined) return () => undefined;
-    const { observeWith } = await import('./observe-call.js');
+    const { observeWith } = await import('./observe-call.js').catch((error: unknown) => {
+      // Failing this call only: the next one loads again.
+      loading = undefined;
+      return lazyLoadFailed('telemetry (the span code)')(error);
+    });
     return observeWith(api, settings, options);
   };
   return (call) => {

@@ -3,6 +3,7 @@ import { createFetchHandler } from './fetch-adapter.js';
 import { createNodeListener } from './node-adapter.js';
 import type { NodeRequest, NodeResponse } from './node-shapes.js';
 import { normalizeWebhookHandlerOptions, type WebhookHandlerOptions } from './options.js';
+import { lazyLoadFailed } from '../../lazy-load.js';
 import type { createReceiver, IncomingWebhookRequest, Reception } from './receive.js';
 
 /** What {@link createWebhookHandler} returns: one receiver, three ways to mount it. */
@@ -49,7 +50,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // The receiving core (verification, claims, leases: receive.ts) loads with the first delivery
   // or close(): a service that only sends through the client never pays for it at import.
   let receiver: Promise<ReturnType<typeof createReceiver>> | undefined;
-  const load = () => (receiver ??= import('./receive.js').then((module) => module.createReceiver(normalized)));
+  // A failed load is forgotten, so the next delivery (or close()) loads again rather than failing for good.
+  const load = () =>
+    (receiver ??= import('./receive.js').then(
+      (module) => module.createReceiver(normalized),
+      (error: unknown) => {
+        receiver = undefined;
+        return lazyLoadFailed('the webhook receiver')(error);
+      },
+    ));
   const receive = async (request: IncomingWebhookRequest): Promise<Reception> => (await load()).receive(request);
   return {
     node: createNodeListener(receive),
