@@ -36,6 +36,10 @@ export async function rechunkLibrary(distDir: string, entries: readonly string[]
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     // esbuild already dropped what is unused; keep every statement of what it wrote.
     treeshake: false,
+    // Except esbuild's bare `import "./chunk-….js";` lines, which only order the evaluation of its
+    // chunks (declarations: the package says `"sideEffects": false`). Kept, each one makes a
+    // consumer's bundler warn that it drops it (esbuild's ignored-bare-import).
+    plugins: [{ name: 'drop-bare-chunk-imports', transform: (code) => ({ code: code.replace(/^import "\.\/chunk-[\w-]+\.js";\n/gm, ''), map: null }) }],
     onLog: (level: string, log: RollupLog) => {
       if (level === 'warn') warnings.push(`${log.code ?? ''}: ${log.message}`);
     },
@@ -43,9 +47,12 @@ export async function rechunkLibrary(distDir: string, entries: readonly string[]
   try {
     if (warnings.length > 0) throw new Error(`rollup warned while re-chunking the library:\n${warnings.join('\n')}`);
     rmSync(join(distDir, 'chunks'), { recursive: true, force: true });
-    await bundle.write({ dir: distDir, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' });
+    // No bare `import './chunk.js'` of what a chunk's own imports load anyway: under the package's
+    // `"sideEffects": false` a consumer's bundler drops each one with a warning (esbuild's ignored-bare-import).
+    const shared = { dir: distDir, hoistTransitiveImports: false } as const;
+    await bundle.write({ ...shared, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' });
     await bundle.write({
-      dir: distDir,
+      ...shared,
       format: 'cjs',
       entryFileNames: '[name].cjs',
       chunkFileNames: 'chunks/[name]-[hash].cjs',
