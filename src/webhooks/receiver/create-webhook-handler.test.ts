@@ -257,6 +257,26 @@ describe('createWebhookHandler: each delivery handled once', () => {
 describe('createWebhookHandler: refused deliveries', () => {
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+  // The receiver loads with the first delivery (create-webhook-handler.ts): a sender can go away
+  // before it starts reading, and no 'close' event will come then.
+  it('answers 400 at once (not after bodyTimeoutMs) to a node request whose sender went away before its body was read', async () => {
+    const { handler, reports } = setup({ bodyTimeoutMs: 60_000 });
+    const written: number[] = [];
+    const request = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '100' },
+      readableEnded: false,
+      destroyed: true,
+      on: () => request,
+      off: () => request,
+      pause: () => request,
+    };
+    const response = { headersSent: false, writableEnded: false, writeHead: (status: number) => void written.push(status), end: () => {}, destroy: () => {} };
+    void handler.node(request, response);
+    await vi.waitFor(() => expect(written).toEqual([400]), { timeout: 2000 });
+    await vi.waitFor(() => expect(reports).toMatchObject([{ outcome: 'body_unreadable', status: 400 }]));
+  });
+
   it('refuses every tampered, stale, unsigned or non-object delivery with 400 and verifyWebhook\'s own reason', async () => {
     const { handler, handled, reports } = setup();
     const variants = [...tamperedVariants(signingKey, nowSeconds()), ...nonObjectVariants(signingKey, nowSeconds())];

@@ -13,6 +13,8 @@ export interface NodeBodySource {
   /** What a framework's body parser left, e.g. express.raw()'s Buffer. */
   readonly body?: unknown;
   readonly readableEnded: boolean;
+  /** True once the stream is destroyed (the sender went away): no more events will come. */
+  readonly destroyed?: boolean;
   // `any`: node's listener signatures differ per event, and only this form accepts all of them.
   on(event: string, listener: (...args: any[]) => void): unknown;
   off(event: string, listener: (...args: any[]) => void): unknown;

@@ -41,6 +41,8 @@ export function readNodeBody(request: NodeBodySource, maxBytes: number, timeoutM
     if (raw === undefined) return Promise.resolve({ kind: 'consumed' });
     return Promise.resolve(raw.length > maxBytes ? { kind: 'too_large' } : { kind: 'ok', body: raw });
   }
+  // Gone before reading started (the receiver loads with the first delivery): its 'close' has passed.
+  if (request.destroyed === true) return Promise.resolve({ kind: 'aborted' });
   return new Promise<BodyRead>((resolve) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
