@@ -27,7 +27,10 @@ it('loads them when a bundler turned the module into CommonJS (import.meta empty
   const { build } = await import('tsup');
   await build({ entry: { bundled: join(repoRoot, 'src/lazy-builtins.ts') }, outDir, format: ['cjs'], platform: 'node', target: 'node20', dts: false, silent: true, config: false });
   const probe = `const m = require(${JSON.stringify(join(outDir, 'bundled.cjs'))}); process.stdout.write(m.nodeCrypto().createHash('sha256').update('x').digest('hex') + ' ' + typeof m.nodeFs().readFileSync);`;
-  const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
-  expect(child.stderr).toBe('');
-  expect(child.stdout).toBe(`${nodeCrypto().createHash('sha256').update('x').digest('hex')} function`);
+  // With process.getBuiltinModule (Node 20.16+), and without it, as on older Node 20 (the createRequire path).
+  for (const prelude of ['', 'delete process.getBuiltinModule; ']) {
+    const child = spawnSync(process.execPath, ['-e', prelude + probe], { encoding: 'utf8' });
+    expect(child.stderr, prelude).toBe('');
+    expect(child.stdout, prelude).toBe(`${nodeCrypto().createHash('sha256').update('x').digest('hex')} function`);
+  }
 }, 60_000);

@@ -17,7 +17,9 @@ let fs: NodeFs | undefined;
 // A bundler that turns this module into CommonJS (esbuild --format=cjs, the usual Lambda build)
 // leaves import.meta empty; a built-in resolves the same from any absolute path.
 const anchor = (): string => (typeof import.meta.url === 'string' ? import.meta.url : join(process.cwd(), 'index.js'));
-const load = (name: string): unknown => (requireBuiltin ??= createRequire(anchor()))(name);
+// process.getBuiltinModule (Node 20.16+, 22.3+, Deno, Bun) needs no anchor at all; older Node 20 requires.
+const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+const load = (name: string): unknown => (typeof getBuiltin === 'function' ? getBuiltin.call(process, name) : (requireBuiltin ??= createRequire(anchor()))(name));
 
 /** node:crypto (hashing a Redis key, verifying a webhook, a campaign's key fingerprint). */
 export function nodeCrypto(): NodeCrypto {
