@@ -30,6 +30,8 @@ export interface TelemetryContenders {
   readonly off: Call;
   /** An in-memory SDK. */
   readonly sdk: Call;
+  /** A second `telemetry: false` client: compared with `off` like the others, it shows the method's own bias and spread (A/A). */
+  readonly control?: Call;
 }
 
 const ROLES = ['noSdk', 'off', 'sdk'] as const;
@@ -105,6 +107,8 @@ export interface OverheadResult {
   readonly noSdk: ByMetric<RatioSummary>;
   /** Per-round ratio (in-memory SDK) / (`telemetry: false`). */
   readonly sdk: ByMetric<RatioSummary>;
+  /** Per-round ratio (a second `telemetry: false` client) / (`telemetry: false`): should be 1 within its interval. */
+  readonly control?: ByMetric<RatioSummary>;
   /** Per-round difference (API, no SDK) − (`telemetry: false`), µs per call: the absolute cost. */
   readonly noSdkExtraMicros: ByMetric<RatioSummary>;
   /** Every round's (API, no SDK) / (`telemetry: false`) ratio by main-thread CPU (process CPU in block mode), to show the spread. */
@@ -112,10 +116,11 @@ export interface OverheadResult {
 }
 
 /** A comparison: a contender and the `telemetry: false` client it is measured against. */
-type Pair = readonly [Role, 'off'];
+type Pair = readonly ['noSdk' | 'sdk' | 'control', 'off'];
 const PAIRS: readonly Pair[] = [
   ['noSdk', 'off'],
   ['sdk', 'off'],
+  ['control', 'off'],
 ];
 
 /** Per round and pair, per metric: µs per call of [the contender, `telemetry: false` beside it]. */
@@ -185,7 +190,7 @@ export function headlineMetric(result: Pick<OverheadResult, 'noSdk'>): Metric {
   return Number.isNaN(result.noSdk.thread.median) ? 'cpu' : 'thread';
 }
 
-/** Runs the rounds (each: no SDK beside `off`, then the SDK beside `off`) and summarises. */
+/** Runs the rounds (each: no SDK beside `off`, then the SDK beside `off`, then the control if any) and summarises. */
 export async function measureOverhead(options: OverheadOptions): Promise<OverheadResult> {
   const { contenders, concurrency, callsPerRound, rounds } = options;
   for (const role of ROLES) await runBatch(contenders[role], options.warmupCalls, concurrency);
@@ -195,7 +200,9 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     const order = pairOrder(r);
     const results: PairTotals[] = [];
     for (const [role, base] of PAIRS) {
-      const calls = [contenders[role], contenders[base]] as const;
+      const contender = contenders[role];
+      if (contender === undefined) continue;
+      const calls = [contender, contenders[base]] as const;
       results.push(concurrency === 1 ? await interleavedPair(calls, order, callsPerRound) : await blockPair(calls, order, callsPerRound, concurrency));
       options.afterPair?.();
     }
@@ -217,6 +224,7 @@ export async function measureOverhead(options: OverheadOptions): Promise<Overhea
     micros: byMetric((m) => ({ noSdk: medianOf(0, m, 0), off: medianOf(0, m, 1), sdk: medianOf(1, m, 0) })),
     noSdk: byMetric((m) => summarize(ratios(0, m))),
     sdk: byMetric((m) => summarize(ratios(1, m))),
+    ...(contenders.control !== undefined && { control: byMetric((m) => summarize(ratios(2, m))) }),
     noSdkExtraMicros: byMetric((m) => summarize(of(0).map((t) => t[m][0] - t[m][1]), 2)),
     perRoundNoSdk: ratios(0, concurrency === 1 ? 'thread' : 'cpu').map((x) => round(x, 3)),
   };

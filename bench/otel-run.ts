@@ -3,6 +3,7 @@
  * (otel-section.ts), on the built package; writes reports/bench-otel.json.
  *
  * Options: --rounds N (40), --c64 (loopback at concurrency 64 too: about 1.5 min more),
+ * --control (an A/A comparison of two `telemetry: false` clients too, the method's own bias: +50% time),
  * --source (src/ under tsx instead of the build), --out <file>.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ const { values: flags } = parseArgs({
   options: {
     rounds: { type: 'string', default: '40' },
     c64: { type: 'boolean', default: false },
+    control: { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench-otel.json') },
   },
@@ -38,7 +40,7 @@ try {
   const server = await spawnServer(new URL('./bench-server.ts', import.meta.url).pathname);
   let results;
   try {
-    results = await runOtelSection({ createHeroClient, serverUrl: server.url, sdk, rounds, c64: flags.c64 });
+    results = await runOtelSection({ createHeroClient, serverUrl: server.url, sdk, rounds, c64: flags.c64, control: flags.control });
     printOtelTables(results, TARGET_RATIO);
   } finally {
     await server.close();

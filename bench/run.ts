@@ -18,6 +18,7 @@
  * --import-samples N (11), --source (bench src/ under tsx instead of the build),
  * --otel-rounds N (40), --skip-otel, --skip-import, --skip-validator, --skip-contract,
  * --otel-c64 (the OpenTelemetry overhead over loopback at concurrency 64 too: about 1.5 min more),
+ * --otel-control (an A/A comparison of two `telemetry: false` clients too: +50% of that section),
  * --out <file> (reports/bench.json).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -54,6 +55,7 @@ const { values: flags } = parseArgs({
     'otel-c64': { type: 'boolean', default: false },
     'otel-rounds': { type: 'string', default: '40' },
     'skip-otel': { type: 'boolean', default: false },
+    'otel-control': { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench.json') },
   },
 });
@@ -113,7 +115,7 @@ try {
     }
     if (!flags['skip-otel']) {
       console.log('');
-      otel = await runOtelSection({ createHeroClient, serverUrl: server.url, sdk: benchTelemetry, rounds: positive('otel-rounds', flags['otel-rounds']), c64: flags['otel-c64'] });
+      otel = await runOtelSection({ createHeroClient, serverUrl: server.url, sdk: benchTelemetry, rounds: positive('otel-rounds', flags['otel-rounds']), c64: flags['otel-c64'], control: flags['otel-control'] });
     }
   } finally {
     await server.close();
