@@ -5,23 +5,30 @@
  * 1. Throughput: raw fetch vs bare openapi-fetch vs the facade (built package, default options:
  *    the OpenTelemetry API installed, no SDK); GET (~1 KB JSON) and POST (JSON body), at
  *    concurrency 1 and 64, against a keep-alive node:http server in a child process.
- *    Contenders alternate over rounds, order rotated. At concurrency 1 (and at 64 with
- *    --otel-c64) the facade also runs with `telemetry: false` and with an in-memory SDK.
- * 2. Cold import of the package (built, and src/ under tsx).
- * 3. ajv validator throughput (src/contract/validate.ts).
- * 4. Wall time of the contract suite on Prism.
+ *    Contenders alternate over rounds, order rotated.
+ * 2. OpenTelemetry overhead (issue 26): the facade with default options (API, no SDK) and with
+ *    an in-memory SDK against `telemetry: false`, in many short mirrored rounds, over loopback at
+ *    concurrency 1 (and 64 with --otel-c64) and in process; otel-section.ts, otel-overhead.ts.
+ *    `npm run bench:otel` runs this part alone.
+ * 3. Cold import of the package (built, and src/ under tsx).
+ * 4. ajv validator throughput (src/contract/validate.ts).
+ * 5. Wall time of the contract suite on Prism.
  *
  * Options: --rounds N (7), --requests-c1 N (2000), --requests-c64 N (6000), --warmup N (1000),
  * --import-samples N (11), --source (bench src/ under tsx instead of the build),
- * --skip-import, --skip-validator, --skip-contract, --otel-c64 (the telemetry contenders at
- * concurrency 64 too: about 2 min more), --out <file> (reports/bench.json).
+ * --otel-rounds N (40), --skip-otel, --skip-import, --skip-validator, --skip-contract,
+ * --otel-c64 (the OpenTelemetry overhead over loopback at concurrency 64 too: about 1.5 min more),
+ * --otel-control (an A/A comparison of two `telemetry: false` clients too: +50% of that section),
+ * --out <file> (reports/bench.json).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPackage, removeScratchBuild, repoRoot, type BuiltPackage } from './build-package.js';
 import { measureColdImport, type ColdImportResult } from './cold-import.js';
-import { assertOtelApiInstalled, CONTENDER_NAMES, createBenchTelemetry, createContenders, type CreateHeroClient, type RequestKind } from './contenders.js';
+import { assertOtelApiInstalled, CONTENDER_NAMES, createBenchTelemetry, createContenders, type ContenderName, type CreateHeroClient, type RequestKind } from './contenders.js';
+import type { OverheadResult } from './otel-overhead.js';
+import { printOtelTables, runOtelSection } from './otel-section.js';
 import { measureContractSuite, type ContractWallResult } from './contract-wall.js';
 import { describeMachine } from './machine.js';
 import { spawnServer } from '../test/helpers/spawn-server.js';
@@ -31,6 +38,8 @@ import { measureValidator, type ValidatorResult } from './validator-throughput.j
 
 /** The overhead target of issue 8 (facade within 5% of raw fetch per request) and of issue 26 (facade, OTel API and no SDK, within 5% of `telemetry: false`). */
 const TARGET_RATIO = 1.05;
+/** The throughput scenarios' contenders (section 1). */
+const THROUGHPUT_CONTENDERS = new Set<ContenderName>(['raw fetch', 'openapi-fetch', 'facade']);
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,6 +53,9 @@ const { values: flags } = parseArgs({
     'skip-validator': { type: 'boolean', default: false },
     'skip-contract': { type: 'boolean', default: false },
     'otel-c64': { type: 'boolean', default: false },
+    'otel-rounds': { type: 'string', default: '40' },
+    'skip-otel': { type: 'boolean', default: false },
+    'otel-control': { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'reports', 'bench.json') },
   },
 });
@@ -79,6 +91,7 @@ try {
 
   // 1. Throughput
   const scenarios: ScenarioResult[] = [];
+  let otel: OverheadResult[] | undefined;
   const benchTelemetry = createBenchTelemetry();
   const server = await spawnServer(new URL('./bench-server.ts', import.meta.url).pathname);
   try {
@@ -88,8 +101,8 @@ try {
         process.stdout.write(`${name}: `);
         const result = await runScenario({
           name,
-          // The OTel overhead is a per-call cost, read at concurrency 1; at 64 only on request (bench wall).
-          contenders: await createContenders(server.url, kind, createHeroClient, benchTelemetry, { telemetryContenders: concurrency === 1 || flags['otel-c64'] }),
+          // The telemetry contenders are measured apart (section 2), in rounds short enough to resolve 1%.
+          contenders: (await createContenders(server.url, kind, createHeroClient, benchTelemetry)).filter((c) => THROUGHPUT_CONTENDERS.has(c.name)),
           concurrency,
           requestsPerRound,
           rounds,
@@ -99,6 +112,10 @@ try {
         process.stdout.write(` facade/raw ${result.facadeToRawWallRatio}\n`);
         scenarios.push(result);
       }
+    }
+    if (!flags['skip-otel']) {
+      console.log('');
+      otel = await runOtelSection({ createHeroClient, serverUrl: server.url, sdk: benchTelemetry, rounds: positive('otel-rounds', flags['otel-rounds']), c64: flags['otel-c64'], control: flags['otel-control'] });
     }
   } finally {
     await server.close();
@@ -130,31 +147,9 @@ try {
       ]),
     ),
   );
-  console.log(
-    `\nOpenTelemetry overhead: median over rounds of per-round ratios to 'facade, telemetry: false' (target: facade, i.e. API and no SDK, <= ${TARGET_RATIO})\n`,
-  );
-  console.log(
-    formatTable(
-      ['scenario', 'no SDK / off wall', 'no SDK / off CPU', 'in-memory SDK / off wall', 'in-memory SDK / off CPU', 'target met', 'per-round no SDK / off'],
-      scenarios.flatMap(({ name, otel }) =>
-        otel === undefined
-          ? []
-          : [
-              [
-                name,
-                otel.noSdkToOffWallRatio,
-                otel.noSdkToOffCpuRatio,
-                otel.sdkToOffWallRatio,
-                otel.sdkToOffCpuRatio,
-                otel.noSdkToOffWallRatio <= TARGET_RATIO ? 'yes' : 'no',
-                otel.perRoundNoSdkWallRatios.join(' '),
-              ],
-            ],
-      ),
-    ),
-  );
+  if (otel !== undefined) printOtelTables(otel, TARGET_RATIO);
 
-  // 2. Cold import
+  // 3. Cold import
   let coldImport: ColdImportResult[] | undefined;
   if (!flags['skip-import']) {
     const importBuild = built ?? (await build());
@@ -173,7 +168,7 @@ try {
     );
   }
 
-  // 3. Validator
+  // 4. Validator
   let validator: ValidatorResult[] | undefined;
   if (!flags['skip-validator']) {
     validator = await measureValidator(join(repoRoot, 'openapi', 'hero-public-api.yaml'));
@@ -186,7 +181,7 @@ try {
     );
   }
 
-  // 4. Contract suite
+  // 5. Contract suite
   let contract: ContractWallResult | undefined;
   if (!flags['skip-contract']) {
     const logPath = join(repoRoot, 'reports', 'bench-contract.log');
@@ -199,7 +194,7 @@ try {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(
     out,
-    `${JSON.stringify({ machine, facadeFrom, targetRatio: TARGET_RATIO, throughput: scenarios, coldImport, validator, contract }, null, 2)}\n`,
+    `${JSON.stringify({ machine, facadeFrom, targetRatio: TARGET_RATIO, throughput: scenarios, otel, coldImport, validator, contract }, null, 2)}\n`,
   );
   console.log(`\nWrote ${out.replace(`${repoRoot}`, '')}`);
 } finally {

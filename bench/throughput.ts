@@ -24,7 +24,7 @@ export interface ScenarioResult {
   readonly concurrency: number;
   readonly requestsPerRound: number;
   readonly rounds: number;
-  /** Per contender that ran (the telemetry ones only where asked for; see run.ts `--otel-c64`). */
+  /** Per contender that ran. */
   readonly contenders: Readonly<Partial<Record<ContenderName, BatchResult>>>;
   /** Median over rounds of (facade wall µs/request) / (raw fetch wall µs/request). */
   readonly facadeToRawWallRatio: number;
@@ -34,22 +34,6 @@ export interface ScenarioResult {
   readonly facadeToOpenapiFetchWallRatio: number;
   /** Every round's ratio, to show the spread. */
   readonly perRoundWallRatios: readonly number[];
-  /** OpenTelemetry overhead (issue 26), when the telemetry contenders ran. */
-  readonly otel?: OtelOverhead;
-}
-
-/** The facade with default options (OTel API, no SDK) and with an in-memory SDK, against `telemetry: false`. */
-export interface OtelOverhead {
-  /** Median over rounds of (facade) / (facade, telemetry: false), wall µs/request; target <= 1.05. */
-  readonly noSdkToOffWallRatio: number;
-  /** Same, CPU µs/request. */
-  readonly noSdkToOffCpuRatio: number;
-  /** Median over rounds of (facade + OTel in-memory SDK) / (facade, telemetry: false), wall µs/request. */
-  readonly sdkToOffWallRatio: number;
-  /** Same, CPU µs/request. */
-  readonly sdkToOffCpuRatio: number;
-  /** Every round's facade / (facade, telemetry: false) wall ratio. */
-  readonly perRoundNoSdkWallRatios: readonly number[];
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -127,9 +111,6 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const ratiosOf = (key: keyof BatchResult, of: ContenderName, base: ContenderName) => perRound.map((r) => r[of]![key] / r[base]![key]);
   const ratios = (key: keyof BatchResult, base: ContenderName) => ratiosOf(key, 'facade', base);
   const wallRatios = ratios('wallMicrosPerRequest', 'raw fetch');
-  const off = 'facade, telemetry: false';
-  const hasOtel = perRound[0]?.[off] !== undefined && perRound[0]['facade + OTel in-memory SDK'] !== undefined;
-  const otelNoSdkWall = hasOtel ? ratiosOf('wallMicrosPerRequest', 'facade', off) : [];
   return {
     name: options.name,
     concurrency,
@@ -140,14 +121,5 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     facadeToRawCpuRatio: round(median(ratios('cpuMicrosPerRequest', 'raw fetch')), 3),
     facadeToOpenapiFetchWallRatio: round(median(ratios('wallMicrosPerRequest', 'openapi-fetch')), 3),
     perRoundWallRatios: wallRatios.map((r) => round(r, 3)),
-    ...(hasOtel && {
-      otel: {
-        noSdkToOffWallRatio: round(median(otelNoSdkWall), 3),
-        noSdkToOffCpuRatio: round(median(ratiosOf('cpuMicrosPerRequest', 'facade', off)), 3),
-        sdkToOffWallRatio: round(median(ratiosOf('wallMicrosPerRequest', 'facade + OTel in-memory SDK', off)), 3),
-        sdkToOffCpuRatio: round(median(ratiosOf('cpuMicrosPerRequest', 'facade + OTel in-memory SDK', off)), 3),
-        perRoundNoSdkWallRatios: otelNoSdkWall.map((r) => round(r, 3)),
-      },
-    }),
   };
 }
