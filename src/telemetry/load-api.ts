@@ -8,7 +8,7 @@ import { HeroConfigError } from '../errors.js';
 
 /** The parts of `@opentelemetry/api` the client uses. */
 export type OtelApi = Pick<typeof OpenTelemetryApi, 'trace' | 'metrics' | 'context' | 'propagation' | 'SpanKind' | 'SpanStatusCode' | 'ValueType' | 'isSpanContextValid'> &
-  Partial<Pick<typeof OpenTelemetryApi, 'createNoopMeter'>>;
+  Partial<Pick<typeof OpenTelemetryApi, 'createNoopMeter' | 'ProxyTracerProvider'>>;
 
 /** Loads the API module; tests pass one that fails. Must stay the literal `import()` so bundlers see the specifier. */
 export type LoadOtelApi = () => Promise<unknown>;

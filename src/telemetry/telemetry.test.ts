@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type ContextManager } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHeroClient, type HeroClientOptions } from '../client.js';
@@ -45,6 +45,26 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
+}
+
+/** A synchronous context manager (no SDK's): enough for `context.with` in one tick. */
+function stackContextManager(): ContextManager {
+  const stack: Context[] = [ROOT_CONTEXT];
+  const manager: ContextManager = {
+    active: () => stack[stack.length - 1]!,
+    with: (active, fn, thisArg, ...args) => {
+      stack.push(active);
+      try {
+        return fn.call(thisArg, ...args);
+      } finally {
+        stack.pop();
+      }
+    },
+    bind: (_context, target) => target,
+    enable: () => manager,
+    disable: () => manager,
+  };
+  return manager;
 }
 
 const byStart = <T extends { startTime: [number, number] }>(spans: T[]) => [...spans].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
@@ -114,6 +134,33 @@ describe('traces', () => {
     await hero({ telemetry: true }).booking.listLocations();
     expect(server.requests).toHaveLength(2);
     expect(server.requests.map((r) => r.headers.traceparent)).toEqual([undefined, undefined]);
+  });
+
+  it('no SDK yet: a call gets no observer at all; an SDK registered later traces from its next call, and a span to continue is continued', async () => {
+    const observe = createObserveCall({ required: true, tracerProvider: undefined, meterProvider: undefined });
+    const call = { method: 'GET', template: '/v1/locations', operationId: 'listLocations', url: `${server.url}/v1/locations` };
+    expect(await observe(call)).toBeUndefined();
+    expect(observe(call)).toBeUndefined();
+    // A trace to continue (a span in the active context: a context manager, no tracer), even with no SDK: its context goes on the wire.
+    context.setGlobalContextManager(stackContextManager());
+    try {
+      const parent = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+      const continued = context.with(trace.setSpan(context.active(), parent), () => observe(call));
+      expect(continued).toBeDefined();
+      expect((continued as Exclude<typeof continued, Promise<unknown> | undefined>).attempt(1).headers?.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    } finally {
+      context.disable();
+    }
+    otel = createInMemoryTelemetry();
+    trace.setGlobalTracerProvider(otel.tracerProvider);
+    try {
+      const observer = observe(call);
+      expect(observer).toBeDefined();
+      (observer as Exclude<typeof observer, Promise<unknown> | undefined>).end({ status: 200 }, 1);
+      expect(otel.spans().map((span) => span.name)).toEqual(['hero.listLocations']);
+    } finally {
+      trace.disable();
+    }
   });
 
   it('a meter provider without a tracer provider: every attempt measured, no spans, no traceparent', async () => {
