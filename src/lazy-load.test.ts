@@ -15,6 +15,7 @@ import { createFileJournal } from './campaign/file-journal.js';
 import { createRedisJournal } from './campaign/redis-journal.js';
 import { createWebhookHandler } from './webhooks/receiver/create-webhook-handler.js';
 import { createObserveCall } from './telemetry/observe.js';
+import { createInMemoryTelemetry } from '../test/helpers/otel.js';
 import { confirmedBody, deliveryRequest, signDelivery } from '../test/helpers/webhook-deliveries.js';
 
 // The modules whose next load fails (each vi.mock factory runs again after a failure, as Node's loader does).
@@ -94,10 +95,13 @@ describe('a chunk that fails to load', () => {
 
   it('telemetry: the call fails with a HeroError, and the next call loads it', async () => {
     const call = { method: 'GET', template: '/v1/locations', operationId: 'listLocations', url: 'http://127.0.0.1:1/v1/locations' };
-    const observe = createObserveCall({ required: false, tracerProvider: undefined, meterProvider: undefined });
+    // An SDK's providers, so the loaded code has something to observe (with none registered, a call gets no observer).
+    const otel = createInMemoryTelemetry();
+    const observe = createObserveCall({ required: false, tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider });
     failing.add('observe-call');
     expectLoadFailure(await failure(() => observe(call)), 'telemetry');
     const observer = await observe(call);
     expect(observer).toBeDefined();
+    await otel.shutdown();
   });
 });
