@@ -15,6 +15,7 @@ import { createFileJournal } from './campaign/file-journal.js';
 import { createRedisJournal } from './campaign/redis-journal.js';
 import { createWebhookHandler } from './webhooks/receiver/create-webhook-handler.js';
 import { createObserveCall } from './telemetry/observe.js';
+import { createRedisRateLimitStore } from './rate-limit/redis-store.js';
 import { createInMemoryTelemetry } from '../test/helpers/otel.js';
 import { confirmedBody, deliveryRequest, signDelivery } from '../test/helpers/webhook-deliveries.js';
 
@@ -30,6 +31,7 @@ vi.mock('./campaign/file-journal-files.js', (original) => loadOrFail('file-journ
 vi.mock('./campaign/redis-journal-store.js', (original) => loadOrFail('redis-journal-store', original));
 vi.mock('./webhooks/receiver/receive.js', (original) => loadOrFail('receive', original));
 vi.mock('./telemetry/observe-call.js', (original) => loadOrFail('observe-call', original));
+vi.mock('./rate-limit/redis-connection.js', (original) => loadOrFail('redis-connection', original));
 
 const dir = mkdtempSync(join(tmpdir(), 'hero-lazy-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +93,23 @@ describe('a chunk that fails to load', () => {
     expect(handled).toEqual(['2']);
     await handler.close();
     await closing.close();
+  });
+
+  it('the shared rate limit: the call fails with a HeroError, the next call loads the store, and close() resolves either way', async () => {
+    // A client that never becomes ready: the loaded store gives up within commandTimeoutMs, with its own error.
+    const redis = { status: 'connecting', defineCommand: () => {}, quit: async () => 'OK', disconnect: () => {}, on: () => undefined };
+    const take = { limit: undefined };
+    // First a store whose code never loaded (a module, once loaded, stays loaded): close() has nothing to close.
+    const neverLoaded = createRedisRateLimitStore({ client: redis, key: 'hero:rate:lazy-load-2', commandTimeoutMs: 20 });
+    failing.add('redis-connection');
+    expectLoadFailure(await failure(() => neverLoaded.take(take)), 'the shared rate limit');
+    await expect(neverLoaded.close()).resolves.toBeUndefined();
+    const store = createRedisRateLimitStore({ client: redis, key: 'hero:rate:lazy-load', commandTimeoutMs: 20 });
+    failing.add('redis-connection');
+    expectLoadFailure(await failure(() => store.take(take)), 'the shared rate limit');
+    const next = await failure(() => store.take(take));
+    expect(String((next as Error | undefined)?.message)).not.toContain('could not be loaded');
+    await expect(store.close()).resolves.toBeUndefined();
   });
 
   it('telemetry: the call fails with a HeroError, and the next call loads it', async () => {

@@ -5,6 +5,7 @@
  * client without Redis loads none of it.
  */
 import { HeroError } from '../errors.js';
+import { lazyLoadFailed } from '../lazy-load.js';
 import { checkRedisOptions, type RedisRateLimitStoreOptions } from './redis-options.js';
 import type { RateLimitStore } from './store.js';
 
@@ -19,7 +20,15 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
   const checked = checkRedisOptions(options);
   let loading: Promise<RateLimitStore> | undefined;
   let closed = false;
-  const store = (): Promise<RateLimitStore> => (loading ??= import('./redis-connection.js').then((m) => m.connectRedisStore(checked)));
+  // A failed load of the store's own code is forgotten, so the next call loads again (lazy-load.ts).
+  const store = (): Promise<RateLimitStore> =>
+    (loading ??= import('./redis-connection.js').then(
+      (m) => m.connectRedisStore(checked),
+      (error: unknown) => {
+        loading = undefined;
+        return lazyLoadFailed('the shared rate limit (Redis store)')(error);
+      },
+    ));
   return {
     take: async (request) => {
       if (closed) throw new HeroError('the shared store is closed');
@@ -31,7 +40,9 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
     },
     async close() {
       closed = true;
-      if (loading !== undefined) await (await loading).close();
+      // Nothing to close when the store's code never loaded.
+      const opened = await loading?.catch(() => undefined);
+      await opened?.close();
     },
   };
 }
